@@ -1,0 +1,1 @@
+"""One module per `gongkai` subcommand (listed in gongkai.cli.COMMANDS)."""

@@ -1,0 +1,66 @@
+"""Validation problems: one line each, ``path:line: 字段: 问题 — 怎么改``, like a linter."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    field: str
+    message: str
+    hint: str = ""
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        what = f"{self.field}: {self.message}" if self.field else self.message
+        text = f"{where}: {what}"
+        if self.hint:
+            text += f" — {self.hint}"
+        if self.warning:
+            text += "(提醒,不影响生成)"
+        return text
+
+
+@dataclass
+class Problems:
+    """Collects problems across a whole run, so every mistake is reported at once."""
+
+    items: list[Problem] = field(default_factory=list)
+
+    error_count: int = 0
+
+    def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line or 0, field_, message, hint))
+        self.error_count += 1
+
+    def warn(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        self.items.append(Problem(path, line or 0, field_, message, hint, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted(p for p in self.items if not p.warning)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted(p for p in self.items if p.warning)
+
+    def __bool__(self) -> bool:  # true when there is at least one error
+        return self.error_count > 0
+
+    def report(self) -> str:
+        lines = [str(p) for p in self.errors] + [str(p) for p in self.warnings]
+        n = len(self.errors)
+        if n:
+            lines.append(f"共发现 {n} 处错误,请逐条修改后再运行 gongkai validate。")
+        return "\n".join(lines)
+
+
+class ValidationFailed(Exception):
+    """Raised by the build when data has errors; carries the full report."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(problems.report())
+        self.problems = problems

@@ -1,0 +1,253 @@
+"""The one schema: every data file's fields, their Chinese names, types and help text.
+
+The same dictionaries drive validation (:mod:`gongkai.validate`), the editor's
+JSON Schema (``gongkai schema`` writes ``schema/*.schema.json`` for VS Code) and
+the documentation. Field names in the data files are the Chinese names editors
+know (名称, 发布日期 …). Checks that need more than JSON Schema can say (dates
+that exist, 文号 with a suggested correction, check characters) are named by
+``x-check`` and implemented in :mod:`gongkai.validate`.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+TIME_PATTERN = r"^\d{2}:\d{2}$"
+DOCNO_PATTERN = r"^[^\s〔〕]+〔\d{4}〕[1-9]\d*号$"
+
+
+def _text(title: str, description: str, **extra: Any) -> dict[str, Any]:
+    return {"type": "string", "title": title, "description": description, **extra}
+
+
+SITE: dict[str, Any] = {
+    "$id": "site.schema.json",
+    "title": "网站设置(data/site.yml)",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["网站名称", "网站域名", "主办单位", "联系方式", "网站标识码", "ICP备案号", "公安机关备案号", "找错链接", "索引号"],
+    "properties": {
+        "网站名称": _text("网站名称", "显示在页头和浏览器标题上,例如“广德市科学技术局”。", minLength=1),
+        "网站域名": _text("网站域名", "不带 https:// 的域名,例如 kjj.guangde.gov.cn。", pattern=r"^[a-z0-9.-]+(:\d+)?$"),
+        "网站地址": _text("网站地址", "完整网址,用于站点地图和订阅,例如 https://kjj.guangde.gov.cn/。不填则由网站域名生成。"),
+        "主办单位": _text("网站主办单位", "页脚显示的主办单位全称。", minLength=1),
+        "承办单位": _text("承办单位", "页脚显示的承办单位(可不填)。"),
+        "联系方式": {
+            "type": "object",
+            "title": "联系方式",
+            "description": "页脚“联系我们”显示的内容。",
+            "additionalProperties": False,
+            "properties": {
+                "电话": _text("电话", "例如 0563-6012345。"),
+                "地址": _text("地址", "办公地址。"),
+                "邮箱": _text("邮箱", "电子邮箱。"),
+                "邮编": _text("邮编", "6位邮政编码。", pattern=r"^\d{6}$"),
+            },
+        },
+        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^(\d{10}|bm\d{8})$", **{"x-check": "site-id"}),
+        "ICP备案号": _text("ICP备案号", "例如 皖ICP备05001234号。", minLength=1),
+        "ICP备案链接": _text("ICP备案链接", "点击备案号打开的网址,默认 https://beian.miit.gov.cn/。", **{"x-check": "url"}),
+        "公安机关备案号": _text("公安机关备案号", "例如 皖公网安备 34188202000001号。", minLength=1),
+        "公安机关备案链接": _text("公安机关备案链接", "点击公安备案号打开的网址(可不填)。", **{"x-check": "url"}),
+        "党政机关网站标识": {
+            "type": "object",
+            "title": "党政机关网站标识",
+            "description": "开办单位领取的红色标识图片和它的链接。图片放在 content/assets/ 下。",
+            "additionalProperties": False,
+            "required": ["图片"],
+            "properties": {
+                "图片": _text("标识图片", "图片路径,相对于 content/,例如 assets/dzjg.png。"),
+                "链接": _text("标识链接", "点击标识打开的网址。", **{"x-check": "url"}),
+            },
+        },
+        "找错链接": _text("我为政府网站找错链接", "“我为政府网站找错”入口网址。", **{"x-check": "url"}),
+        "索引号": {
+            "type": "object",
+            "title": "索引号规则",
+            "description": "本站索引号的格式和序号规则。",
+            "additionalProperties": False,
+            "required": ["格式"],
+            "properties": {
+                "格式": {"type": "string", "title": "索引号格式", "enum": ["全国", "安徽", "广东"],
+                         "description": "全国:9位组织机构代码/YYYY-NNNNN;安徽:18位统一社会信用代码/YYYYMM-NNNNN;广东:18位统一社会信用代码/YYYY-NNNNN。"},
+                "序号范围": {"type": "string", "title": "序号范围", "enum": ["部门", "全站"],
+                           "description": "每个发布机构各自编号(部门),或全站统一编号(全站)。默认:部门。"},
+                "序号周期": {"type": "string", "title": "序号周期", "enum": ["年", "月"],
+                           "description": "序号每年或每月从 00001 重新开始。默认:安徽格式按月,其他按年。"},
+            },
+        },
+    },
+}
+
+DEPARTMENT: dict[str, Any] = {
+    "$id": "department.schema.json",
+    "title": "发布机构(data/departments/<标识>.yml)",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["标识", "全称", "简称", "组配分类"],
+    "properties": {
+        "标识": _text("标识", "网址里用的英文短名,只用小写字母、数字和连字符,必须与文件名相同,例如 gdkjj。", pattern=SLUG_PATTERN),
+        "全称": _text("全称", "发布机构全称,例如“广德市科学技术局”。", minLength=1),
+        "简称": _text("简称", "页面上“发布机构”“来源”显示的名称,例如“市科技局”。", minLength=1),
+        "统一社会信用代码": _text("统一社会信用代码", "18位,最后一位是校验位(GB 32100-2015)。与组织机构代码至少填一个。", **{"x-check": "uscc"}),
+        "组织机构代码": _text("组织机构代码", "9位,最后一位是校验位(GB 11714)。全国格式的索引号使用它;填了统一社会信用代码可不填。", **{"x-check": "org"}),
+        "组配分类": {
+            "type": "array", "title": "组配分类", "minItems": 1, "uniqueItems": True,
+            "description": "本机构主动公开基本目录的分类,取自 data/vocab/categories.yml。",
+            "items": {"type": "string", "x-vocab": "组配分类"},
+        },
+        "简介": _text("简介", "发布机构页面顶部显示的一段简介(可不填)。"),
+    },
+}
+
+TARGET: dict[str, Any] = {
+    "type": "object",
+    "title": "指标",
+    "description": "计划中的一项目标(结构将在“指标”功能中完善)。",
+    "properties": {
+        "编号": _text("编号", "本计划内唯一、不随修改变化的英文短名。", pattern=SLUG_PATTERN),
+        "指标": _text("指标名称", "例如 高新技术企业数量。"),
+        "目标值": {"type": ["number", "null"], "title": "目标值", "description": "数字,例如 200。"},
+        "单位": _text("单位", "例如 家、项、亿元、%。"),
+        "说明": _text("说明", "原文表述。"),
+    },
+}
+
+RELATED: dict[str, Any] = {
+    "type": "object",
+    "title": "相关文件",
+    "description": "站内文件写“文件: 机构标识/年度/文件名”;站外文件写“名称”和“链接”。",
+    "additionalProperties": False,
+    "properties": {
+        "文件": _text("站内文件", "例如 gdkjj/2024/gongzuo-jihua(对应 data/plans/gdkjj/2024/gongzuo-jihua.yml)。", pattern=r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$"),
+        "名称": _text("名称", "站外文件的名称。"),
+        "链接": _text("链接", "站外文件的完整网址(https://…)。", **{"x-check": "url"}),
+        "关系": {"type": "string", "title": "关系", "enum": ["解读", "总结", "计划", "附件", "其他"], "description": "与本文件的关系,默认“其他”。"},
+    },
+}
+
+PLAN: dict[str, Any] = {
+    "$id": "plan.schema.json",
+    "title": "政府信息公开条目(data/plans/<机构>/<年度>/<文件名>.yml)",
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["名称", "组配分类", "主题分类", "生成日期", "发布日期", "正文"],
+    "properties": {
+        "标识": _text("标识", "可不填;填写时必须与文件名相同(不含 .yml)。", pattern=SLUG_PATTERN),
+        "名称": _text("名称", "文件的正式标题,例如“广德市科技局2024年工作计划”。", minLength=1),
+        "索引号": _text("索引号", "已发布的索引号永远不变。新文件可不填,运行 gongkai validate --fix 自动编号并写回。", **{"x-check": "index-no"}),
+        "发布机构": _text("发布机构", "发布机构的标识,必须与所在文件夹相同;可不填。", pattern=SLUG_PATTERN),
+        "组配分类": _text("组配分类", "取自本机构的组配分类,计划类填“规划计划”。", **{"x-vocab": "组配分类"}),
+        "主题分类": _text("主题分类", "取自 data/vocab/topics.yml,写一级分类(如“其他”)或“一级\\二级”(如“科技、教育\\科技”)。", **{"x-vocab": "主题分类"}),
+        "文号": {"type": ["string", "null"], "title": "文号", "description": "有文号必须填写,格式 机关代字〔年份〕序号号,例如 广科〔2024〕3号;没有文号留空。", "x-check": "doc-no"},
+        "生成日期": _text("生成日期", "成文日期(签发日期),格式 YYYY-MM-DD。", **{"x-check": "date"}),
+        "发布日期": _text("发布日期", "在网站公开的日期,格式 YYYY-MM-DD,不能早于生成日期。", **{"x-check": "date"}),
+        "发布时间": _text("发布时间", "发布的时刻,24小时制 HH:MM,请加英文引号,例如 \"15:00\"。", **{"x-check": "time"}),
+        "来源": _text("来源", "页面“来源”显示的内容,不填则为发布机构简称。"),
+        "有效性": _text("有效性", "取自 data/vocab/validity.yml,不填为“有效”。", **{"x-vocab": "有效性"}),
+        "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
+        "摘要": _text("摘要", "一两句话的内容提要,用于目录和搜索结果(可不填)。"),
+        "正文": _text("正文", "正文内容,Markdown 格式:段落之间空一行;“## 一、……”表示一级标题。", minLength=1),
+        "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务。", "items": TARGET},
+        "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},
+    },
+}
+
+VOCAB_CATEGORIES: dict[str, Any] = {
+    "$id": "categories.schema.json",
+    "title": "组配分类词表(data/vocab/categories.yml)",
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
+        "properties": {
+            "名称": _text("名称", "分类名称。", minLength=1),
+            "标识": _text("标识", "网址中使用的英文短名。", pattern=SLUG_PATTERN),
+            "说明": _text("说明", "这个分类包括哪些信息。"),
+        },
+    },
+}
+
+VOCAB_TOPICS: dict[str, Any] = {
+    "$id": "topics.schema.json",
+    "title": "主题分类词表(data/vocab/topics.yml)",
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
+        "properties": {
+            "名称": _text("名称", "一级分类名称。", minLength=1),
+            "标识": _text("标识", "网址中使用的英文短名。", pattern=SLUG_PATTERN),
+            "子类": {
+                "type": "array", "title": "子类",
+                "items": {
+                    "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
+                    "properties": {
+                        "名称": _text("名称", "二级分类名称。", minLength=1),
+                        "标识": _text("标识", "网址中使用的英文短名。", pattern=SLUG_PATTERN),
+                    },
+                },
+            },
+        },
+    },
+}
+
+VOCAB_VALIDITY: dict[str, Any] = {
+    "$id": "validity.schema.json",
+    "title": "有效性词表(data/vocab/validity.yml)",
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
+        "properties": {
+            "名称": _text("名称", "例如 有效、已废止。", minLength=1),
+            "标识": _text("标识", "英文短名。", pattern=SLUG_PATTERN),
+            "失效": {"type": "boolean", "title": "失效", "description": "true 表示文件已不再有效,页面醒目标注。"},
+            "说明": _text("说明", "含义说明。"),
+        },
+    },
+}
+
+SCHEMAS = {
+    "site": SITE,
+    "department": DEPARTMENT,
+    "plan": PLAN,
+    "categories": VOCAB_CATEGORIES,
+    "topics": VOCAB_TOPICS,
+    "validity": VOCAB_VALIDITY,
+}
+
+
+def field_title(schema: dict[str, Any], path: tuple) -> str:
+    """The Chinese title of the field at ``path`` (list indexes shown as 第N项)."""
+    names: list[str] = []
+    node: dict[str, Any] | None = schema
+    for part in path:
+        if node is None:
+            break
+        if isinstance(part, int):
+            names.append(f"第{part + 1}项")
+            node = node.get("items")
+        else:
+            node = (node.get("properties") or {}).get(part)
+            names.append(part)
+    return ".".join(names)
+
+
+def editor_schema(kind: str, vocab: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """JSON Schema for VS Code: the validation schema with today's vocabularies as enums."""
+    schema = copy.deepcopy(SCHEMAS[kind])
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            name = node.get("x-vocab")
+            if name and vocab and vocab.get(name):
+                node["enum"] = list(vocab[name])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    return schema

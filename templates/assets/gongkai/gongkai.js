@@ -1,0 +1,30 @@
+/* Gongkai: 字体[大 中 小] on plan pages. Remembers the choice in localStorage.
+   Without JavaScript the switch stays hidden and the page reads normally. */
+(function () {
+  "use strict";
+  var KEY = "gongkai.fontsize";
+  var SIZES = { large: "gk-font-large", medium: "", small: "gk-font-small" };
+  function apply(size) {
+    var body = document.getElementById("gk-body");
+    if (!body) return;
+    Object.keys(SIZES).forEach(function (k) { if (SIZES[k]) body.classList.remove(SIZES[k]); });
+    if (SIZES[size]) body.classList.add(SIZES[size]);
+    document.querySelectorAll("[data-gk-fontsize] button").forEach(function (b) {
+      b.setAttribute("aria-pressed", b.getAttribute("data-size") === size ? "true" : "false");
+    });
+  }
+  function stored() {
+    try { return localStorage.getItem(KEY) || "medium"; } catch (e) { return "medium"; }
+  }
+  document.querySelectorAll("[data-gk-fontsize]").forEach(function (box) {
+    box.hidden = false;
+    box.addEventListener("click", function (ev) {
+      var btn = ev.target.closest("button[data-size]");
+      if (!btn) return;
+      var size = btn.getAttribute("data-size");
+      try { localStorage.setItem(KEY, size); } catch (e) { /* private mode: still applies */ }
+      apply(size);
+    });
+  });
+  apply(stored());
+})();
