@@ -98,14 +98,14 @@ def check_org_code(code: str) -> str:
 
 # --- dates -----------------------------------------------------------------------
 
-_CN_DATE = re.compile(r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?$")
-_LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_CN_DATE = re.compile(r"^([0-9]{4})\s*年\s*([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*日?$")
+_LOOSE_DATE = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$")
 
 
 def parse_date(value: str) -> _dt.date:
     """Parse ``YYYY-MM-DD``. Other spellings raise CodeError with the correct form as hint."""
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         y, m, d = (int(p) for p in text.split("-"))
         try:
             return _dt.date(y, m, d)
@@ -127,7 +127,7 @@ def parse_time(value: str) -> _dt.time:
     """Parse ``HH:MM`` (24-hour)."""
     text = str(value).strip()
     half = to_halfwidth(text)
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", half)
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", half)
     if not match:
         raise CodeError(f"“{text}”不是时间", "请写成 HH:MM（24小时制），并加英文引号，例如 \"15:00\"")
     h, m = int(match.group(1)), int(match.group(2))
@@ -140,10 +140,10 @@ def parse_time(value: str) -> _dt.time:
 
 # --- 文号 (GB/T 9704-2012 §7.2.5) ---------------------------------------------
 
-_DOCNO_OK = re.compile(r"^(?P<agency>[^\s〔〕\[\]【】()（）]+)〔(?P<year>\d{4})〕(?P<serial>[1-9]\d*)号$")
+_DOCNO_OK = re.compile(r"^(?P<agency>[^\s〔〕\[\]【】()（）]+)〔(?P<year>[0-9]{4})〕(?P<serial>[1-9][0-9]*)号$")
 _DOCNO_LOOSE = re.compile(
-    r"^(?P<agency>[^\s〔〕\[\]【】()（）〈〉<>{}]+?)\s*[〔\[【(（〈<{]\s*(?P<year>\d{2,4})\s*[〕\]】)）〉>}]\s*"
-    r"第?\s*(?P<serial>\d+)\s*号?$"
+    r"^(?P<agency>[^\s〔〕\[\]【】()（）〈〉<>{}]+?)\s*[〔\[【(（〈<{]\s*(?P<year>[0-9]{2,4})\s*[〕\]】)）〉>}]\s*"
+    r"第?\s*(?P<serial>[0-9]+)\s*号?$"
 )
 
 
@@ -220,7 +220,7 @@ def parse_index_number(value: str, fmt: IndexFormat) -> IndexNumber:
     text = str(value).strip()
     code_len = 9 if fmt.code_kind == "org" else 18
     period_len = 4 if fmt.period == "year" else 6
-    pattern = re.compile(rf"^([0-9A-Z]{{{code_len}}})/(\d{{{period_len}}})-(\d{{5}})$")
+    pattern = re.compile(rf"^([0-9A-Z]{{{code_len}}})/([0-9]{{{period_len}}})-([0-9]{{5}})$")
     match = pattern.match(text)
     if match:
         return IndexNumber(match.group(1), match.group(2), int(match.group(3)))

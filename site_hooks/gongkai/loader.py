@@ -76,7 +76,10 @@ class _FileChecker:
             elif err.validator == "type":
                 want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
                 names = "或".join(_TYPE_NAMES.get(w, w) for w in want if w != "null")
-                self.error(path, f"应该是{names},现在是{_type_of(err.instance)}", sub.get("description", ""))
+                hint = sub.get("description", "")
+                if "string" in want and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
+                    hint = f"请给值加上英文引号,例如 \"{err.instance}\"。{hint}"
+                self.error(path, f"应该是{names},现在是{_type_of(err.instance)}", hint)
             elif err.validator == "enum":
                 self.error(path, f"“{err.instance}”不是可选的值", "可选:" + "、".join(map(str, err.validator_value)))
             elif err.validator == "minLength":
@@ -277,7 +280,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
     elif slug in WINDOWS_RESERVED:
         problems.add(rel, 0, "", f"文件名“{slug}”是 Windows 的保留名", "请换一个文件名,例如加上年份")
         ok_path = False
-    if not re.fullmatch(r"(19|20|21)\d\d", year_text):
+    if not re.fullmatch(r"(19|20|21)[0-9][0-9]", year_text):
         problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下,例如 2024")
         ok_path = False
     departments: dict[str, Department] = project_bits["departments"]
@@ -366,7 +369,9 @@ def _check_index_numbers(site: Site, plans: list[Plan], checkers: dict[str, _Fil
                     "索引号一经发布不再改变;如果是新文件,请删除这一行后运行 gongkai validate --fix 重新编号")
         if str(num) in taken:
             other = taken[str(num)]
-            c.error(("索引号",), f"索引号 {num} 与 {other.path} 重复", "每条信息的索引号必须唯一;请删除较新文件的索引号,运行 gongkai validate --fix 重新编号")
+            hint = "每条信息的索引号必须唯一;请删除后发布的那个文件中的索引号,再运行 gongkai validate --fix 重新编号"
+            c.error(("索引号",), f"索引号 {num} 与 {other.path} 重复", hint)
+            checkers[other.path].error(("索引号",), f"索引号 {num} 与 {plan.path} 重复", hint)
             continue
         taken[str(num)] = plan
         key = group(plan, counter_period(plan.published, num.period))

@@ -1,0 +1,230 @@
+"""A strict MkDocs build of the sample project, and what the generated pages say."""
+from __future__ import annotations
+
+import posixpath
+import re
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from conftest import gongkai_cmd
+from gongkai.build import build_site
+from test_components import normalise
+
+GOLDEN = Path(__file__).parent / "golden" / "pages"
+PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/index.html"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, repo_root) -> Path:
+    out = tmp_path_factory.mktemp("build") / "site"
+    assert build_site(repo_root, out, quiet=True) == 0
+    return out
+
+
+def soup(site: Path, rel: str) -> BeautifulSoup:
+    return BeautifulSoup((site / rel).read_text(encoding="utf-8"), "html.parser")
+
+
+def html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+def resolve(page: str, href: str) -> str:
+    """The file a relative link on ``page`` points at, inside the site."""
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page), urlsplit(href).path))
+    if target == ".":
+        return "index.html"
+    return target + "/index.html" if href.endswith("/") or not posixpath.splitext(target)[1] else target
+
+
+def test_plan_page_reproduces_the_reference_metadata(site):
+    page = soup(site, PLAN)
+    labels = [dt.get_text() for dt in page.select(".gk-meta dt")]
+    assert labels == ["索引号", "组配分类", "发布机构", "主题分类", "名称", "文号", "生成日期", "发布日期"]
+    values = {dd["data-gk-field"]: dd.get_text() for dd in page.select(".gk-meta dd")}
+    assert values == {
+        "index_no": "1134172300325409XR/202403-00002", "category": "规划计划", "department": "市科技局",
+        "topic": "其他", "title": "广德市科技局2024年工作计划", "doc_no": "",
+        "created": "2024-03-01", "published": "2024-03-01",
+    }
+    assert [h.get_text() for h in page.select("h1")] == ["广德市科技局2024年工作计划"]
+    info = " ".join(page.select_one(".gk-info").get_text().split())
+    assert "发布时间：2024-03-01 15:00" in info and "来源：市科技局" in info and "字体：[" in info
+    assert page.select_one(".gk-info time")["datetime"] == "2024-03-01T15:00"
+    paragraphs = [p.get_text() for p in page.select("#gk-body > p")]
+    assert [p[:3] for p in paragraphs] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert "高新技术企业达200家" in paragraphs[0]
+    assert page.html["lang"] == "zh-CN"
+
+
+def test_plan_page_breadcrumb_and_related_links_resolve(site):
+    page = soup(site, PLAN)
+    nav = page.select_one("nav.gk-breadcrumb")
+    assert nav["aria-label"] == "当前位置"
+    crumbs = [(a.get_text(), resolve(PLAN, a["href"])) for a in nav.select("a")]
+    assert crumbs == [
+        ("网站首页", "index.html"), ("政府信息公开首页", "xxgk/index.html"),
+        ("市科技局", "xxgk/gdkjj/index.html"), ("规划计划", "xxgk/gdkjj/ghjh/index.html"),
+    ]
+    assert nav.select("a")[-1]["aria-current"] == "location"
+    for _, target in crumbs:
+        assert (site / target).is_file(), target
+    related = page.select(".gk-related a")
+    assert [a.get_text() for a in related] == ["市科学技术局2024年度工作计划"]
+    assert (site / resolve(PLAN, related[0]["href"])).is_file()
+
+
+def test_plan_page_meta_tags(site):
+    page = soup(site, PLAN)
+    meta = {m["name"]: m["content"] for m in page.select("meta[name]")}
+    assert meta["SiteName"] == "科技政务公开示例网站"
+    assert meta["SiteDomain"] == "kj.example.gov.cn"
+    assert meta["SiteIDCode"] == "3418820001"
+    assert meta["ColumnName"] == "规划计划"
+    assert meta["ColumnType"] == "政府信息公开"
+    assert meta["ArticleTitle"] == "广德市科技局2024年工作计划"
+    assert meta["PubDate"] == "2024-03-01 15:00"
+    assert meta["ContentSource"] == "市科技局"
+
+
+def test_catalogue_pages_list_newest_first(site):
+    page = soup(site, "xxgk/skjj/index.html")
+    dates = [t.get_text() for t in page.select(".gk-catalogue tbody time")]
+    assert dates == sorted(dates, reverse=True) and len(dates) == 4
+    row = page.select(".gk-catalogue tbody tr")[-1]
+    assert row.select_one("th a").get_text() == "市科学技术局2021年全市科技工作要点"
+    assert [td.get_text() for td in row.select("td")] == ["示科〔2021〕5号", "2021-02-23", "11341700MB0A12342H/202102-00001"]
+    cat = soup(site, "xxgk/gdkjj/ghjh/index.html")
+    assert [a.get_text() for a in cat.select(".gk-catalogue tbody a")] == ["广德市科技局2024年工作计划"]
+    assert soup(site, "xxgk/gdkjj/zcfg/index.html").select_one(".gk-catalogue__empty") is not None
+
+
+def test_disclosure_home_has_every_entry_point(site):
+    page = soup(site, "xxgk/index.html")
+    headings = [h.get_text() for h in page.select("h2")]
+    for heading in ["按发布机构", "按组配分类", "按主题分类", "按年度", "政府信息公开", "最新信息"]:
+        assert heading in headings
+    for a in page.select(".gk-linklist a, .gk-catalogue a"):
+        assert (site / resolve("xxgk/index.html", a["href"])).is_file(), a["href"]
+    guide = [a.get_text() for a in page.select("#gk-guide ~ ul a")]
+    assert guide == ["政府信息公开指南", "政府信息公开制度", "法定主动公开内容", "政府信息公开年报"]
+
+
+def test_every_page_has_the_government_site_chrome(site):
+    for rel in html_pages(site):
+        page = soup(site, rel)
+        footer = page.select_one("footer.gk-footer")
+        assert footer is not None, rel
+        text = footer.get_text(" ", strip=True)
+        for needle in ["网站主办单位：广德市科学技术局", "网站标识码：3418820001", "皖ICP备00000000号", "皖公网安备", "我为政府网站找错", "联系我们", "网站地图"]:
+            assert needle in text, (rel, needle)
+        assert footer.find("a", string="皖ICP备00000000号")["href"] == "https://beian.miit.gov.cn/"
+        sitemap = footer.find("a", string="网站地图")["href"]
+        if rel == "404.html":  # served at any depth, so its links start at the site root
+            assert sitemap == "/wzdt/"
+        else:
+            assert (site / resolve(rel, sitemap)).is_file(), (rel, sitemap)
+        top = page.select_one("nav.gk-toplinks")
+        assert [a.get_text() for a in top.select("a")] == ["无障碍", "长辈版"], rel
+        assert page.html["lang"] == "zh-CN"
+
+
+def test_no_request_can_leave_the_site(site):
+    """Nothing the browser loads by itself (scripts, styles, images, fonts, frames) points at another host."""
+    loaded = {"script": "src", "img": "src", "iframe": "src", "source": "src", "audio": "src", "video": "src", "embed": "src", "object": "data"}
+    for rel in html_pages(site):
+        page = soup(site, rel)
+        for tag, attr in loaded.items():
+            for el in page.find_all(tag):
+                if el.get(attr):
+                    assert not urlsplit(el[attr]).netloc, (rel, el[attr])
+        for link in page.find_all("link"):
+            if set(link.get("rel", [])) & {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}:
+                assert not urlsplit(link["href"]).netloc, (rel, link["href"])
+        for a in page.find_all("a", href=True):
+            assert not a["href"].startswith("//"), (rel, a["href"])  # protocol-relative: another host
+    for css in site.rglob("*.css"):
+        for url in re.findall(r"url\(([^)]+)\)", css.read_text(encoding="utf-8", errors="replace")):
+            assert not re.match(r"['\"]?(https?:)?//", url), (css, url)
+        assert "@import" not in css.read_text(encoding="utf-8", errors="replace") or "//" not in css.read_text(encoding="utf-8")
+
+
+def test_page_size_does_not_grow_with_the_catalogue(site):
+    """Lean navigation: a plan page does not embed links to every other plan."""
+    page = soup(site, PLAN)
+    plan_links = [a for a in page.select(".md-nav a") if "/20" in a.get("href", "")]
+    assert plan_links == []
+
+
+def test_sitemap_page_lists_sections(site):
+    page = soup(site, "wzdt/index.html")
+    headings = [h.get_text() for h in page.select(".gk-sitemap h2")]
+    assert headings[:2] == ["网站首页", "政府信息公开"]
+    assert "广德市科学技术局" in headings and "示例市科学技术局" in headings
+    for a in page.select(".gk-sitemap a"):
+        assert (site / resolve("wzdt/index.html", a["href"])).is_file(), a["href"]
+
+
+@pytest.mark.parametrize("kind, rel", [("plan", PLAN), ("catalogue", "xxgk/skjj/ghjh/index.html"), ("sitemap", "wzdt/index.html"),
+                                       ("disclosure-home", "xxgk/index.html")])
+def test_generated_page_matches_golden(site, kind, rel, update_golden):
+    article = soup(site, rel).select_one("article.md-content__inner")
+    for button in article.select(".md-content__button"):
+        button.decompose()  # Material's edit button depends on repo settings, not on us
+    html = normalise(article.decode_contents())
+    golden = GOLDEN / f"{kind}.html"
+    if update_golden or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(html + "\n", encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"golden file {golden} was missing and has been written; review and commit it")
+    assert html == golden.read_text(encoding="utf-8").strip()
+
+
+def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(gongkai_cmd() + ["--root", str(project), *args], capture_output=True, text=True, timeout=120)
+
+
+def test_broken_date_fails_validate_and_build_without_touching_the_site(project):
+    assert run_cli(project, "build").returncode == 0
+    index = project / "site" / PLAN
+    before = index.read_bytes()
+    plan = project / "data/plans/gdkjj/2024/gongzuo-jihua.yml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("发布日期: 2024-03-01", "发布日期: 2024-02-30"), encoding="utf-8")
+    for command in ("validate", "build"):
+        result = run_cli(project, command)
+        assert result.returncode == 1, result
+        assert "data/plans/gdkjj/2024/gongzuo-jihua.yml:10: 发布日期: 日期“2024-02-30”不存在" in result.stderr
+        assert "Traceback" not in result.stderr + result.stdout
+    assert index.read_bytes() == before
+    assert not list(project.glob(".site.tmp-*"))
+
+
+def test_content_page_with_a_broken_link_fails_the_strict_build(project):
+    (project / "content/lxwm.md").write_text("# 联系我们\n\n[没有的页面](meiyou.md)\n", encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "meiyou.md" in result.stderr and "Traceback" not in result.stderr
+    assert not (project / "site").exists()
+
+
+def test_content_page_clashing_with_a_generated_page_is_an_error(project):
+    (project / "content/wzdt").mkdir()
+    (project / "content/wzdt/index.md").write_text("# 手写的网站地图\n", encoding="utf-8")
+    result = run_cli(project, "build")
+    assert result.returncode == 1
+    assert "content/wzdt/index.md: 与自动生成的页面 wzdt/ 重名" in result.stderr
+
+
+def test_validate_fix_writes_the_assigned_index_number(project):
+    plan = project / "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+    original = plan.read_text(encoding="utf-8")
+    plan.write_text("".join(l for l in original.splitlines(keepends=True) if not l.startswith("索引号:")), encoding="utf-8")
+    result = run_cli(project, "validate")
+    assert result.returncode == 0 and "还没有写入索引号" in result.stdout
+    assert run_cli(project, "validate", "--fix").returncode == 0
+    assert plan.read_text(encoding="utf-8") == original

@@ -1,0 +1,80 @@
+"""Every component: documented params, the conventions, and golden HTML for every named example.
+
+Regenerate the golden files with `make golden` (pytest --update-golden) and review the diff.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from markupsafe import Markup
+
+from gongkai.render import component, make_env
+
+ROOT = Path(__file__).resolve().parent.parent
+COMPONENTS = ROOT / "templates" / "components"
+GOLDEN = Path(__file__).parent / "golden" / "components"
+NAMES = sorted(p.name for p in COMPONENTS.iterdir() if p.is_dir())
+
+
+def normalise(html: str) -> str:
+    """Whitespace-insensitive form: runs of whitespace become one space, none between tags."""
+    html = re.sub(r"\s+", " ", html)
+    html = re.sub(r">\s+<", "><", html)
+    return html.strip()
+
+
+def spec(name: str) -> dict:
+    return yaml.safe_load((COMPONENTS / name / f"{name}.yml").read_text(encoding="utf-8"))
+
+
+def trusted(params):
+    """Mark `*_html` values as trusted HTML, as the generator does; everything else stays text."""
+    if isinstance(params, dict):
+        return {k: Markup(v) if k.endswith("_html") and isinstance(v, str) else trusted(v) for k, v in params.items()}
+    if isinstance(params, list):
+        return [trusted(v) for v in params]
+    return params
+
+
+EXAMPLES = [(name, ex["name"], ex["params"]) for name in NAMES for ex in spec(name)["examples"]]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_component_folder_follows_the_convention(name):
+    folder = COMPONENTS / name
+    assert {"macro.html", "template.html", f"{name}.yml"} <= {p.name for p in folder.iterdir()}
+    assert f"macro gk_{name}(params)" in (folder / "macro.html").read_text(encoding="utf-8")
+    documented = {p["name"] for p in spec(name)["params"]}
+    used = set(re.findall(r"params\.([a-zA-Z_]\w*)", (folder / "template.html").read_text(encoding="utf-8")))
+    assert used <= documented, f"undocumented params: {used - documented}"
+    for param in documented:
+        assert re.fullmatch(r"[a-z][a-z0-9_]*", param), f"{param}: params are snake_case"
+        assert param not in {"items", "keys", "values"}, f"{param}: Jinja reads it as a dict method"
+    assert spec(name)["examples"], "every component documents at least one example"
+
+
+@pytest.mark.parametrize("name, example, params", EXAMPLES, ids=[f"{n}-{e}" for n, e, _ in EXAMPLES])
+def test_component_example_matches_golden(name, example, params, update_golden):
+    html = normalise(str(component(make_env(ROOT / "templates"), name)(trusted(params))))
+    golden = GOLDEN / name / f"{example}.html"
+    if update_golden or not golden.exists():
+        golden.parent.mkdir(parents=True, exist_ok=True)
+        golden.write_text(html + "\n", encoding="utf-8")
+        if not update_golden:
+            pytest.fail(f"golden file {golden.relative_to(ROOT)} was missing and has been written; review and commit it")
+    assert html == golden.read_text(encoding="utf-8").strip()
+
+
+def test_text_params_are_escaped_and_html_params_are_not():
+    env = make_env(ROOT / "templates")
+    crumbs = component(env, "breadcrumb")({"crumbs": [{"text": "<b>首页</b>", "href": "./"}]})
+    assert "&lt;b&gt;首页&lt;/b&gt;" in crumbs and "<b>" not in crumbs
+    page = component(env, "plan_page")({
+        "breadcrumb": {"crumbs": []}, "metadata": {"rows": []}, "title": "<i>标题</i>",
+        "info": {"published_text": "", "datetime": "", "source": ""}, "body_html": Markup("<p>正文</p>"),
+        "related": {"links": []},
+    })
+    assert "&lt;i&gt;标题&lt;/i&gt;" in page and "<p>正文</p>" in page
