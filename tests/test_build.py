@@ -228,3 +228,14 @@ def test_validate_fix_writes_the_assigned_index_number(project):
     assert result.returncode == 0 and "还没有写入索引号" in result.stdout
     assert run_cli(project, "validate", "--fix").returncode == 0
     assert plan.read_text(encoding="utf-8") == original
+
+
+def test_fast_page_rendering_gives_the_same_bytes_as_a_full_theme_render(site, repo_root, tmp_path, monkeypatch):
+    """Generated pages reuse one theme render per depth; the result must equal rendering each page."""
+    monkeypatch.setenv("GONGKAI_FAST_PAGES", "0")
+    slow = tmp_path / "slow"
+    assert build_site(repo_root, slow, quiet=True) == 0
+    fast_files = sorted(p.relative_to(site) for p in site.rglob("*.html"))
+    assert fast_files == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
+    for rel in fast_files:
+        assert (site / rel).read_bytes() == (slow / rel).read_bytes(), rel

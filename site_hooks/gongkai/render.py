@@ -35,6 +35,7 @@ def make_env(templates_dir: Path | str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=False,
+        auto_reload=False,  # one build reads each template once; no stat() per include
     )
 
 
