@@ -11,6 +11,10 @@ def on_files(files, config):
     return site.on_files(files, config)
 
 
+def on_pre_page(page, config, files):
+    return site.on_pre_page(page)
+
+
 def on_page_markdown(markdown, page, config, files):
     return site.on_page_markdown(markdown, page)
 

@@ -53,13 +53,13 @@ def rel(from_url: str, to_url: str) -> str:
     if "#" in to_url:
         to_url, anchor = to_url.split("#", 1)
         anchor = "#" + anchor
-    base = from_url if from_url.endswith("/") else posixpath.dirname(from_url) + "/"
-    target = posixpath.relpath(to_url or ".", base.rstrip("/") or ".")
-    if to_url.endswith("/") or to_url == "":
-        target = target.rstrip("/") + "/"
-    if target == "./":
-        target = "./"
-    return target + anchor
+    base = from_url.split("/")[:-1]  # the folder the page is in ("a/b/" → [a, b]; "a/x.html" → [a])
+    parts = to_url.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    target = "../" * (len(base) - common) + "/".join(parts[common:])
+    return (target or "./") + anchor
 
 
 # --- URLs of the catalogue ---------------------------------------------------

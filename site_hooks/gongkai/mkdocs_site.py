@@ -5,7 +5,6 @@ another engine, keep :mod:`gongkai.generate` and replace this module.
 """
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
@@ -76,8 +75,7 @@ def on_files(files: Any, config: Any) -> Any:
         if existing is not None:
             clashes.append(f"content/{page.src_uri}: 与自动生成的页面 {page.url} 重名 — 请给这个手写页面换一个文件名")
             continue
-        front = "---\ntitle: " + json.dumps(page.title, ensure_ascii=False) + "\n---\n"
-        f = File.generated(config, page.src_uri, content=front)
+        f = File.generated(config, page.src_uri, content="")
         if page.edit_path:
             f.edit_uri = "../" + page.edit_path  # edit_uri is relative to content/; the YAML lives in data/
         files.append(f)
@@ -85,6 +83,26 @@ def on_files(files: Any, config: Any) -> Any:
     if clashes:
         raise DataError("\n" + "\n".join(clashes))
     return files
+
+
+_ID = re.compile(r'\sid="([^"]+)"')
+
+
+def on_pre_page(page: Any) -> Any:
+    """Generated pages are HTML already: replace MkDocs' Markdown step (a new parser per page)."""
+    generated = state.pages.get(page.file.src_uri)
+    if generated is not None:
+        def render(config: Any, files: Any) -> None:
+            from mkdocs.structure.toc import get_toc
+
+            page.content = generated.html
+            page.toc = get_toc([])
+            page._title_from_render = generated.title
+            page.present_anchor_ids = set(_ID.findall(generated.html))  # our own output: ids are plain
+            page.links_to_anchors = {}
+
+        page.render = render
+    return page
 
 
 def on_page_markdown(markdown: str, page: Any) -> str:
