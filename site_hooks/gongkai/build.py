@@ -87,7 +87,9 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         for message in collector.messages:
             print(f"MkDocs 提示:{message}", file=sys.stderr)
         _remove(tmp)
-        print(f"网站没有生成;原来的 {site_dir.name}/ 保持不变。手写页面(content/)中的链接错误请按上面的提示修改。", file=sys.stderr)
+        if any("link" in m or "anchor" in m for m in collector.messages):
+            print("手写页面(content/)中有链接指向不存在的页面或锚点,请按上面的提示修改。", file=sys.stderr)
+        print(f"网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
         return 1
     swap_in(tmp, site_dir)
     if not quiet:
