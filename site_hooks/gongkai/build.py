@@ -70,6 +70,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
         mkdocs_site.state.preloaded = project
+        mkdocs_site.state.parallel = True
         build(config)
         ok = True
     except mkdocs_site.DataError as exc:
@@ -83,6 +84,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(old_level)
         mkdocs_site.reset()
+        mkdocs_site.state.parallel = False
     if not ok:
         for message in collector.messages:
             print(f"MkDocs 提示:{message}", file=sys.stderr)

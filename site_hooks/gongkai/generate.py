@@ -13,7 +13,7 @@ the site root, replaced per page by the theme.
 """
 from __future__ import annotations
 
-import posixpath
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from jinja2 import Environment
 
 from .model import Plan, Project
+from .parallel import pmap
 from .render import component, render_body
 
 ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
@@ -198,11 +199,11 @@ def _count(plans: list[Plan], key) -> dict[Any, int]:
     return counts
 
 
-def generate(project: Project, env: Environment) -> list[Page]:
-    """Every generated page of the site, in a deterministic order."""
+def generate(project: Project, env: Environment, *, parallel: bool = False) -> list[Page]:
+    """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``)."""
     ctx = _Ctx(project, env)
     plans = project.plans  # newest first
-    pages = [_plan_page(ctx, p) for p in plans]
+    pages = pmap(functools.partial(_plan_page, ctx), plans, parallel=parallel)
     link_list = ctx.c["link_list"]
 
     # per department, and department × 组配分类

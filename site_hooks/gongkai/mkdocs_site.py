@@ -32,6 +32,7 @@ class _State:
     pages: dict[str, Page] = {}
     chrome: dict[str, str] = {}
     shells: dict[tuple, list[str]] = {}
+    parallel: bool = False  # `gongkai build` turns it on; the preview server has threads and must not fork
 
 
 state = _State()
@@ -63,7 +64,7 @@ def on_files(files: Any, config: Any) -> Any:
 
     assert state.project is not None
     env = make_env(project_root(config) / "templates")
-    pages = generate(state.project, env)
+    pages = generate(state.project, env, parallel=state.parallel)
     state.chrome = chrome(state.project, env)
     state.pages = {}
     for f in list(files):
