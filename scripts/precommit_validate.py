@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--schema", action="store_true", help="检查 schema/ 是否为最新")
     args = parser.parse_args(argv)
     gongkai = ROOT / ".venv" / "bin" / "gongkai"
-    if not gongkai.exists():
+    if not gongkai.exists() and not (ROOT / ".venv").exists():
         print("第一次运行:正在安装(make install)……", file=sys.stderr)
         subprocess.run(["make", "-s", "install"], cwd=ROOT, check=False)
     if not gongkai.exists():
