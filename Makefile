@@ -51,3 +51,12 @@ clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
 
 .PHONY: help install validate build serve test-deps test schema golden clean
+
+new: $(STAMP) ## 新建计划文件,例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"
+	$(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)")
+
+import: $(STAMP) ## 从 Word/文本导入计划,例如 make import FILE=计划.docx DEPT=skjj
+	@test -n "$(FILE)" || { echo "请指定文件:make import FILE=计划.docx DEPT=skjj"; exit 2; }
+	$(BIN)/gongkai import "$(FILE)" $(if $(DEPT),--dept "$(DEPT)")
+
+.PHONY: new import

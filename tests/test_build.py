@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import gongkai_cmd
+from conftest import copy_project, gongkai_cmd
 from gongkai.build import build_site
 from test_components import normalise
 
@@ -19,10 +19,16 @@ PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/index.html"
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory, repo_root) -> Path:
-    out = tmp_path_factory.mktemp("build") / "site"
-    assert build_site(repo_root, out, quiet=True) == 0
-    return out
+def built_project(tmp_path_factory) -> Path:
+    """The sample project copied outside git (so pages carry no 修订记录 that changes with every commit)."""
+    project = copy_project(tmp_path_factory.mktemp("build") / "proj")
+    assert build_site(project, project / "site", quiet=True) == 0
+    return project
+
+
+@pytest.fixture(scope="module")
+def site(built_project) -> Path:
+    return built_project / "site"
 
 
 def soup(site: Path, rel: str) -> BeautifulSoup:
@@ -230,11 +236,11 @@ def test_validate_fix_writes_the_assigned_index_number(project):
     assert plan.read_text(encoding="utf-8") == original
 
 
-def test_fast_page_rendering_gives_the_same_bytes_as_a_full_theme_render(site, repo_root, tmp_path, monkeypatch):
+def test_fast_page_rendering_gives_the_same_bytes_as_a_full_theme_render(site, built_project, tmp_path, monkeypatch):
     """Generated pages reuse one theme render per depth; the result must equal rendering each page."""
     monkeypatch.setenv("GONGKAI_FAST_PAGES", "0")
     slow = tmp_path / "slow"
-    assert build_site(repo_root, slow, quiet=True) == 0
+    assert build_site(built_project, slow, quiet=True) == 0
     fast_files = sorted(p.relative_to(site) for p in site.rglob("*.html"))
     assert fast_files == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
     for rel in fast_files:

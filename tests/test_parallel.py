@@ -17,12 +17,12 @@ def test_pmap_keeps_order_and_results(monkeypatch):
     assert parallel.pmap(square, items, parallel=False) == [x * x for x in items]
 
 
-def test_parallel_build_equals_serial_build(repo_root, tmp_path, monkeypatch):
+def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setenv("GONGKAI_JOBS", "2")
-    assert build_site(repo_root, tmp_path / "par", quiet=True) == 0
+    assert build_site(project, tmp_path / "par", quiet=True) == 0
     monkeypatch.setenv("GONGKAI_JOBS", "1")
-    assert build_site(repo_root, tmp_path / "ser", quiet=True) == 0
+    assert build_site(project, tmp_path / "ser", quiet=True) == 0
     files = sorted(p.relative_to(tmp_path / "par") for p in (tmp_path / "par").rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(tmp_path / "ser") for p in (tmp_path / "ser").rglob("*") if p.is_file())
     for rel in files:

@@ -5,6 +5,8 @@
     gongkai build [--site-dir D]  生成网站(失败时保留原来的 site/)
     gongkai serve                 本地预览 http://127.0.0.1:8000,修改后自动刷新
     gongkai schema                生成编辑器用的 JSON Schema(schema/*.json)
+    gongkai new                   新建一份计划文件(预留索引号)
+    gongkai import FILE           从 .txt/.md/.docx 导入计划
 
 每个子命令在 gongkai/commands/<名称>.py 中实现:register(subparsers) 和 run(args) -> int。
 """
@@ -16,7 +18,7 @@ import sys
 from pathlib import Path
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema"]
+COMMANDS = ["validate", "build", "serve", "schema", "new", "import_"]
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -20,6 +20,7 @@ from typing import Any, Iterable
 
 from jinja2 import Environment
 
+from . import history, withdrawal
 from .model import Plan, Project
 from .parallel import pmap
 from .render import component, render_body
@@ -136,6 +137,8 @@ def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
     ]
     if plan.validity != "有效":
         rows.append(("有效性", plan.validity, "validity"))
+        if plan.withdrawn_on:
+            rows.append(("失效日期", plan.withdrawn_on.isoformat(), "withdrawn_on"))
     datetime_attr = plan.published.isoformat() + (f"T{plan.published_time.strftime('%H:%M')}" if plan.published_time else "")
     validity = project.validity_of(plan.validity)
     params = {
@@ -147,6 +150,8 @@ def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
         "body_html": render_body(plan.body),
         "related": {"links": [{"text": r.title, "href": rel(here, r.href) if r.internal else r.href, "relation": r.relation,
                                "external": not r.internal} for r in plan.related]},
+        "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
+        "history": history.page_params(project.history, plan.path),
     }
     meta = ctx.site_meta + [
         ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),

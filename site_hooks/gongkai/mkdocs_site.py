@@ -8,12 +8,14 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 from typing import Any
 
 from jinja2 import pass_context
 from markupsafe import escape
 
+from . import history, preview
 from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
@@ -47,11 +49,24 @@ def on_config(config: Any) -> Any:
     root = project_root(config)
     project, problems = (state.preloaded, None) if state.preloaded is not None else load_project(root)
     state.preloaded = None
-    if project is None:
+    preview.start_build()
+    if project is None and is_serving():  # live preview: show the report on the pages, keep serving
+        preview.record_problems(problems)
+        config["strict"] = False
+        project = preview.preview.last_good
+    elif project is None:
         raise DataError("\n数据检查未通过,网站没有生成:\n" + problems.report())
+    else:
+        if is_serving():
+            preview.succeeded(project)
+        project.history = history.collect(root, [p.path for p in project.plans])
+        if project.history.reason and not is_serving():
+            print(f"提醒:{project.history.reason}。", file=sys.stderr)
     for warning in problems.warnings if problems else []:
         log.info(str(warning))
     state.project = project
+    if project is None:
+        return config
     config["site_name"] = project.site.name
     if not config.get("site_url"):
         config["site_url"] = project.site.base_url
@@ -62,10 +77,17 @@ def on_files(files: Any, config: Any) -> Any:
     """Add one generated file per page; drop the components' docs that the theme folder would copy."""
     from mkdocs.structure.files import File
 
-    assert state.project is not None
     env = make_env(project_root(config) / "templates")
-    pages = generate(state.project, env, parallel=state.parallel)
-    state.chrome = chrome(state.project, env)
+    state.shells = {}  # templates may have changed since the last preview build
+    try:
+        pages = generate(state.project, env, parallel=state.parallel) if state.project is not None else preview.placeholder_pages()
+        state.chrome = chrome(state.project, env) if state.project is not None else {}
+    except Exception as exc:  # noqa: BLE001 - while previewing, a broken template is shown, not fatal
+        if not is_serving():
+            raise
+        preview.record_message(getattr(exc, "filename", None) or "templates/", _describe(exc))
+        config["strict"] = False
+        pages, state.chrome = preview.placeholder_pages(), {}
     state.pages = {}
     for f in list(files):
         if f.src_uri.startswith("components/"):
@@ -81,7 +103,10 @@ def on_files(files: Any, config: Any) -> Any:
             f.edit_uri = "../" + page.edit_path  # edit_uri is relative to content/; the YAML lives in data/
         files.append(f)
         state.pages[page.src_uri] = page
-    if clashes:
+    if clashes and is_serving():
+        for clash in clashes:
+            preview.record_message(*clash.split(": ", 1))
+    elif clashes:
         raise DataError("\n" + "\n".join(clashes))
     return files
 
@@ -106,6 +131,12 @@ def on_pre_page(page: Any) -> Any:
     return page
 
 
+def _describe(exc: Exception) -> str:
+    line = getattr(exc, "lineno", None)
+    where = f"第{line}行:" if line else ""
+    return f"{where}模板有错误({type(exc).__name__}: {getattr(exc, 'message', None) or exc})— 请检查刚才修改的模板"
+
+
 def on_page_markdown(markdown: str, page: Any) -> str:
     """Generated pages carry no Markdown: skip the parser for them."""
     generated = state.pages.get(page.file.src_uri)
@@ -123,11 +154,12 @@ def on_page_markdown(markdown: str, page: Any) -> str:
 
 def on_page_content(html: str, page: Any) -> str:
     generated = state.pages.get(page.file.src_uri)
-    return generated.html if generated is not None else html
+    html = generated.html if generated is not None else html
+    return preview.panel_html() + html if is_serving() else html
 
 
 def on_env(env: Any) -> Any:
-    env.globals["gk"] = dict(state.chrome, root_token=ROOT)
+    env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": ""}, **state.chrome, root_token=ROOT)
     env.globals["gk_fast_page"] = _fast_page
     return env
 
@@ -175,7 +207,7 @@ def _page_values(page: Any, generated: Page) -> dict[str, str]:
         _TOKENS["HEAD"]: "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in generated.meta),
         _TOKENS["CANON"]: str(escape(page.canonical_url or "")),
         _TOKENS["EDIT"]: str(escape(page.edit_url or "")),
-        _TOKENS["CONTENT"]: generated.html,
+        _TOKENS["CONTENT"]: page.content if page.content is not None else generated.html,
     }
 
 

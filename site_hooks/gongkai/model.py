@@ -102,6 +102,10 @@ class Plan:
     related_raw: list[dict[str, Any]]
     related: list[Related] = field(default_factory=list)
     line_of: dict[tuple, int] = field(default_factory=dict, repr=False)
+    # 有效性 details (gongkai.withdrawal): the date it stopped being valid, what replaces it, why
+    withdrawn_on: dt.date | None = None
+    replaced_by: Related | None = None
+    validity_note: str = ""
 
     @property
     def url(self) -> str:
@@ -129,6 +133,7 @@ class Project:
     validity: list[Validity]
     departments: dict[str, Department]
     plans: list[Plan]
+    history: Any = None  # gongkai.history.History when the build read git; None in plain generate() calls
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import markdown
+import markdown.extensions.toc  # not imported by `import markdown`; needed when MkDocs has not loaded it
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup

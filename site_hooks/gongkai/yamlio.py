@@ -96,9 +96,9 @@ def _pre_scan(text: str) -> list[tuple[int, str, str]]:
     return found
 
 
-_YAML_MESSAGES = [
+_YAML_MESSAGES = [  # needles match both PyYAML's and libyaml's wording
     ("found character '\\t'", "这里有制表符(Tab)", "请改成空格"),
-    ("mapping values are not allowed here", "这里多了一个冒号,或上一行缩进不对", "值里含有“: ”时,请把整个值用英文引号括起来"),
+    ("mapping values are not allowed", "这里多了一个冒号,或上一行缩进不对", "值里含有“: ”时,请把整个值用英文引号括起来"),
     ("could not find expected ':'", "这一行缺少“: ”,或缩进不对", "每个字段写成“字段: 值”,同一层的字段左边对齐"),
     ("did not find expected key", "缩进不对,或上一行的引号没有配对", "同一层的字段左边要对齐;引号要成对"),
     ("did not find expected '-' indicator", "列表的缩进不对", "列表每一项以“- ”开头,并与同层对齐"),
@@ -146,7 +146,7 @@ class _Builder:
                     self.doc.errors.append((key_line, "字段名必须是文字", "请检查这一行的写法"))
                     continue
                 key = key_node.value
-                if key == "<<" and key_node.style is None:
+                if key == "<<" and not key_node.style:  # plain: None from PyYAML, "" from libyaml
                     self.doc.errors.append((key_line, "使用了合并键“<<”", "本网站不支持合并键,请直接写出各字段"))
                     continue
                 if key in result:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..fix import fix_project
 from ..loader import load_project
@@ -10,6 +11,7 @@ from ..loader import load_project
 def register(sub):
     p = sub.add_parser("validate", help="检查全部数据", description="检查 data/ 下的全部文件,一次列出所有问题。")
     p.add_argument("--fix", action="store_true", help="自动修正能修正的问题:写回新分配的索引号、把 GBK 文件转为 UTF-8")
+    p.add_argument("files", nargs="*", help="只报告这些文件的问题(提交前检查用);整个项目仍一起检查")
     return p
 
 
@@ -18,6 +20,8 @@ def run(args) -> int:
         for line in fix_project(args.root):
             print(line)
     project, problems = load_project(args.root)
+    if getattr(args, "files", None):
+        return _only(args, problems)
     if problems.items:
         print(problems.report(), file=sys.stderr if problems else sys.stdout)
     if project is None:
@@ -28,4 +32,24 @@ def run(args) -> int:
         for p in assigned:
             print(f"  {p.path}: {p.index_no}")
     print(f"检查通过:{len(project.departments)} 个发布机构,{len(project.plans)} 条信息。")
+    return 0
+
+
+def _only(args, problems) -> int:
+    """Problems of the given files (relative or absolute paths); 0 when they have none."""
+    wanted = set()
+    for name in args.files:
+        path = (Path.cwd() / name).resolve()
+        try:
+            wanted.add(path.relative_to(args.root).as_posix())
+        except ValueError:
+            wanted.add(Path(name).as_posix())
+    mine = [p for p in problems.items if p.path in wanted or (p.path and any(w.startswith(p.path + "/") for w in wanted))]
+    for p in sorted(mine):
+        print(p, file=sys.stderr if not p.warning else sys.stdout)
+    errors = sum(1 for p in mine if not p.warning)
+    if errors:
+        print(f"共发现 {errors} 处错误,请逐条修改后再提交。", file=sys.stderr)
+        return 1
+    print(f"检查通过:{len(wanted)} 个文件。")
     return 0

@@ -1,0 +1,352 @@
+"""gongkai import: the importer on the reference plans and on harder cases (issue 6)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from conftest_editors import REFERENCE, html_text, no_space, project_copy, run_cli  # noqa: F401
+from gongkai.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
+from gongkai.loader import load_project
+from gongkai.render import render_body
+
+WORK_POINTS = REFERENCE / "plans" / "work-points-2021.txt"
+COMPILATION = REFERENCE / "plans" / "compilation-3-plans-2024.txt"
+GUANGDE = REFERENCE / "page-guangde-2024-plan.txt"
+
+
+def _values(draft):
+    return [(t["目标值"], t["单位"]) for t in draft.targets]
+
+
+def assert_nothing_lost(lines: list[str], result) -> None:
+    """Every character of the source is in a draft or in the furniture report, and each draft's
+    rendered page text is exactly the source text it carries."""
+    source = Counter(no_space("".join(_clean(line) for line in lines)))
+    kept = Counter(no_space("".join("".join(d.kept) for d in result.drafts)))
+    dropped = Counter(no_space("".join(d.text for d in result.dropped)))
+    assert source == kept + dropped
+    for draft in result.drafts:
+        page_text = html_text(str(render_body(draft.body_markdown())))
+        title = draft.title if draft.title_line else ""  # a stand-in title is not source text
+        assert no_space(title + page_text) == no_space("".join(draft.kept))
+
+
+# --- the reference texts ----------------------------------------------------------------------
+
+def test_work_points_2021():
+    lines, _ = read_document(WORK_POINTS)
+    result = import_lines(lines)
+    assert len(result.drafts) == 1
+    d = result.drafts[0]
+    assert d.title == "科学技术局2021年全市科技工作要点"
+    assert d.year == 2021
+    assert [s.label for s in d.sections] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、"]
+    assert len(d.items) == 23 and [i.number for i in d.items] == list(range(1, 24))
+    assert d.items[4].where == "二、5."
+    assert d.preamble[0].startswith("2021年是“十四五”规划开局之年")
+    assert _values(d) == [(60, "个"), (25, "家"), (30, "家"), (20, "%"), (2, "家"), (1, "场"), (100, "家"),
+                          (500, "人"), (10, "名"), (10, "名"), (1, "个"), (50, "项")]
+    by_value = {(t["目标值"], t["单位"]): t for t in d.targets}
+    assert by_value[(25, "家")]["指标"] == "新认定国家高新技术企业"
+    assert "力争" in by_value[(25, "家")]["措辞"]
+    assert by_value[(500, "人")]["措辞"].startswith("不少于")
+    assert by_value[(20, "%")]["说明"].endswith("力争2021年全市R&D经费投入经费增长20%以上。")
+    assert d.metadata["发布日期"] == "2021-02-23" and d.metadata["发布时间"] == "10:17"
+    reasons = {x.reason for x in result.dropped}
+    assert {"免责声明或转载声明", "网址或链接地址", "页面导航(当前位置)", "重复的标题"} <= reasons
+    assert any("免责声明" in x.text for x in result.dropped)
+    assert not d.warnings
+    assert_nothing_lost(lines, result)
+
+
+def test_compilation_becomes_three_plans():
+    lines, _ = read_document(COMPILATION)
+    result = import_lines(lines)
+    assert [d.title for d in result.drafts] == ["市科学技术局2024年度工作计划", "市科学技术局2024年工作计划", "市科学技术局2024年工作计划"]
+    assert [len(d.sections) for d in result.drafts] == [2, 8, 0]
+    assert [len(d.items) for d in result.drafts] == [5, 0, 10]
+    assert [i.label for i in result.drafts[2].items][:3] == ["一是", "二是", "三是"]
+    assert _values(result.drafts[1]) == [(38, "亿元"), (65, "亿元"), (550, "家"), (600, "家"), (250, "家"), (10, "家"),
+                                         (1, "家"), (2, "项"), (2, "项"), (70, "亿元"), (2000, "项")]
+    assert _values(result.drafts[2]) == [(1, "万平方米"), (200, "家"), (40, "家"), (1, "家"), (20, "家"), (7, "项"),
+                                         (70, "%"), (300, "项")]
+    assert {x.reason for x in result.dropped} == {"汇编标题", "汇编目录"}
+    assert "汇编" in result.warnings[0]
+    assert_nothing_lost(lines, result)
+
+
+def test_guangde_page_reads_metadata_and_runs():
+    lines, _ = read_document(GUANGDE)
+    result = import_lines(lines)
+    (d,) = result.drafts
+    assert d.title == "广德市科技局2024年工作计划"
+    assert d.metadata["索引号"] == "1134172300325409XR/202403-00002"
+    assert d.metadata["生成日期"] == "2024-03-01" and d.metadata["发布时间"] == "15:00"
+    assert [s.label for s in d.sections] == ["(一)", "(二)", "(三)", "(四)", "(五)"]
+    assert len(d.items) == 20 and {i.style for i in d.items} == {"run"}
+    assert [i.where for i in d.items][9:11] == ["(三)一是", "(三)二是"]
+    assert _values(d) == [(200, "家"), (200, "家"), (10, "%"), (16, "家"), (2, "个")]
+    assert {"网站栏目链接", "页面元数据(已读入对应字段)", "页面信息栏(发布时间、浏览次数、字体等)"} <= {x.reason for x in result.dropped}
+    assert_nothing_lost(lines, result)
+
+
+# --- harder cases -----------------------------------------------------------------------------
+
+ALL_STYLES = """示例县科学技术局2025年工作计划
+今年的总体要求是稳中求进。
+一、主要目标
+（一）创新主体
+1.新认定高新技术企业３０家以上。
+2、科技型中小企业入库不少于１２０家。
+（二）创新平台
+(1)新建省级研发平台2个。
+(2)建成孵化器面积达到1.5万平方米。
+二、重点任务
+(一)抓好项目
+① 组织实施重大科技项目10项。
+② 技术合同成交额超过5亿元。
+(二)抓好服务
+一是走访企业。二是宣讲政策,力争培训企业200家以上。三是兑现奖补。
+"""
+
+
+def test_every_numbering_style():
+    result = import_text(ALL_STYLES)
+    (d,) = result.drafts
+    assert d.title == "示例县科学技术局2025年工作计划"
+    assert [s.label for s in d.sections] == ["一、", "二、"]
+    assert [(i.label, i.style) for i in d.items] == [
+        ("（一）", "paren-cn"), ("1.", "arabic"), ("2、", "arabic"), ("（二）", "paren-cn"), ("(1)", "paren-arabic"),
+        ("(2)", "paren-arabic"), ("(一)", "paren-cn"), ("①", "circled"), ("②", "circled"), ("(二)", "paren-cn"),
+        ("一是", "run"), ("二是", "run"), ("三是", "run")]
+    headings = [(b.level, b.text) for b in d.blocks if b.kind == "heading"]
+    assert headings[:2] == [(2, "一、主要目标"), (3, "（一）创新主体")]
+    assert _values(d) == [(30, "家"), (120, "家"), (2, "个"), (1.5, "万平方米"), (10, "项"), (5, "亿元"), (200, "家")]
+    assert d.targets[0]["原文"] == "３０家以上"  # full-width digits read, original wording kept
+    html = str(render_body(d.body_markdown()))
+    assert "<h2" in html and "<h3" in html and "<ol" not in html  # "1." stays text, never a renumbered list
+    assert_nothing_lost(ALL_STYLES.splitlines(), result)
+
+
+def test_unfamiliar_layout_imports_with_a_warning():
+    text = "关于做好今年几件事\n第一件事情是把路修好\n第二件事情是把桥建好\n"
+    result = import_text(text, "几件事")
+    (d,) = result.drafts
+    assert d.title == "关于做好今年几件事"
+    assert any("没有识别出" in w for w in d.warnings)
+    assert_nothing_lost(text.splitlines(), result)
+
+
+def test_no_title_at_all_still_imports():
+    text = "。。。这是一段没有标题也没有编号的文字,只有一句话。\n"
+    result = import_text(text, "无题")
+    assert result.drafts[0].title == "无题"
+    assert any("没有找到标题" in w for w in result.drafts[0].warnings)
+    assert_nothing_lost(text.splitlines(), result)
+
+
+def test_hard_wrapped_text_is_joined_into_paragraphs():
+    para = "全市科技工作要坚持创新驱动发展战略,推动科技创新和产业创新深度融合,加快培育新质生产力,为高质量发展提供有力支撑。" * 2
+    wrapped = [para[i:i + 30] for i in range(0, len(para), 30)]
+    text = "\n".join(["某局2025年工作要点", *wrapped, "一、目标任务", "1.新增高新技术企业10家。", *wrapped])
+    result = import_text(text)
+    (d,) = result.drafts
+    assert any("折行" in w for w in d.warnings)
+    assert d.preamble == [para]
+    assert len(d.sections) == 1 and len(d.items) == 1
+    assert_nothing_lost(text.splitlines(), result)
+
+
+def test_related_articles_and_downloads_are_furniture():
+    text = "\n".join(["某局2025年工作计划", "附件下载:2025年工作计划.docx", "一、目标", "1.新增企业10家。",
+                      "上一篇:某局2024年工作总结", "相关文章", "某局2023年工作计划", "某局2022年工作计划"])
+    result = import_text(text)
+    reasons = [(x.text, x.reason) for x in result.dropped]
+    assert ("附件下载:2025年工作计划.docx", "下载链接") in reasons
+    assert ("上一篇:某局2024年工作总结", "上一篇/下一篇") in reasons
+    assert ("某局2022年工作计划", "相关文章列表") in reasons
+    assert_nothing_lost(text.splitlines(), result)
+
+
+@pytest.mark.parametrize("text", [
+    "1. 第一项", "# 不是标题", "使用 *星号* 和 _下划线_ 与 [方括号](链接)", "a<b 且 c>d", "R&D 与 &amp; 字样",
+    "- 不是列表", "> 不是引用", "{: #not-an-attr }", "反斜杠 \\ 保留", "`代码`",
+])
+def test_markdown_escaping_keeps_text(text):
+    assert html_text(str(render_body(md_escape(text)))).strip() == text
+
+
+# --- candidate targets ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("sentence,expected", [
+    ("确保实现我市高新技术企业达200家、科技型中小企业200家。", [("高新技术企业", 200, "家"), ("科技型中小企业", 200, "家")]),
+    ("技术合同成交额达到70亿元。", [("技术合同成交额", 70, "亿元")]),
+    ("力争研发投入年增长10%以上。", [("研发投入年增长", 10, "%")]),
+    ("新增创业孵化面积1万平方米以上。", [("新增创业孵化面积", 1, "万平方米")]),
+    ("力争全年认定科技特派员不少于500人。", [("认定科技特派员", 500, "人")]),
+    ("组织实施80项科技创新项目。", [("组织实施科技创新项目", 80, "项")]),
+    ("新增就业岗位１２００个。", [("新增就业岗位", 1200, "个")]),
+    ("每年投入专项资金超过500万元。", [("投入专项资金", 500, "万元")]),
+    ("持续推进年销售收入1亿元以上无研发活动的企业清零。", []),  # a threshold, not a target
+    ("并予以3-4年时间的稳定支持。", []),
+    ("推进与市科委达成的10个方面合作共识。", []),
+    ("2024年是关键之年。", []),
+])
+def test_find_targets(sentence, expected):
+    found = [(t["指标"], t["目标值"], t["单位"]) for t in find_targets(sentence)]
+    assert found == expected
+    for t in find_targets(sentence):
+        assert t["说明"] == sentence and t["原文"] in sentence
+
+
+# --- Word -------------------------------------------------------------------------------------
+
+def _make_docx(path: Path) -> None:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    doc = docx.Document()
+    doc.sections[0].header.paragraphs[0].text = "示例县人民政府文件"
+    numbering = doc.part.numbering_part.element
+    abstract = OxmlElement("w:abstractNum")
+    abstract.set(qn("w:abstractNumId"), "90")
+    for ilvl, (fmt, text) in enumerate([("chineseCounting", "%1、"), ("chineseCounting", "（%2）")]):
+        lvl = OxmlElement("w:lvl")
+        lvl.set(qn("w:ilvl"), str(ilvl))
+        for tag, val in (("w:start", "1"), ("w:numFmt", fmt), ("w:lvlText", text)):
+            el = OxmlElement(tag)
+            el.set(qn("w:val"), val)
+            lvl.append(el)
+        abstract.append(lvl)
+    numbering.insert(0, abstract)
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), "90")
+    ref = OxmlElement("w:abstractNumId")
+    ref.set(qn("w:val"), "90")
+    num.append(ref)
+    numbering.append(num)
+
+    def numbered(text: str, ilvl: int) -> None:
+        p = doc.add_paragraph(text)
+        num_pr = p._p.get_or_add_pPr().get_or_add_numPr()
+        num_pr.get_or_add_ilvl().val = ilvl
+        num_pr.get_or_add_numId().val = 90
+
+    doc.add_paragraph("示例县科学技术局2025年工作计划", style="Title")
+    doc.add_paragraph("2025年,我局将继续坚持创新驱动。")
+    numbered("主要目标", 0)
+    numbered("创新主体", 1)
+    doc.add_paragraph("新认定高新技术企业30家以上。", style="List Number")
+    doc.add_paragraph("科技型中小企业入库达到120家。", style="List Number")
+    table = doc.add_table(rows=3, cols=2)
+    for r, (a, b) in enumerate([("指标", "目标值"), ("高新技术企业", "30家"), ("研发投入 | 增长", "10%")]):
+        table.cell(r, 0).text, table.cell(r, 1).text = a, b
+    numbered("重点任务", 0)
+    doc.add_paragraph("做好科技服务。")
+    doc.save(str(path))
+
+
+def test_docx_with_automatic_numbering_and_a_table(tmp_path):
+    path = tmp_path / "计划.docx"
+    _make_docx(path)
+    lines, notes = read_document(path)
+    assert "一、主要目标" in lines and "（一）创新主体" in lines and "1.新认定高新技术企业30家以上。" in lines
+    assert "二、重点任务" in lines  # the counter continues across the table
+    assert any("示例县人民政府文件" in n for n in notes)
+    result = import_lines(lines)
+    (d,) = result.drafts
+    assert d.title == "示例县科学技术局2025年工作计划"
+    assert [s.label for s in d.sections] == ["一、", "二、"]
+    assert [i.label for i in d.items] == ["（一）", "1.", "2."]
+    assert _values(d)[:2] == [(30, "家"), (120, "家")]
+    html = str(render_body(d.body_markdown()))
+    assert "<table>" in html and "研发投入 | 增长" in html_text(html)
+
+
+def test_damaged_docx_is_explained(tmp_path):
+    from gongkai.importer import ImportError_
+
+    bad = tmp_path / "坏文件.docx"
+    bad.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(ImportError_, match="无法打开 Word 文件"):
+        read_document(bad)
+
+
+def test_markdown_source(tmp_path):
+    path = tmp_path / "计划.md"
+    path.write_text("# 某局2025年工作计划\n\n## 一、目标\n\n**1.新增**企业10家以上。\n\n- 一是走访。二是服务。\n", encoding="utf-8")
+    lines, _ = read_document(path)
+    (d,) = import_lines(lines).drafts
+    assert d.title == "某局2025年工作计划"
+    assert [s.label for s in d.sections] == ["一、"] and d.items[0].label == "1."
+    assert _values(d) == [(10, "家")]
+
+
+def test_gbk_text_file(tmp_path):
+    path = tmp_path / "计划.txt"
+    path.write_bytes("某局2025年工作计划\n一、目标\n1.新增企业10家。\n".encode("gbk"))
+    lines, _ = read_document(path)
+    assert lines[0] == "某局2025年工作计划"
+
+
+# --- the command ------------------------------------------------------------------------------
+
+def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsys, tmp_path):
+    root = project_copy
+    code, out, err = run_cli(root, "import", str(WORK_POINTS), "--dept", "skjj", capsys=capsys)
+    assert code == 0, out + err
+    path = root / "data/plans/skjj/2021/keji-gongzuo-yaodian-2.yml"  # the sample already uses the plain name
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
+    assert "修改后运行:make validate" in text.splitlines()[1]
+    assert "索引号: 11341700MB0A12342H/202102-00002" in text  # next after the sample's 00001
+    assert len(re.findall(r"^  # 待核对:来自“", text, re.M)) == 12
+    assert "8 个部分,23 项工作,12 个候选指标" in out
+    assert "免责声明" in out and "检查通过" in out
+    project, problems = load_project(root)
+    assert project is not None, problems.report()
+    plan = next(p for p in project.plans if p.path.endswith("keji-gongzuo-yaodian-2.yml"))
+    assert plan.title == "科学技术局2021年全市科技工作要点"
+    assert plan.topic == "科技、教育\\科技"  # the department's usual topic
+    assert plan.published_text == "2021-02-23 10:17"
+    assert [t["目标值"] for t in plan.targets][:3] == [60, 25, 30]
+    assert plan.targets[1]["指标"] == "新认定国家高新技术企业"
+    from gongkai.build import build_site
+
+    assert build_site(root, tmp_path / "site", quiet=True) == 0
+    page = (tmp_path / "site/xxgk/skjj/2021/keji-gongzuo-yaodian-2/index.html").read_text(encoding="utf-8")
+    assert "科学技术局2021年全市科技工作要点" in page and "23.加强科技管理队伍建设" in page
+    assert "免责声明" not in page and "bsmz.net" not in page
+
+
+def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, capsys):
+    root = project_copy
+    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--year", "2025", capsys=capsys)
+    assert code == 0, out + err
+    files = sorted(p.name for p in (root / "data/plans/skjj/2025").glob("*.yml"))
+    assert files == ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua.yml"]
+    numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2025" / f).read_text(), re.M).group(1) for f in files]
+    assert len(set(numbers)) == 3
+    # the Guangde page carries a published 索引号: kept when free, renumbered when already taken
+    (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").rename(root / "gongzuo-jihua.yml.bak")
+    code, out, err = run_cli(root, "import", str(GUANGDE), capsys=capsys)  # 发布机构“市科技局” is gdkjj's 简称
+    assert code == 0, out + err
+    text = (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8")
+    assert "索引号: 1134172300325409XR/202403-00002" in text and "主题分类: 其他" in text and '发布时间: "15:00"' in text
+    code, out, err = run_cli(root, "import", str(GUANGDE), "--dept", "gdkjj", capsys=capsys)
+    assert code == 0 and "已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in out
+    assert "索引号: 1134172300325409XR/202403-00003" in (root / "data/plans/gdkjj/2024/gongzuo-jihua-2.yml").read_text()
+
+
+def test_cli_refuses_what_it_cannot_read(project_copy, capsys, tmp_path):
+    pdf = tmp_path / "计划.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    code, _, err = run_cli(project_copy, "import", str(pdf), "--dept", "skjj", capsys=capsys)
+    assert code == 2 and "不支持 .pdf" in err
+    code, out, _ = run_cli(project_copy, "import", str(WORK_POINTS), "--dept", "skjj", "--dry-run", capsys=capsys)
+    assert code == 0 and "正文: |" in out
+    assert not (project_copy / "data/plans/skjj/2021/keji-gongzuo-yaodian-2.yml").exists()

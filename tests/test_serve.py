@@ -1,0 +1,164 @@
+"""Live preview (issue 6): a real `gongkai serve` on a free port in a temp copy of the repo.
+
+Edits in data/, templates/ and content/ trigger a rebuild that the browser's live-reload poll
+sees; a broken file shows its Chinese error on every page and in the terminal, and the server
+keeps running until it is fixed.
+"""
+from __future__ import annotations
+
+import re
+import socket
+import subprocess
+import sys
+import time
+import tomllib
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest_editors import REPO, copy_repo
+
+PLAN = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+PAGE = "xxgk/skjj/2021/keji-gongzuo-yaodian/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, root: Path):
+        self.root, self.port = root, free_port()
+        self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
+        self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
+                                      f"127.0.0.1:{self.port}"], stdout=self.log, stderr=subprocess.STDOUT)
+        self.wait_until(lambda: self.get(""), 90, "the server did not start")
+
+    def get(self, path: str, timeout: float = 10) -> str:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=timeout) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_until(self, check, seconds: float, message: str):
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            assert self.proc.poll() is None, "the server died:\n" + self.output()
+            value = check()
+            if value:
+                return value
+            time.sleep(0.3)
+        pytest.fail(message + "\n" + self.output())
+
+    def epoch(self, html: str) -> tuple[str, str]:
+        m = re.search(r"livereload\((\d+), (\d+)\)", html)
+        assert m, "no live-reload script in the page"
+        return m.group(1), m.group(2)
+
+    def reload_signal(self, html: str, seconds: float = 60) -> int:
+        """What the browser's live-reload script does: long-poll until a newer build is visible."""
+        epoch, request = self.epoch(html)
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            answer = self.get(f"livereload/{epoch}/{request}", timeout=seconds)
+            if answer and int(answer) > int(epoch):
+                return int(answer)
+        pytest.fail("no reload signal\n" + self.output())
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+        self.log.close()
+
+
+@pytest.fixture
+def server(tmp_path):
+    s = Server(copy_repo(tmp_path / "repo"))
+    yield s
+    s.stop()
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_edits_rebuild_and_reload_and_errors_show_on_the_page(server):
+    root = server.root
+    page = server.get(PAGE)
+    assert "市科学技术局2021年全市科技工作要点" in page and "gk-preview-error" not in page
+
+    edit(root, PLAN, "名称: 市科学技术局2021年全市科技工作要点", "名称: 市科学技术局2021年科技工作要点(修改)")
+    server.reload_signal(page)
+    page = server.wait_until(lambda: (p := server.get(PAGE)) and "科技工作要点(修改)" in p and p, 30, "data/ edit not shown")
+
+    edit(root, PLAN, "生成日期: 2021-02-20", "生成日期: 2021-02-30")  # a mistake while typing
+    server.reload_signal(page)
+    page = server.wait_until(lambda: (p := server.get(PAGE)) and "gk-preview-error" in p and p, 30, "error not shown")
+    panel = page[page.index('<div class="gk-preview-error"'):]
+    assert f"{PLAN}:" in panel and "日期“2021-02-30”不存在" in panel and 'role="alert"' in panel
+    assert "科技工作要点(修改)" in page  # the last good content stays visible under the panel
+    assert "gk-preview-error" in server.get("")  # every page, hand-written ones too
+    assert "数据检查未通过" in server.output() and "2021-02-30" in server.output()
+
+    edit(root, PLAN, "生成日期: 2021-02-30", "生成日期: 2021-02-20")
+    server.reload_signal(page)
+    page = server.wait_until(lambda: (p := server.get(PAGE)) and "gk-preview-error" not in p and p, 30, "fix not shown")
+    assert "问题已修正" in server.output()
+
+    edit(root, "templates/components/article_info/template.html", "来源：", "信息来源：")
+    server.reload_signal(page)
+    page = server.wait_until(lambda: (p := server.get(PAGE)) and "信息来源：" in p and p, 30, "templates/ edit not shown")
+
+    edit(root, "templates/components/article_info/template.html", "{%- endif %}", "{%- endif")  # broken template
+    server.reload_signal(page)
+    page = server.wait_until(lambda: (p := server.get("")) and "gk-preview-error" in p and p, 30, "template error not shown")
+    assert "templates/components/article_info/template.html" in page and "模板有错误" in page
+
+    edit(root, "templates/components/article_info/template.html", "{%- endif\n", "{%- endif %}\n")
+    home = server.get("")
+    edit(root, "content/index.md", "本网站公开本单位", "本网站依法公开本单位")
+    server.reload_signal(home)
+    server.wait_until(lambda: "本网站依法公开本单位" in server.get("") and "gk-preview-error" not in server.get(""), 30,
+                      "content/ edit not shown")
+    assert server.proc.poll() is None
+
+
+def test_starts_even_when_the_data_is_broken(tmp_path):
+    root = copy_repo(tmp_path / "repo")
+    edit(root, PLAN, "组配分类: 规划计划", "组配分类: 规划计画")
+    s = Server(root)
+    try:
+        home = s.get("")
+        assert "gk-preview-error" in home and "“规划计画”不是示例市科技局的组配分类" in home
+        assert "自动生成的页面暂时无法显示" in home
+        assert "数据有错误" in s.get("xxgk/")
+        edit(root, PLAN, "组配分类: 规划计画", "组配分类: 规划计划")
+        s.reload_signal(home)
+        s.wait_until(lambda: "市科学技术局2021年全市科技工作要点" in s.get(PAGE), 30, "fixed data not shown")
+    finally:
+        s.stop()
+
+
+def test_click_is_pinned_below_the_live_reload_bug():
+    """Live reload is broken with click 8.2.2–8.3.x; `gongkai serve` also passes livereload=True itself."""
+    pins = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert "click==8.2.1" in [p.split("#")[0].strip() for p in pins]
+    from importlib.metadata import version
+
+    assert version("click") == "8.2.1"
+    source = (REPO / "site_hooks/gongkai/commands/serve.py").read_text(encoding="utf-8")
+    assert "livereload=True" in source
