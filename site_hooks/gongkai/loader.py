@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from . import codes, schema
+from . import codes, schema, targets
 from .model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from .problems import Problems
 from .yamlio import YamlDoc, load_file
@@ -427,6 +427,7 @@ def load_project(root: Path | str) -> tuple[Project | None, Problems]:
     if site is not None:
         _check_index_numbers(site, plans, checkers, problems)
     _resolve_related(plans, checkers)
+    targets.check(root, plans, checkers, problems)  # 指标 and 目标完成情况 (gongkai/targets.py)
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)

@@ -30,6 +30,7 @@ class _State:
     preloaded: Project | None = None  # set by `gongkai build`, which has validated already
     pages: dict[str, Page] = {}
     chrome: dict[str, str] = {}
+    page_urls: list[str] = []  # every HTML page's URL, for sitemap.xml
 
 
 state = _State()
@@ -81,6 +82,7 @@ def on_files(files: Any, config: Any) -> Any:
         state.pages[page.src_uri] = page
     if clashes:
         raise DataError("\n" + "\n".join(clashes))
+    state.page_urls = [f.url for f in files.documentation_pages()]
     return files
 
 
@@ -105,6 +107,14 @@ def on_page_content(html: str, page: Any) -> str:
 def on_env(env: Any) -> Any:
     env.globals["gk"] = dict(state.chrome, root_token=ROOT)
     return env
+
+
+def on_post_build(config: Any) -> None:
+    """Open data, Atom feed and sitemap.xml (gongkai.opendata), written beside the built pages."""
+    from .opendata import write_open_data
+
+    if state.project is not None:
+        write_open_data(state.project, Path(config["site_dir"]), state.page_urls)
 
 
 def reset() -> None:
