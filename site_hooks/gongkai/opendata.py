@@ -303,7 +303,7 @@ def _plain(markdown_text: str, limit: int = 160) -> str:
 
 def _xml(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
 def atom_feed(project: Project, size: int = FEED_SIZE) -> bytes:
@@ -351,7 +351,8 @@ def sitemap_xml(base_url: str, entries: Iterable[tuple[str, dt.date | None]]) ->
 
 def sitemap_entries(project: Project, page_urls: Iterable[str]) -> list[tuple[str, dt.date | None]]:
     dates = {p.url: p.published for p in project.plans}
-    return [(url, dates.get(url)) for url in sorted(set(page_urls))]
+    urls = {"" if url in (".", "./", "/") else url.lstrip("/") for url in page_urls}  # MkDocs calls the home page "./"
+    return [(url, dates.get(url)) for url in sorted(urls)]
 
 
 # --- writing -----------------------------------------------------------------------------------

@@ -365,7 +365,7 @@ def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
         if wanted in bmap.ids:
             return wanted, "原文", "", ""
         close = difflib.get_close_matches(wanted, sorted(bmap.ids), n=1)
-        hint = f"是否想写“#{close[0]}”?" if close else "请在正文对应段落的末尾加上 {#" + wanted + "}(前面空一格)"
+        hint = f"是否想写“#{close[0]}”?" if close else "请在正文对应段落的下一行(紧接着,不空行)写上 {#" + wanted + "}"
         return None, "", f"正文中没有标识为“{wanted}”的段落", hint
     parts: list[tuple[str, int]] = []
     rest = ref
@@ -383,7 +383,7 @@ def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
         if not found:
             labels = bmap.labels()
             hint = ("正文中的序号有:" + "；".join(labels[:12]) + ("……" if len(labels) > 12 else "")) if labels \
-                else "正文中没有带序号的段落;请在段落末尾加上 {#标识},再写“出处: \"#标识\"”"
+                else "正文中没有带序号的段落;请在段落的下一行写上 {#标识},再写“出处: \"#标识\"”"
             return None, "", f"正文中找不到以“{key_label(want)}”开头的段落", hint
         options = "；".join(key_label(b.key) for b in found[:5])
         return None, "", f"正文中有{len(found)}段以“{key_label(want)}”开头", f"请写出所在的上一级序号,例如:{options}"
@@ -391,7 +391,7 @@ def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
     for block in bmap.blocks:
         if needle and needle in re.sub(r"\s+", "", block.text):
             if block.anchor is None:  # a plain paragraph without numbering or id
-                return None, "", "这句话所在的段落没有序号", "请在这一段末尾加上 {#标识},再写“出处: \"#标识\"”"
+                return None, "", "这句话所在的段落没有序号", "请在这一段的下一行写上 {#标识},再写“出处: \"#标识\"”"
             return block.anchor, key_label(block.key) or "原文", "", ""
     return None, "", f"正文中找不到“{ref}”", "出处写段首的序号(如“（三）”“5.”),或“#标识”,或正文中的一句原话"
 
@@ -436,7 +436,8 @@ def load_vocab(root: Path, problems: Problems, needed: bool) -> Vocab:
             slugs[slug] = c.doc.line((i, "标识"))
             if unit and vocab.units and unit not in vocab.units:
                 c.error((i, "单位"), f"“{unit}”不在单位词表中", "可用的单位:" + "、".join(vocab.units))
-            vocab.indicators[name] = Indicator(name, slug, unit, str(entry.get("说明") or ""), i)
+            if name not in vocab.indicators:  # the first entry of a duplicate stands
+                vocab.indicators[name] = Indicator(name, slug, unit, str(entry.get("说明") or ""), i)
     vocab.loaded = True
     return vocab
 
@@ -468,7 +469,7 @@ def _check_target(plan: Plan, c: _FileChecker, i: int, raw: dict, vocab: Vocab) 
     if indicator is None:
         names = list(vocab.indicators)
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
-        hint = f"是否想写“{close[0]}”?" if close else "请从 data/vocab/indicators.yml 中选择,或先在那里添加这个指标"
+        hint = (f"是否想写“{close[0]}”?" if close else "") + "指标名称从 data/vocab/indicators.yml 中选择,没有的请先在那里添加"
         c.error(base + ("指标",), f"“{name}”不在指标词表中", hint)
     kind = str(raw.get("类型") or "")
     unit_name = str(raw.get("单位") or "").strip()
