@@ -146,9 +146,9 @@ def test_indicator_chart_svg(site):
     ns = "{http://www.w3.org/2000/svg}"
     assert svg.get("role") == "img"
     assert svg.get("aria-labelledby") == "gk-chart-gaoqi-xinrending-title gk-chart-gaoqi-xinrending-desc"
-    assert svg.findtext(f"{ns}title") == "新认定高新技术企业数量:历年目标与实际"
+    assert svg.findtext(f"{ns}title") == "新认定高新技术企业数量：历年目标与实际"
     desc = svg.findtext(f"{ns}desc")
-    assert "2021年 示例市科技局:目标25家,实际31家(最终)" in desc and "2024年 示例市科技局:目标40家,实际22家(截至2024-09-30)" in desc
+    assert "2021年 示例市科技局：目标25家，实际31家（最终）" in desc and "2024年 示例市科技局：目标40家，实际22家（截至2024-09-30）" in desc
     labels = [t.text for t in svg.iter(f"{ns}text")]
     for expected in ("目标", "实际", "单位：家", "2021年", "2024年", "目标 25", "实际 31", "目标 40", "实际 22", "0", "40"):
         assert expected in labels

@@ -72,7 +72,7 @@ def test_summary_page_closed_targets(request):
 
 def test_year_overview(request):
     html = (built_sample_site() / "mbrw/2024/index.html").read_text(encoding="utf-8")
-    check(request, "page-overview-2024", _section(html, '<nav class="gk-breadcrumb"', "下载全部目标数据(CSV、JSON)</a></p>"))
+    check(request, "page-overview-2024", _section(html, '<nav class="gk-breadcrumb"', "下载全部目标数据（CSV、JSON）</a></p>"))
 
 
 def test_indicator_page(request):

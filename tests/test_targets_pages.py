@@ -69,7 +69,7 @@ def test_overview_counts_match_the_rows():
     ("mbrw/index.html", ["2024年目标任务", "2021年目标任务", "高新技术企业数量", "年度计划汇编", "数据开放"]),
     ("xxgk/skjj/2021/keji-gongzuo-yaodian/index.html", ["主要目标", "最终结果", "见工作总结", "87.0%", "未完成"]),
     ("xxgk/skjj/2021/keji-gongzuo-zongjie/index.html", ["2021年目标完成情况", "出自", "124.0%"]),
-    ("xxgk/hb/skjj/2024/index.html", ["示例市科学技术局2024年度计划汇编(3篇)", "目录", "查看本篇的信息公开页面"]),
+    ("xxgk/hb/skjj/2024/index.html", ["示例市科学技术局2024年度计划汇编（3篇）", "目录", "查看本篇的信息公开页面"]),
     ("wzdt/index.html", ["目标任务与数据开放", "数据开放"]),
 ])
 def test_pages_show(url, expected):

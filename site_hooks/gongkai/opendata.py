@@ -50,40 +50,40 @@ def plan_json_url(plan: Plan) -> str:
 def datasets(project: Project) -> list[tuple[str, str, str, str, str]]:
     """(name, format, url, MIME type, description) of each published file, for the 数据开放 page."""
     return [
-        ("全部目标(CSV)", "CSV", TARGETS_CSV, "text/csv", "每个目标一行:指标、目标值、单位、期限、最新值、完成率、状态等。UTF-8 带 BOM,Excel 可直接打开。"),
-        ("全部目标(JSON)", "JSON", TARGETS_JSON, "application/json", "与 CSV 相同的内容,另含每次进展和最终结果。"),
-        ("信息清单(JSON)", "JSON", PLANS_JSON, "application/json", "全部政府信息公开条目的清单,含每条的页面网址和数据网址。"),
-        ("单条信息(JSON)", "JSON", plan_json_url(project.plans[0]) if project.plans else PLANS_JSON, "application/json",
-         "一条信息的全部内容:元数据、正文(Markdown)、目标及完成情况。每条信息一个文件,见下文。"),
-        ("单条信息的格式", "JSON Schema", SCHEMA_URLS["plan"], "application/schema+json", "单条信息 JSON 的字段说明(JSON Schema 2020-12)。"),
+        ("全部目标（CSV）", "CSV", TARGETS_CSV, "text/csv", "每个目标一行：指标、目标值、单位、期限、最新值、完成率、状态等。UTF-8 带 BOM，Excel 可直接打开。"),
+        ("全部目标（JSON）", "JSON", TARGETS_JSON, "application/json", "与 CSV 相同的内容，另含每次进展和最终结果。"),
+        ("信息清单（JSON）", "JSON", PLANS_JSON, "application/json", "全部政府信息公开条目的清单，含每条的页面网址和数据网址。"),
+        ("单条信息（JSON）", "JSON", plan_json_url(project.plans[0]) if project.plans else PLANS_JSON, "application/json",
+         "一条信息的全部内容：元数据、正文（Markdown）、目标及完成情况。每条信息一个文件，见下文。"),
+        ("单条信息的格式", "JSON Schema", SCHEMA_URLS["plan"], "application/schema+json", "单条信息 JSON 的字段说明（JSON Schema 2020-12）。"),
         ("信息清单的格式", "JSON Schema", SCHEMA_URLS["plans"], "application/schema+json", "信息清单 JSON 的字段说明。"),
         ("全部目标的格式", "JSON Schema", SCHEMA_URLS["targets"], "application/schema+json", "全部目标 JSON 的字段说明。"),
-        ("最新信息订阅", "Atom", FEED, "application/atom+xml", f"最新发布的{FEED_SIZE}条信息,可用 RSS 阅读器订阅。"),
-        ("网站地图(XML)", "XML", SITEMAP, "application/xml", "全部网页的网址,供搜索引擎使用(sitemaps.org 格式)。"),
+        ("最新信息订阅", "Atom", FEED, "application/atom+xml", f"最新发布的{FEED_SIZE}条信息，可用 RSS 阅读器订阅。"),
+        ("网站地图（XML）", "XML", SITEMAP, "application/xml", "全部网页的网址，供搜索引擎使用（sitemaps.org 格式）。"),
     ]
 
 
 CSV_COLUMNS = [
-    ("计划", "目标所在计划的标识:机构标识/年度/文件名。"),
+    ("计划", "目标所在计划的标识：机构标识/年度/文件名。"),
     ("计划名称", "计划的名称。"),
     ("发布机构", "发布机构的简称。"),
     ("年度", "计划的年度。"),
-    ("编号", "目标在计划内的编号,与“计划”一起唯一确定一个目标。"),
-    ("指标", "指标名称(全站统一的指标词表),可跨年度、跨机构比较。"),
-    ("指标标识", "指标的英文短名,指标页面的网址为 mbrw/zb/<指标标识>/。"),
+    ("编号", "目标在计划内的编号，与“计划”一起唯一确定一个目标。"),
+    ("指标", "指标名称（全站统一的指标词表），可跨年度、跨机构比较。"),
+    ("指标标识", "指标的英文短名，指标页面的网址为 mbrw/zb/<指标标识>/。"),
     ("类型", "达到、不少于、增长、保持 或 定性。"),
-    ("目标值", "计划中的数值;“增长”类为增长的百分数。"),
-    ("单位", "目标值的单位;“增长”类为 %。"),
-    ("基数", "上一年的实际数值(单位同指标),“增长”类必有。"),
-    ("目标水平", "换算成指标单位的目标数值(“增长”类 = 基数 ×(1 + 目标值 ÷ 100))。"),
-    ("指标单位", "指标的单位,最新值和目标水平都用它。"),
-    ("期限", "完成期限,YYYY-MM-DD。"),
+    ("目标值", "计划中的数值；“增长”类为增长的百分数。"),
+    ("单位", "目标值的单位；“增长”类为 %。"),
+    ("基数", "上一年的实际数值（单位同指标），“增长”类必有。"),
+    ("目标水平", "换算成指标单位的目标数值（“增长”类 = 基数 ×（1 + 目标值 ÷ 100））。"),
+    ("指标单位", "指标的单位，最新值和目标水平都用它。"),
+    ("期限", "完成期限，YYYY-MM-DD。"),
     ("责任单位", "牵头负责的单位。"),
     ("原文", "计划正文中的原话。"),
-    ("最新值", "最新一次进展或最终结果的数值(定性目标为空)。"),
+    ("最新值", "最新一次进展或最终结果的数值（定性目标为空）。"),
     ("最新日期", "最新值的日期。"),
-    ("最终结果", "“是”表示最新值来自工作总结,为最终结果。"),
-    ("完成率", "百分数的数字,保留一位小数;可超过100。"),
+    ("最终结果", "“是”表示最新值来自工作总结，为最终结果。"),
+    ("完成率", "百分数的数字，保留一位小数；可超过100。"),
     ("状态", "已完成、进行中、未完成 或 无数据。"),
     ("网址", "目标在计划页面上的网址。"),
 ]
@@ -214,7 +214,7 @@ _DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
 
 def _target_schema() -> dict[str, Any]:
     props = {
-        "计划": {**_STR, "description": "目标所在计划的标识:机构标识/年度/文件名。"},
+        "计划": {**_STR, "description": "目标所在计划的标识：机构标识/年度/文件名。"},
         "编号": {**_STR, "description": _desc("编号")},
         "指标": {**_STR, "description": _desc("指标")},
         "指标标识": {**_STR, "description": "指标的英文短名。"},
@@ -229,7 +229,7 @@ def _target_schema() -> dict[str, Any]:
         "原文": {**_OPT_STR, "description": _desc("原文")},
         "出处": {"type": ["object", "null"], "description": "目标出自正文的段落。", "additionalProperties": False,
                  "required": ["序号", "网址"], "properties": {"序号": _OPT_STR, "网址": {**_STR, "format": "uri"}}},
-        "进展": {"type": "array", "description": "年度中途的进展,按日期排列。", "items": {
+        "进展": {"type": "array", "description": "年度中途的进展，按日期排列。", "items": {
             "type": "object", "additionalProperties": False, "required": ["日期", "数值", "状态", "说明", "来源"],
             "properties": {"日期": _DATE, "数值": _OPT_NUM, "状态": {"enum": data_schema.QUALITATIVE_STATES + [None]},
                            "说明": _OPT_STR, "来源": _OPT_STR}}},
@@ -239,7 +239,7 @@ def _target_schema() -> dict[str, Any]:
                                     "说明": _OPT_STR, "总结": _STR, "总结网址": {**_STR, "format": "uri"}}},
         "最新值": {**_OPT_NUM, "description": "最新一次进展或最终结果的数值。"},
         "最新日期": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
-        "完成率": {**_OPT_NUM, "description": "完成百分比(保留一位小数)。"},
+        "完成率": {**_OPT_NUM, "description": "完成百分比（保留一位小数）。"},
         "状态": {"enum": ["已完成", "进行中", "未完成", "无数据"]},
         "网址": {**_STR, "format": "uri"},
     }
@@ -264,13 +264,13 @@ def published_schemas(base_url: str) -> dict[str, dict[str, Any]]:
         "来源": _STR, "有效性": _STR,
         "关键词": {"type": "array", "items": _STR},
         "摘要": _OPT_STR,
-        "正文": {**_STR, "description": "正文,Markdown 格式。"},
+        "正文": {**_STR, "description": "正文，Markdown 格式。"},
         "相关文件": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["名称", "网址", "关系"],
                                                  "properties": {"名称": _STR, "网址": {**_STR, "format": "uri"}, "关系": _STR}}},
         "指标": {"type": "array", "description": "本文件的目标。", "items": {"$ref": "#/$defs/target"}},
-        "目标完成情况": {"type": "array", "description": "本文件(工作总结)给出最终结果的以前目标。", "items": {"$ref": "#/$defs/target"}},
+        "目标完成情况": {"type": "array", "description": "本文件（工作总结）给出最终结果的以前目标。", "items": {"$ref": "#/$defs/target"}},
     }
-    plan = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plan"]), "title": "政府信息公开条目(开放数据)",
+    plan = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plan"]), "title": "政府信息公开条目（开放数据）",
             "type": "object", "additionalProperties": False, "required": list(plan_props), "properties": plan_props,
             "$defs": {"target": target}}
     entry = {"type": "object", "additionalProperties": False,
@@ -278,10 +278,10 @@ def published_schemas(base_url: str) -> dict[str, dict[str, Any]]:
              "properties": {"标识": _STR, "名称": _STR, "发布机构": _STR, "年度": {"type": "integer"}, "发布日期": _DATE,
                             "索引号": _STR, "网址": {**_STR, "format": "uri"}, "数据": {**_STR, "format": "uri"},
                             "目标数": {"type": "integer", "minimum": 0}}}
-    plans = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plans"]), "title": "政府信息公开条目清单(开放数据)",
+    plans = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plans"]), "title": "政府信息公开条目清单（开放数据）",
              "type": "object", "additionalProperties": False, "required": ["$schema", "网站", "网址", "条目"],
              "properties": {"$schema": _STR, "网站": _STR, "网址": _STR, "条目": {"type": "array", "items": entry}}}
-    targets = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["targets"]), "title": "全部目标(开放数据)",
+    targets = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["targets"]), "title": "全部目标（开放数据）",
                "type": "object", "additionalProperties": False, "required": ["$schema", "网站", "网址", "目标"],
                "properties": {"$schema": _STR, "网站": _STR, "网址": _STR, "目标": {"type": "array", "items": {"$ref": "#/$defs/target"}}},
                "$defs": {"target": target}}

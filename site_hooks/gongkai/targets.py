@@ -157,27 +157,27 @@ _NUM = re.compile(r"^[-+]?(\d+(\.\d*)?|\.\d+)$")
 def parse_number(value: Any) -> float:
     """A number typed by an editor; CodeError with a Chinese hint for near-misses (200家, １０, 10%)."""
     if isinstance(value, bool):
-        raise codes.CodeError("应该是数字,现在是 true/false", "只写数字,例如 200")
+        raise codes.CodeError("应该是数字，现在是 true/false", "只写数字，例如 200")
     if value is None or isinstance(value, (list, dict)):
-        raise codes.CodeError("应该是数字,现在是" + ("空" if value is None else "列表或一组字段"), "只写数字,例如 200")
+        raise codes.CodeError("应该是数字，现在是" + ("空" if value is None else "列表或一组字段"), "只写数字，例如 200")
     if isinstance(value, (int, float)):
         return float(value)
     text = unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits and ％ become ASCII
     raw = str(value).strip()
     if _NUM.match(text):
-        raise codes.CodeError(f"“{raw}”含有全角字符或写成了文字", f"请写成半角数字 {text}(不加引号)")
+        raise codes.CodeError(f"“{raw}”含有全角字符或写成了文字", f"请写成半角数字 {text}（不加引号）")
     if re.fullmatch(r"\d{1,3}(,\d{3})+(\.\d+)?", text):
         raise codes.CodeError(f"“{raw}”含有千位分隔符", f"请写成 {text.replace(',', '')}")
     m = re.match(r"^([-+]?\d+(?:\.\d+)?)\s*(万|亿)(.*)$", text)
     if m:
-        raise codes.CodeError(f"“{raw}”不是数字", f"请换算成数字,或换用以“{m.group(2)}”为单位的单位(例如 万元、亿元、万平方米)")
+        raise codes.CodeError(f"“{raw}”不是数字", f"请换算成数字，或换用以“{m.group(2)}”为单位的单位（例如 万元、亿元、万平方米）")
     m = re.match(r"^([-+]?\d+(?:\.\d+)?)\s*(.+)$", text)
     if m:
         unit = m.group(2).strip()
         if unit == "%":
-            raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)},百分号写在“单位”里(单位: \"%\")")
-        raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)},单位“{unit}”写在“单位”里")
-    raise codes.CodeError(f"“{raw}”不是数字", "只写数字,例如 200;没有数值的目标请把“类型”写成“定性”")
+            raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)}，百分号写在“单位”里（单位: \"%\"）")
+        raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)}，单位“{unit}”写在“单位”里")
+    raise codes.CodeError(f"“{raw}”不是数字", "只写数字，例如 200；没有数值的目标请把“类型”写成“定性”")
 
 def fmt_number(value: float | None) -> str:
     """200.0 → 200; 1.25 → 1.25; 101.44 → 101.44 (at most two decimals)."""
@@ -365,7 +365,7 @@ def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
         if wanted in bmap.ids:
             return wanted, "原文", "", ""
         close = difflib.get_close_matches(wanted, sorted(bmap.ids), n=1)
-        hint = f"是否想写“#{close[0]}”?" if close else "请在正文对应段落的下一行(紧接着,不空行)写上 {#" + wanted + "}"
+        hint = f"是否想写“#{close[0]}”？" if close else "请在正文对应段落的下一行（紧接着，不空行）写上 {#" + wanted + "}"
         return None, "", f"正文中没有标识为“{wanted}”的段落", hint
     parts: list[tuple[str, int]] = []
     rest = ref
@@ -382,18 +382,18 @@ def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
             return found[0].anchor, key_label(found[0].key), "", ""
         if not found:
             labels = bmap.labels()
-            hint = ("正文中的序号有:" + "；".join(labels[:12]) + ("……" if len(labels) > 12 else "")) if labels \
-                else "正文中没有带序号的段落;请在段落的下一行写上 {#标识},再写“出处: \"#标识\"”"
+            hint = ("正文中的序号有：" + "；".join(labels[:12]) + ("……" if len(labels) > 12 else "")) if labels \
+                else "正文中没有带序号的段落；请在段落的下一行写上 {#标识}，再写“出处: \"#标识\"”"
             return None, "", f"正文中找不到以“{key_label(want)}”开头的段落", hint
         options = "；".join(key_label(b.key) for b in found[:5])
-        return None, "", f"正文中有{len(found)}段以“{key_label(want)}”开头", f"请写出所在的上一级序号,例如:{options}"
+        return None, "", f"正文中有{len(found)}段以“{key_label(want)}”开头", f"请写出所在的上一级序号，例如：{options}"
     needle = re.sub(r"\s+", "", ref)
     for block in bmap.blocks:
         if needle and needle in re.sub(r"\s+", "", block.text):
             if block.anchor is None:  # a plain paragraph without numbering or id
-                return None, "", "这句话所在的段落没有序号", "请在这一段的下一行写上 {#标识},再写“出处: \"#标识\"”"
+                return None, "", "这句话所在的段落没有序号", "请在这一段的下一行写上 {#标识}，再写“出处: \"#标识\"”"
             return block.anchor, key_label(block.key) or "原文", "", ""
-    return None, "", f"正文中找不到“{ref}”", "出处写段首的序号(如“（三）”“5.”),或“#标识”,或正文中的一句原话"
+    return None, "", f"正文中找不到“{ref}”", "出处写段首的序号（如“（三）”“5.”），或“#标识”，或正文中的一句原话"
 
 # --- vocabularies -------------------------------------------------------------------
 
@@ -414,7 +414,7 @@ def load_vocab(root: Path, problems: Problems, needed: bool) -> Vocab:
         if needed:
             for kind, path in files.items():
                 if not path.exists():
-                    problems.add(f"data/vocab/{kind}.yml", 0, "", "缺少词表文件(计划中填写了“指标”)", "请从示例网站复制这个文件")
+                    problems.add(f"data/vocab/{kind}.yml", 0, "", "缺少词表文件（计划中填写了“指标”）", "请从示例网站复制这个文件")
         return vocab
     c = _read("units", files["units"], root, problems)
     if c is not None:
@@ -432,10 +432,10 @@ def load_vocab(root: Path, problems: Problems, needed: bool) -> Vocab:
             if name in vocab.indicators:
                 c.error((i, "名称"), f"指标“{name}”重复", "词表中的名称和标识都不能重复")
             if slug in slugs:
-                c.error((i, "标识"), f"标识“{slug}”重复(第{slugs[slug]}行已有)", "每个指标的标识必须不同")
+                c.error((i, "标识"), f"标识“{slug}”重复（第{slugs[slug]}行已有）", "每个指标的标识必须不同")
             slugs[slug] = c.doc.line((i, "标识"))
             if unit and vocab.units and unit not in vocab.units:
-                c.error((i, "单位"), f"“{unit}”不在单位词表中", "可用的单位:" + "、".join(vocab.units))
+                c.error((i, "单位"), f"“{unit}”不在单位词表中", "可用的单位：" + "、".join(vocab.units))
             if name not in vocab.indicators:  # the first entry of a duplicate stands
                 vocab.indicators[name] = Indicator(name, slug, unit, str(entry.get("说明") or ""), i)
     vocab.loaded = True
@@ -450,7 +450,7 @@ def _number(c: _FileChecker, path: tuple, value: Any, unit: Unit | None, label: 
         c.error(path, exc.message, exc.hint)
         return None
     if unit is not None and unit.integer and number != int(number):
-        c.error(path, f"{label or '数值'} {fmt_number(number)} 不是整数,而单位“{unit.name}”只能是整数", "请核对数值")
+        c.error(path, f"{label or '数值'} {fmt_number(number)} 不是整数，而单位“{unit.name}”只能是整数", "请核对数值")
         return None
     return number
 
@@ -469,7 +469,7 @@ def _check_target(plan: Plan, c: _FileChecker, i: int, raw: dict, vocab: Vocab) 
     if indicator is None:
         names = list(vocab.indicators)
         close = difflib.get_close_matches(name, names, n=1, cutoff=0.4)
-        hint = (f"是否想写“{close[0]}”?" if close else "") + "指标名称从 data/vocab/indicators.yml 中选择,没有的请先在那里添加"
+        hint = (f"是否想写“{close[0]}”？" if close else "") + "指标名称从 data/vocab/indicators.yml 中选择，没有的请先在那里添加"
         c.error(base + ("指标",), f"“{name}”不在指标词表中", hint)
     kind = str(raw.get("类型") or "")
     unit_name = str(raw.get("单位") or "").strip()
@@ -478,38 +478,38 @@ def _check_target(plan: Plan, c: _FileChecker, i: int, raw: dict, vocab: Vocab) 
         default_unit = "%" if kind == GROWTH else indicator.unit
         unit_name = unit_name or default_unit
         if not qualitative and not indicator.unit:
-            c.error(base + ("类型",), f"指标“{name}”是定性指标(没有单位),不能设数量目标", "请把类型写成“定性”,或换一个有单位的指标")
+            c.error(base + ("类型",), f"指标“{name}”是定性指标（没有单位），不能设数量目标", "请把类型写成“定性”，或换一个有单位的指标")
     if unit_name and unit_name not in vocab.units:
         close = difflib.get_close_matches(unit_name, list(vocab.units), n=1, cutoff=0.3)
         c.error(base + ("单位",), f"“{unit_name}”不是可用的单位",
-                (f"是否想写“{close[0]}”?" if close else "") + "可用的单位:" + "、".join(vocab.units) + "(在 data/vocab/units.yml 中添加新单位)")
+                (f"是否想写“{close[0]}”？" if close else "") + "可用的单位：" + "、".join(vocab.units) + "（在 data/vocab/units.yml 中添加新单位）")
     elif indicator is not None and not qualitative and indicator.unit:
         if kind == GROWTH and unit_name != "%":
-            c.error(base + ("单位",), f"“增长”类目标的单位应为 %,现在是“{unit_name}”",
-                    "目标值写增长的百分数(例如 10 表示增长10%);要达到某一数值,请把类型写成“达到”或“不少于”")
+            c.error(base + ("单位",), f"“增长”类目标的单位应为 %，现在是“{unit_name}”",
+                    "目标值写增长的百分数（例如 10 表示增长10%）；要达到某一数值，请把类型写成“达到”或“不少于”")
         elif kind != GROWTH and unit_name != indicator.unit:
             c.error(base + ("单位",), f"单位“{unit_name}”与指标“{name}”的单位“{indicator.unit}”不一致",
-                    f"请换算成{indicator.unit}后填写,同一指标才能跨年度比较")
+                    f"请换算成{indicator.unit}后填写，同一指标才能跨年度比较")
     level_unit = vocab.units.get(indicator.unit) if indicator is not None else None
     target_unit = vocab.units.get(unit_name)
     value = baseline = None
     if qualitative:
         for extra in ("目标值", "基数"):
             if raw.get(extra) is not None:
-                c.error(base + (extra,), f"定性目标不填{extra}", "请删除这一行;要跟踪数值,请把类型改为“达到”或“不少于”")
+                c.error(base + (extra,), f"定性目标不填{extra}", "请删除这一行；要跟踪数值，请把类型改为“达到”或“不少于”")
     else:
         if raw.get("目标值") is None:
             c.error(base + ("目标值",) if "目标值" in raw else base, "缺少目标值",
-                    "请添加“目标值: 数字”;没有数值的目标请把类型写成“定性”")
+                    "请添加“目标值: 数字”；没有数值的目标请把类型写成“定性”")
         else:
             value = _number(c, base + ("目标值",), raw["目标值"], target_unit if kind != GROWTH else None, "目标值")
         if raw.get("基数") is not None:
             baseline = _number(c, base + ("基数",), raw["基数"], None, "基数")
         elif kind == GROWTH:
-            c.error(base + ("类型",), "“增长”类目标需要填写基数(上一年的实际数值)",
-                    f"请添加“基数: 数字”,单位与指标相同({indicator.unit if indicator else '例如 亿元'}),这样才能算出完成率")
+            c.error(base + ("类型",), "“增长”类目标需要填写基数（上一年的实际数值）",
+                    f"请添加“基数: 数字”，单位与指标相同（{indicator.unit if indicator else '例如 亿元'}），这样才能算出完成率")
         if kind == GROWTH and baseline is not None and baseline <= 0:
-            c.error(base + ("基数",), "基数必须大于0", "增长率按 (实际值 ÷ 基数 − 1) 计算")
+            c.error(base + ("基数",), "基数必须大于0", "增长率按 （实际值 ÷ 基数 − 1） 计算")
     deadline = dt.date(plan.year, 12, 31)
     if raw.get("期限") is not None:
         deadline = _date(c, base + ("期限",), raw["期限"]) or deadline
@@ -521,16 +521,16 @@ def _check_target(plan: Plan, c: _FileChecker, i: int, raw: dict, vocab: Vocab) 
         date = _date(c, p + ("日期",), entry.get("日期"))
         if date is not None and date < plan.created:
             c.error(p + ("日期",), f"进展日期 {date} 早于计划的生成日期 {plan.created}",
-                    "请核对日期;上一年的完成情况请写在当年工作总结的“目标完成情况”中")
+                    "请核对日期；上一年的完成情况请写在当年工作总结的“目标完成情况”中")
         number = None
         if qualitative:
             if entry.get("数值") is not None:
-                c.error(p + ("数值",), "定性目标的进展不填数值", "请在“说明”中描述进展,完成后写“状态: 已完成”")
+                c.error(p + ("数值",), "定性目标的进展不填数值", "请在“说明”中描述进展，完成后写“状态: 已完成”")
         else:
             if entry.get("状态") is not None:
-                c.error(p + ("状态",), "数量目标的状态由数值自动判断,不用填写", "请删除这一行,填写“数值”")
+                c.error(p + ("状态",), "数量目标的状态由数值自动判断，不用填写", "请删除这一行，填写“数值”")
             if entry.get("数值") is None:
-                c.error(p, "缺少数值", "请添加“数值: 数字”(截至该日期的实际数值)")
+                c.error(p, "缺少数值", "请添加“数值: 数字”（截至该日期的实际数值）")
             else:
                 number = _number(c, p + ("数值",), entry["数值"], level_unit)
         if date is not None:
@@ -559,12 +559,12 @@ def _check_closings(summary: Plan, c: _FileChecker, by_uid: dict[str, Target], p
         if target is None:
             if plan_id not in plan_ids:
                 close = difflib.get_close_matches(plan_id, sorted(plan_ids), n=1)
-                c.error(base + ("计划",), f"找不到计划“{plan_id}”", f"是否想写“{close[0]}”?" if close else "格式为 机构标识/年度/文件名(不含 .yml)")
+                c.error(base + ("计划",), f"找不到计划“{plan_id}”", f"是否想写“{close[0]}”？" if close else "格式为 机构标识/年度/文件名（不含 .yml）")
             else:
                 keys = [t.key for t in by_uid.values() if t.plan.id == plan_id]
                 close = difflib.get_close_matches(key, keys, n=1)
                 c.error(base + ("编号",), f"计划 {plan_id} 中没有编号为“{key}”的目标",
-                        f"是否想写“{close[0]}”?" if close else ("该计划的目标编号:" + "、".join(keys) if keys else "该计划还没有填写“指标”"))
+                        f"是否想写“{close[0]}”？" if close else ("该计划的目标编号：" + "、".join(keys) if keys else "该计划还没有填写“指标”"))
             continue
         if target.plan is summary:
             c.error(base + ("计划",), "不能在同一份文件里总结自己的目标", "年度中途的数值请写在该目标的“进展”中")
@@ -575,7 +575,7 @@ def _check_closings(summary: Plan, c: _FileChecker, by_uid: dict[str, Target], p
         uid = target.uid
         if uid in closed_by:
             other, line = closed_by[uid]
-            c.error(base + ("编号",), f"目标 {uid} 已经在 {other}:{line} 总结过", "一个目标只能有一个最终结果,请删除其中一处")
+            c.error(base + ("编号",), f"目标 {uid} 已经在 {other}:{line} 总结过", "一个目标只能有一个最终结果，请删除其中一处")
             continue
         closed_by[uid] = (summary.path, c.doc.line(base))
         date = summary.created
@@ -587,17 +587,17 @@ def _check_closings(summary: Plan, c: _FileChecker, by_uid: dict[str, Target], p
         value, status = None, raw.get("状态")
         if target.kind == QUALITATIVE:
             if raw.get("数值") is not None:
-                c.error(base + ("数值",), "这是定性目标,不填数值", "请写“状态: 已完成”或“状态: 未完成”")
+                c.error(base + ("数值",), "这是定性目标，不填数值", "请写“状态: 已完成”或“状态: 未完成”")
                 continue
             if status is None:
                 c.error(base, "定性目标要写明结果", "请添加“状态: 已完成”或“状态: 未完成”")
                 continue
         else:
             if status is not None:
-                c.error(base + ("状态",), "数量目标的状态由数值自动判断,不用填写", "请删除这一行,填写“数值”")
+                c.error(base + ("状态",), "数量目标的状态由数值自动判断，不用填写", "请删除这一行，填写“数值”")
                 continue
             if raw.get("数值") is None:
-                c.error(base, "缺少最终完成的数值", f"请添加“数值: 数字”,单位为{target.indicator.unit}")
+                c.error(base, "缺少最终完成的数值", f"请添加“数值: 数字”，单位为{target.indicator.unit}")
                 continue
             value = _number(c, base + ("数值",), raw["数值"], vocab.units.get(target.indicator.unit))
             if value is None:
@@ -618,7 +618,7 @@ def check(root: Path, plans: list[Plan], checkers: dict[str, _FileChecker], prob
         for i, raw in enumerate(raw_list):
             key = str(raw.get("编号") or "")
             if key in seen:
-                c.error(("指标", i, "编号"), f"编号“{key}”重复(第{seen[key]}行已有)", "同一计划中每个目标的编号必须不同")
+                c.error(("指标", i, "编号"), f"编号“{key}”重复（第{seen[key]}行已有）", "同一计划中每个目标的编号必须不同")
                 continue
             seen[key] = c.doc.line(("指标", i, "编号"))
             if not vocab.loaded:

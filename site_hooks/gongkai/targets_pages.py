@@ -72,7 +72,7 @@ def target_text(t: Target) -> str:
 def target_note(t: Target) -> str:
     """The baseline and the level it implies, for growth targets: 基数 20.6亿元,即 22.66亿元."""
     if t.kind == GROWTH and t.baseline is not None:
-        return f"基数 {fmt_number(t.baseline)}{t.indicator.unit},即 {fmt_number(t.level)}{t.indicator.unit}"
+        return f"基数 {fmt_number(t.baseline)}{t.indicator.unit}，即 {fmt_number(t.level)}{t.indicator.unit}"
     return ""
 
 
@@ -130,7 +130,7 @@ def target_row(here: str, t: Target, *, show_plan: bool = False, local: bool = F
     return row
 
 
-_NOTE = "完成率 = 最新值 ÷ 目标值;“增长”类目标 = 实际增长率 ÷ 目标增长率。状态由数据计算:达到目标为“已完成”,期限已到或已有最终结果而未达到为“未完成”。"
+_NOTE = "完成率 = 最新值 ÷ 目标值；“增长”类目标 = 实际增长率 ÷ 目标增长率。状态由数据计算：达到目标为“已完成”，期限已到或已有最终结果而未达到为“未完成”。"
 
 
 def _as_of(targets: list[Target]) -> str:
@@ -151,11 +151,11 @@ def plan_params(ctx: _Ctx, plan: Plan, params: dict[str, Any]) -> None:
         counts = Counter(t.status for t in targets)
         params["targets"] = {
             "id": "gk-targets", "heading": "主要目标",
-            "caption": "主要目标完成情况" + (f"(数据截至 {as_of})" if as_of else ""),
-            "intro": f"本文件共有{len(targets)}项主要目标:" + ",".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s]) + "。",
+            "caption": "主要目标完成情况" + (f"（数据截至 {as_of}）" if as_of else ""),
+            "intro": f"本文件共有{len(targets)}项主要目标：" + "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s]) + "。",
             "rows": [target_row(here, t, local=True) for t in targets],
             "note": _NOTE,
-            "links": [{"text": "本文件数据(JSON)", "href": rel(here, opendata.plan_json_url(plan)), "type": "application/json"},
+            "links": [{"text": "本文件数据（JSON）", "href": rel(here, opendata.plan_json_url(plan)), "type": "application/json"},
                       {"text": f"{plan.year}年全部目标任务", "href": rel(here, year_url(plan.year))}],
         }
     closed = closed_by(plan, ctx.project.plans)
@@ -203,12 +203,12 @@ def chart_params(indicator_slug: str, name: str, unit: str, targets: list[Target
         actual_txt = fmt_number(actual) if actual is not None else ""
         groups.append({"label": f"{t.plan.year}年", "sublabel": sub, "target": level, "target_text": target_txt,
                        "actual": actual, "actual_text": actual_txt})
-        sentences.append(f"{t.plan.year}年 {sub}:目标{target_txt}{unit}," +
-                         (f"实际{actual_txt}{unit}" + ("(最终)" if t.final else f"(截至{latest.date.isoformat()})")
+        sentences.append(f"{t.plan.year}年 {sub}：目标{target_txt}{unit}，" +
+                         (f"实际{actual_txt}{unit}" + ("（最终）" if t.final else f"（截至{latest.date.isoformat()}）")
                           if actual is not None and latest is not None else "实际暂无数据") + "。")
     values = [v for g in groups for v in (g["target"], g["actual"]) if isinstance(v, (int, float))]
     axis_max, ticks = nice_axis(max(values) if values else 0)
-    return {"id": f"gk-chart-{indicator_slug}", "title": f"{name}:历年目标与实际", "desc": "".join(sentences),
+    return {"id": f"gk-chart-{indicator_slug}", "title": f"{name}：历年目标与实际", "desc": "".join(sentences),
             "unit": unit, "axis_max": axis_max, "ticks": ticks, "tick_labels": [fmt_number(x) for x in ticks],
             "groups": groups}
 
@@ -234,7 +234,7 @@ def _year_page(ctx: _Ctx, year: int, targets: list[Target], order: dict[str, int
     here = year_url(year)
     crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (f"{year}年", here)])
     parts = [str(c["breadcrumb"](crumbs)), f"<h1>{year}年目标任务</h1>",
-             f'<p class="gk-intro">{year}年各发布机构计划中的全部主要目标,按发布机构和指标排列。完成情况由计划、工作总结中登记的数据计算。</p>',
+             f'<p class="gk-intro">{year}年各发布机构计划中的全部主要目标，按发布机构和指标排列。完成情况由计划、工作总结中登记的数据计算。</p>',
              '<h2 id="gk-counts">按完成情况统计</h2>', _status_counts(targets)]
     by_dept: dict[str, list[Target]] = defaultdict(list)
     for t in targets:
@@ -243,15 +243,15 @@ def _year_page(ctx: _Ctx, year: int, targets: list[Target], order: dict[str, int
         dept_targets = sorted(by_dept[slug], key=lambda t: (order.get(t.indicator.name, 1 << 20), t.plan.published, t.plan.id, t.line))
         dept = ctx.project.departments[slug]
         counts = Counter(t.status for t in dept_targets)
-        summary = ",".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s])
+        summary = "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s])
         table = c["targets_table"]({
             "id": f"gk-dept-{slug}", "heading": dept.full_name,
-            "caption": f"{dept.full_name}{year}年目标({len(dept_targets)}项:{summary})",
+            "caption": f"{dept.full_name}{year}年目标（{len(dept_targets)}项：{summary}）",
             "show_plan": True, "rows": [target_row(here, t, show_plan=True) for t in dept_targets],
         })
         parts.append(str(table))
     parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
-    parts.append(f'<p><a href="{ctx_rel(here, OPEN_DATA_URL)}">下载全部目标数据(CSV、JSON)</a></p>')
+    parts.append(f'<p><a href="{ctx_rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>')
     return _page(ctx, here, f"{year}年目标任务", "".join(parts), "targets", "目标任务")
 
 
@@ -267,14 +267,14 @@ def _indicator_page(ctx: _Ctx, targets: list[Target]) -> Page:
     here = indicator_url(ind.slug)
     crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (ind.name, here)])
     parts = [str(c["breadcrumb"](crumbs)), f"<h1>{_esc(ind.name)}</h1>"]
-    facts = [("单位", ind.unit or "(定性指标,没有单位)"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
+    facts = [("单位", ind.unit or "（定性指标，没有单位）"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
              ("年度", "、".join(str(y) for y in sorted({t.plan.year for t in targets})))]
     parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{_esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     numeric = [t for t in targets if t.kind != QUALITATIVE]
     if numeric:
         chart = c["target_chart"](chart_params(ind.slug, ind.name, ind.unit, numeric))
         parts.append(f'<figure class="gk-chart-figure" aria-labelledby="gk-chart-caption"><figcaption id="gk-chart-caption">'
-                     f'图:{_esc(ind.name)}历年目标与实际(斜线条为目标,实心条为实际;“增长”类目标按基数换算成数值)</figcaption>'
+                     f'图：{_esc(ind.name)}历年目标与实际（斜线条为目标，实心条为实际；“增长”类目标按基数换算成数值）</figcaption>'
                      f'<div class="gk-chart-wrap">{chart}</div></figure>')
     rows = []
     for t in targets:
@@ -284,19 +284,19 @@ def _indicator_page(ctx: _Ctx, targets: list[Target]) -> Page:
             f'<td data-label="发布机构">{_esc(t.plan.department.short_name)}</td>'
             f'<td data-label="计划"><a href="{ctx_rel(here, t.plan.url)}#gk-target-{t.key}">{_esc(t.plan.title)}</a></td>'
             f'<td data-label="目标">{_esc(target_text(t))}</td>'
-            f'<td data-label="目标值({_esc(ind.unit)})">{_esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
+            f'<td data-label="目标值（{_esc(ind.unit)}）">{_esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
             f'<td data-label="实际值">{_esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
             f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
             f'<td data-label="完成率">{_esc(fmt_percent(t.percent) or "—")}</td>'
             f'<td data-label="状态">{_esc(t.status)}</td></tr>')
     unit = f"({_esc(ind.unit)})" if ind.unit else ""
     parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
-                 f"<caption>{_esc(ind.name)}:历年目标与实际(与上图数字相同)</caption><thead><tr>"
+                 f"<caption>{_esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
                  '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
                  f'<th scope="col">目标值{unit}</th><th scope="col">实际值{unit}</th><th scope="col">完成率</th><th scope="col">状态</th>'
                  f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
     parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
-    return _page(ctx, here, f"{ind.name}(指标)", "".join(parts), "indicator", "目标任务")
+    return _page(ctx, here, f"{ind.name}（指标）", "".join(parts), "indicator", "目标任务")
 
 
 def _index_page(ctx: _Ctx, targets: list[Target], by_year: dict[int, list[Target]],
@@ -307,13 +307,13 @@ def _index_page(ctx: _Ctx, targets: list[Target], by_year: dict[int, list[Target
     years = [{"text": f"{y}年目标任务", "href": ctx_rel(here, year_url(y)), "count": len(ts)} for y, ts in sorted(by_year.items(), reverse=True)]
     inds = [{"text": ts[0].indicator.name, "href": ctx_rel(here, indicator_url(ts[0].indicator.slug)), "count": len(ts)}
             for ts in by_indicator.values()]
-    hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编({n}篇)", "href": ctx_rel(here, compilation_url(d, y))}
+    hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编（{n}篇）", "href": ctx_rel(here, compilation_url(d, y))}
           for d, y, n in compilations]
-    lists = [("gk-mbrw-years", "按年度", years), ("gk-mbrw-indicators", "按指标", inds), ("gk-mbrw-hb", "年度计划汇编(可打印)", hb),
-             ("gk-mbrw-data", "数据下载", [{"text": "数据开放(CSV、JSON、订阅)", "href": ctx_rel(here, OPEN_DATA_URL)}])]
+    lists = [("gk-mbrw-years", "按年度", years), ("gk-mbrw-indicators", "按指标", inds), ("gk-mbrw-hb", "年度计划汇编（可打印）", hb),
+             ("gk-mbrw-data", "数据下载", [{"text": "数据开放（CSV、JSON、订阅）", "href": ctx_rel(here, OPEN_DATA_URL)}])]
     sections = [c["link_list"]({"id": i, "heading": h, "links": links}) for i, h, links in lists if links]
     html = (f'{c["breadcrumb"](crumbs)}<h1>目标任务</h1>'
-            f'<p class="gk-intro">各发布机构工作计划中的主要目标及完成情况,可按年度或指标查看历年对比,并下载全部数据。</p>'
+            f'<p class="gk-intro">各发布机构工作计划中的主要目标及完成情况，可按年度或指标查看历年对比，并下载全部数据。</p>'
             + (f'<h2 id="gk-counts">全部目标完成情况</h2>{_status_counts(targets)}' if targets else '<p>各计划还没有登记目标。</p>') +
             f'<div class="gk-sections">{"".join(map(str, sections))}</div>')
     return _page(ctx, here, "目标任务", html, "targets", "目标任务")
@@ -333,14 +333,14 @@ def _compilation_page(ctx: _Ctx, dept_slug: str, year: int, plans: list[Plan]) -
     c = _c(ctx)
     dept = ctx.project.departments[dept_slug]
     here = compilation_url(dept_slug, year)
-    title = f"{dept.full_name}{year}年度计划汇编({len(plans)}篇)"
+    title = f"{dept.full_name}{year}年度计划汇编（{len(plans)}篇）"
     crumbs = ctx.crumbs(here, [(dept.short_name, f"xxgk/{dept_slug}/"), (f"{year}年度计划汇编", here)])
     toc = "".join(f'<li><a href="#hb-{p.slug}">{_esc(p.title)}</a>'
-                  f'<span class="gk-compilation__toc-meta">({_esc(p.published.isoformat())}{"," + _esc(p.doc_no) if p.doc_no else ""})</span></li>'
+                  f'<span class="gk-compilation__toc-meta">（{_esc(p.published.isoformat())}{"，" + _esc(p.doc_no) if p.doc_no else ""}）</span></li>'
                   for p in plans)
     parts = [str(c["breadcrumb"](crumbs)),
              f'<header class="gk-compilation__cover"><h1>{_esc(title)}</h1>'
-             f'<p class="gk-compilation__hint">本页汇集{_esc(dept.short_name)}{year}年度的全部计划,适合打印:每篇从新的一页开始。</p>'
+             f'<p class="gk-compilation__hint">本页汇集{_esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。</p>'
              f'<nav class="gk-compilation__toc" aria-labelledby="gk-hb-toc"><h2 id="gk-hb-toc">目录</h2><ol>{toc}</ol></nav></header>']
     for n, plan in enumerate(plans, 1):
         prefix = f"hb-{plan.slug}--"
@@ -356,7 +356,7 @@ def _compilation_page(ctx: _Ctx, dept_slug: str, year: int, plans: list[Plan]) -
             table = table.replace('<h2 id=', '<h3 id=').replace("</h2>", "</h3>")
         parts.append(
             f'<article class="gk-compilation__item" id="hb-{plan.slug}" aria-labelledby="hb-{plan.slug}-title">'
-            f'<h2 id="hb-{plan.slug}-title" class="gk-compilation__title"><span class="gk-visually-hidden">第{n}篇:</span>{_esc(plan.title)}</h2>'
+            f'<h2 id="hb-{plan.slug}-title" class="gk-compilation__title"><span class="gk-visually-hidden">第{n}篇：</span>{_esc(plan.title)}</h2>'
             f'<dl class="gk-compilation__meta">{meta_html}</dl>'
             f'<div class="gk-body gk-compilation__body">{body}</div>{table}'
             f'<p class="gk-compilation__link"><a href="{ctx_rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
@@ -375,18 +375,18 @@ def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
     columns = "".join(f'<tr><th scope="row"><code>{_esc(col)}</code></th><td>{_esc(desc)}</td></tr>' for col, desc in opendata.CSV_COLUMNS)
     example = opendata.plan_json_url(ctx.project.plans[0]) if ctx.project.plans else "sjkf/plans/<机构>/<年度>/<文件名>.json"
     html = (f'{c["breadcrumb"](crumbs)}<h1>数据开放</h1>'
-            '<p class="gk-intro">本网站公开的计划、目标和完成情况,都可以下载为结构化数据,供研究、监督和再利用。'
-            '下面的网址长期不变;数据在每次更新网站时重新生成,内容只来自已公开的文件,使用时请注明来源。</p>'
+            '<p class="gk-intro">本网站公开的计划、目标和完成情况，都可以下载为结构化数据，供研究、监督和再利用。'
+            '下面的网址长期不变；数据在每次更新网站时重新生成，内容只来自已公开的文件，使用时请注明来源。</p>'
             '<div class="gk-table-wrap"><table class="gk-targets__table gk-datasets"><caption>可下载的数据</caption><thead><tr>'
-            '<th scope="col">数据</th><th scope="col">格式</th><th scope="col">网址(相对于网站根目录)</th><th scope="col">说明</th>'
+            '<th scope="col">数据</th><th scope="col">格式</th><th scope="col">网址（相对于网站根目录）</th><th scope="col">说明</th>'
             f'</tr></thead><tbody>{rows}</tbody></table></div>'
             '<h2 id="gk-plan-json">每条信息的 JSON</h2>'
-            f'<p>每条政府信息公开条目都有一个 JSON 文件,网址为 <code>sjkf/plans/&lt;机构标识&gt;/&lt;年度&gt;/&lt;文件名&gt;.json</code>,'
-            f'与页面网址 <code>xxgk/&lt;机构标识&gt;/&lt;年度&gt;/&lt;文件名&gt;/</code> 一一对应,例如 '
+            f'<p>每条政府信息公开条目都有一个 JSON 文件，网址为 <code>sjkf/plans/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；.json</code>，'
+            f'与页面网址 <code>xxgk/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；/</code> 一一对应，例如 '
             f'<a href="{ctx_rel(here, example)}" type="application/json"><code>{_esc(example)}</code></a>。'
-            '全部条目的清单见 <code>sjkf/plans.json</code>。字段名与编辑使用的数据文件相同(中文),格式由 JSON Schema 说明。</p>'
+            '全部条目的清单见 <code>sjkf/plans.json</code>。字段名与编辑使用的数据文件相同（中文），格式由 JSON Schema 说明。</p>'
             '<h2 id="gk-csv-columns">CSV 字段说明</h2>'
-            '<p>CSV 文件为 UTF-8 编码(带 BOM,可直接用 Excel 打开),逗号分隔,第一行为字段名,每个目标一行。</p>'
+            '<p>CSV 文件为 UTF-8 编码（带 BOM，可直接用 Excel 打开），逗号分隔，第一行为字段名，每个目标一行。</p>'
             '<div class="gk-table-wrap"><table class="gk-targets__table"><caption>targets.csv 的字段</caption><thead><tr>'
             f'<th scope="col">字段</th><th scope="col">含义</th></tr></thead><tbody>{columns}</tbody></table></div>'
             f'<p>目前共有 {len(ctx.project.plans)} 条信息、{len(targets)} 项目标。</p>')
