@@ -45,7 +45,7 @@ schema: $(STAMP) ## 重新生成编辑器用的 JSON Schema(schema/)
 	$(BIN)/gongkai schema
 
 golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML(检查差异后再提交)
-	$(BIN)/pytest -q tests/test_golden.py --update-golden
+	GONGKAI_UPDATE_GOLDEN=1 $(BIN)/pytest -q --update-golden -k golden
 
 clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache

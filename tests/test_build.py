@@ -100,7 +100,7 @@ def test_plan_page_meta_tags(site):
 def test_catalogue_pages_list_newest_first(site):
     page = soup(site, "xxgk/skjj/index.html")
     dates = [t.get_text() for t in page.select(".gk-catalogue tbody time")]
-    assert dates == sorted(dates, reverse=True) and len(dates) == 4
+    assert dates == sorted(dates, reverse=True) and len(dates) == 5
     row = page.select(".gk-catalogue tbody tr")[-1]
     assert row.select_one("th a").get_text() == "市科学技术局2021年全市科技工作要点"
     assert [td.get_text() for td in row.select("td")] == ["示科〔2021〕5号", "2021-02-23", "11341700MB0A12342H/202102-00001"]

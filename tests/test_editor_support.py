@@ -150,7 +150,7 @@ BAD_CASES = [
     ("missing-body", _replace("正文: |", "正文x: |"), "缺少这个必填字段"),
     ("unknown-field", _replace("名称:", "名字: x\n名称:"), "不认识这个字段"),
     ("wrong-type", _replace("关键词:\n  - 科技特派员\n  - 高新技术企业", "关键词: 科技特派员"), "应该是列表"),
-    ("category", _replace("组配分类: 规划计划", "组配分类: 规划计画"), "不是示例市科技局的组配分类"),
+    ("category", _replace("组配分类: 规划计划", "组配分类: 规划计画"), "不是“示例市科技局”的组配分类"),
     ("topic", _replace("主题分类: 科技、教育\\科技", "主题分类: 科技、教育/科技"), "不在主题分类词表中"),
     ("validity", _replace("发布时间:", "有效性: 作废\n发布时间:"), "不是可选的"),
     ("published-before", _replace("发布日期: 2021-02-23", "发布日期: 2021-02-01"), "早于生成日期"),
@@ -268,4 +268,4 @@ def test_schema_check_and_validate_files_cli(tmp_path, capsys):
     code, out, err = run_cli(root, "validate", str(root / PLAN), capsys=capsys)
     assert code == 0 and "检查通过:1 个文件" in out
     code, out, err = run_cli(root, "validate", str(broken), capsys=capsys)
-    assert code == 1 and "“规划计画”不是示例市科技局的组配分类" in err and "共发现 1 处错误" in err
+    assert code == 1 and "“规划计画”不是“示例市科技局”的组配分类" in err and "共发现 1 处错误" in err

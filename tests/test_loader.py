@@ -77,7 +77,7 @@ BAD_PLANS = [
     ("published-before-created", _replace("发布日期: 2024-03-02", "发布日期: 2024-02-01"), (7, "发布日期", "早于生成日期")),
     ("bad-time", _replace('发布时间: "15:00"', "发布时间: 3点"), (8, "发布时间", "HH:MM")),
     ("unknown-category", _replace("组配分类: 规划计划", "组配分类: 规划"), (3, "组配分类", "是否想写“规划计划”")),
-    ("category-not-of-department", _replace("组配分类: 规划计划", "组配分类: 财政信息"), (3, "组配分类", "不是市科技局的组配分类")),
+    ("category-not-of-department", _replace("组配分类: 规划计划", "组配分类: 财政信息"), (3, "组配分类", "不是“市科技局”的组配分类")),
     ("unknown-topic", _replace("主题分类: 其他", "主题分类: 科技"), (4, "主题分类", "不在主题分类词表中")),
     ("topic-with-slash", _replace("主题分类: 其他", "主题分类: 科技、教育/科技"), (4, "主题分类", "科技、教育\\科技")),
     ("docno-square-brackets", _replace("广科〔2024〕3号", "广科[2024]3号"), (5, "文号", "请写成 广科〔2024〕3号")),
@@ -252,3 +252,11 @@ def test_site_settings_errors(project):
     _, errors = errors_of(project)
     fields = {e.field for e in errors if e.path == "data/site.yml"}
     assert {"网站标识码", "找错链接"} <= fields
+
+
+def test_a_broken_plan_is_not_reported_again_by_files_that_refer_to_it(project):
+    """Only the file with the mistake is named: references to it do not cascade into "not found"."""
+    broken = project / "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+    broken.write_text(broken.read_text(encoding="utf-8").replace("发布日期: 2021-02-23", "发布日期: 2021-02-30"), encoding="utf-8")
+    _, errors = errors_of(project)
+    assert {e.path for e in errors} == {"data/plans/skjj/2021/keji-gongzuo-yaodian.yml"}, "\n".join(map(str, errors))

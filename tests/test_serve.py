@@ -143,7 +143,7 @@ def test_starts_even_when_the_data_is_broken(tmp_path):
     s = Server(root)
     try:
         home = s.get("")
-        assert "gk-preview-error" in home and "“规划计画”不是示例市科技局的组配分类" in home
+        assert "gk-preview-error" in home and "“规划计画”不是“示例市科技局”的组配分类" in home
         assert "自动生成的页面暂时无法显示" in home
         assert "数据有错误" in s.get("xxgk/")
         edit(root, PLAN, "组配分类: 规划计画", "组配分类: 规划计划")

@@ -20,7 +20,7 @@ from typing import Any, Iterable
 
 from jinja2 import Environment
 
-from . import history, withdrawal
+from . import history, targets_pages, withdrawal
 from .model import Plan, Project
 from .parallel import pmap
 from .render import component, render_body
@@ -153,6 +153,7 @@ def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
         "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
         "history": history.page_params(project.history, plan.path),
     }
+    targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
     meta = ctx.site_meta + [
         ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),
         ("PubDate", plan.published_text), ("ContentSource", plan.source),
@@ -270,6 +271,8 @@ def generate(project: Project, env: Environment, *, parallel: bool = False) -> l
     pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
                       ctx.site_meta + [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
 
+    pages += targets_pages.pages(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+
     # 网站地图: sections, not every item (its size stays bounded)
     here = SITEMAP
     groups = [("网站首页", [("网站首页", "")]), ("政府信息公开", [("政府信息公开首页", XXGK), *[(t, u) for t, u in GUIDE_PAGES]])]
@@ -277,6 +280,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False) -> l
         groups.append((dept.full_name, [(dept.full_name, dept_url(slug))] +
                        [(c, dept_cat_url(slug, project.category(c).slug)) for c in dept.categories]))
     groups.append(("按年度", [(f"{y}年度", year_url(y)) for y in years]))
+    groups += targets_pages.sitemap_groups(project)
     body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
                    for i, (g, links) in enumerate(groups))
     html = f'<h1>网站地图</h1><div class="gk-sitemap">{body}</div>'

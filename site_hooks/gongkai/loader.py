@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from . import codes, schema, withdrawal
+from . import codes, schema, targets, withdrawal
 from .model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from .problems import Problems
 from .yamlio import YamlDoc, load_file
@@ -301,7 +301,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
     if category and category not in dept.categories:
         close = difflib.get_close_matches(category, dept.categories, n=1)
         hint = f"是否想写“{close[0]}”?" if close else f"{dept.short_name}的组配分类:" + "、".join(dept.categories)
-        c.error(("组配分类",), f"“{category}”不是{dept.short_name}的组配分类", hint)
+        c.error(("组配分类",), f"“{category}”不是“{dept.short_name}”的组配分类", hint)
     topic = c.text("主题分类")
     topic_names = [t.name for t in project_bits["topics"]]
     if topic and topic_names and topic not in topic_names:
@@ -387,7 +387,7 @@ def _check_index_numbers(site: Site, plans: list[Plan], checkers: dict[str, _Fil
         plan.index_assigned = True
 
 
-def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker]) -> None:
+def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unavailable: set[str]) -> None:
     by_id = {p.id: p for p in plans}
     for plan in plans:
         c = checkers[plan.path]
@@ -395,6 +395,8 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker]) -> No
             relation = str(entry.get("关系") or "其他")
             if entry.get("文件"):
                 target = by_id.get(str(entry["文件"]))
+                if target is None and str(entry["文件"]) in unavailable:
+                    continue  # that file has errors of its own
                 if target is None:
                     close = difflib.get_close_matches(str(entry["文件"]), list(by_id), n=1)
                     c.error(("相关文件", i, "文件"), f"找不到站内文件“{entry['文件']}”",
@@ -429,10 +431,13 @@ def load_project(root: Path | str) -> tuple[Project | None, Problems]:
         if plan is not None and checker is not None:
             plans.append(plan)
             checkers[plan.path] = checker
+        elif (m := _PLAN_RE.match(_rel(root, path))):
+            problems.unavailable.add(f"{m['dept']}/{m['year']}/{m['slug']}")
     if site is not None:
         _check_index_numbers(site, plans, checkers, problems)
-    _resolve_related(plans, checkers)
+    _resolve_related(plans, checkers, problems.unavailable)
     withdrawal.check(plans, checkers, bits["validity"], problems)
+    targets.check(root, plans, checkers, problems)  # 指标 and 目标完成情况 (gongkai/targets.py)
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)

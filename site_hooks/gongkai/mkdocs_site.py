@@ -35,6 +35,7 @@ class _State:
     chrome: dict[str, str] = {}
     shells: dict[tuple, list[str]] = {}
     parallel: bool = False  # `gongkai build` turns it on; the preview server has threads and must not fork
+    page_urls: list[str] = []  # every HTML page's URL, for sitemap.xml
 
 
 state = _State()
@@ -108,6 +109,7 @@ def on_files(files: Any, config: Any) -> Any:
             preview.record_message(*clash.split(": ", 1))
     elif clashes:
         raise DataError("\n" + "\n".join(clashes))
+    state.page_urls = [f.url for f in files.documentation_pages()]
     return files
 
 
@@ -182,7 +184,9 @@ def _render(ctx: Any) -> str:
 
 
 def _shell(ctx: Any, page: Any, generated: Page) -> list[str]:
-    key = (ctx["base_url"], page.edit_url is not None, page.canonical_url is not None, bool(generated.description))
+    # Relative links in the theme (nav, assets) depend on the page's folder, not only its depth.
+    folder = page.url.rstrip("/").rpartition("/")[0]
+    key = (folder, page.edit_url is not None, page.canonical_url is not None, bool(generated.description))
     shell = state.shells.get(key)
     if shell is None:
         saved = (page.content, page.canonical_url, page.edit_url, page.meta)
@@ -216,7 +220,9 @@ def _fast_page(ctx: Any) -> str:
     page = ctx["page"]
     generated = state.pages[page.file.src_uri]
     values = _page_values(page, generated)
-    if page in ctx["nav"].pages:  # its nav item is active: render it for real
+    nav_pages = ctx["nav"].pages
+    if page in nav_pages or any(p.url.startswith(page.url) for p in nav_pages if page.url):
+        # its nav item is active, or nav links point inside it: render it for real
         saved = page.meta
         page.meta = dict(saved, title=values[_TOKENS["TITLE"]], gk_head=values[_TOKENS["HEAD"]])
         if generated.description:
@@ -226,6 +232,14 @@ def _fast_page(ctx: Any) -> str:
         finally:
             page.meta = saved
     return "".join(values.get(part, part) for part in _shell(ctx, page, generated))
+
+
+def on_post_build(config: Any) -> None:
+    """Open data, Atom feed and sitemap.xml (gongkai.opendata), written beside the built pages."""
+    from .opendata import write_open_data
+
+    if state.project is not None:
+        write_open_data(state.project, Path(config["site_dir"]), state.page_urls)
 
 
 def reset() -> None:

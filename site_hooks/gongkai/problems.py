@@ -29,6 +29,9 @@ class Problems:
     """Collects problems across a whole run, so every mistake is reported at once."""
 
     items: list[Problem] = field(default_factory=list)
+    # Plans whose files exist but failed their own checks: references to them are not reported
+    # again as "not found" (the file's own errors say what to fix).
+    unavailable: set[str] = field(default_factory=set)
 
     error_count: int = 0
 

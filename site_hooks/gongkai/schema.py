@@ -102,16 +102,62 @@ DEPARTMENT: dict[str, Any] = {
     },
 }
 
+TARGET_KINDS = ["达到", "不少于", "增长", "保持", "定性"]
+QUALITATIVE_STATES = ["已完成", "未完成"]
+_NUMBER = {"type": ["number", "string"], "x-check": "number"}  # strings are explained by gongkai.targets
+
+PROGRESS: dict[str, Any] = {
+    "type": "object",
+    "title": "进展",
+    "description": "年度中途报告的一次进展：日期、当时的数值、说明和数据来源。",
+    "additionalProperties": False,
+    "required": ["日期"],
+    "properties": {
+        "日期": _text("日期", "数据截至的日期，格式 YYYY-MM-DD，不能早于计划的生成日期。", **{"x-check": "date"}),
+        "数值": {**_NUMBER, "title": "数值",
+               "description": "截至该日期的实际数值，只写数字，单位与指标相同（“增长”类指标写当年的实际数值，不写增长率）。定性指标不填。"},
+        "状态": {"type": "string", "title": "状态", "enum": QUALITATIVE_STATES,
+               "description": "只用于定性指标：已完成 或 未完成。数量指标的状态由数值自动判断。"},
+        "说明": _text("说明", "一句话说明，例如“上半年新认定12家”。"),
+        "来源": _text("来源", "数据来源：文件名称或网址，例如“市统计局2024年二季度快报”。"),
+    },
+}
+
 TARGET: dict[str, Any] = {
     "type": "object",
     "title": "指标",
-    "description": "计划中的一项目标(结构将在“指标”功能中完善)。",
+    "description": "计划中的一项目标任务，例如“高新技术企业达200家”。",
+    "additionalProperties": False,
+    "required": ["编号", "指标", "类型"],
     "properties": {
-        "编号": _text("编号", "本计划内唯一、不随修改变化的英文短名。", pattern=SLUG_PATTERN),
-        "指标": _text("指标名称", "例如 高新技术企业数量。"),
-        "目标值": {"type": ["number", "null"], "title": "目标值", "description": "数字,例如 200。"},
-        "单位": _text("单位", "例如 家、项、亿元、%。"),
-        "说明": _text("说明", "原文表述。"),
+        "编号": _text("编号", "本计划内唯一的英文短名，只用小写字母、数字和连字符，例如 gaoqi；发布后不要修改（网址和开放数据用它）。", pattern=SLUG_PATTERN),
+        "指标": _text("指标", "取自 data/vocab/indicators.yml 的指标名称，例如“高新技术企业数量”，同一指标在不同年度、不同机构之间可以比较。", **{"x-vocab": "指标"}),
+        "类型": {"type": "string", "title": "类型", "enum": TARGET_KINDS,
+               "description": "达到：达到某一数值；不少于：至少达到（……以上）；增长：比上年增长百分之几（需要基数）；保持：保持在某一数值；定性：没有数值的任务。"},
+        "目标值": {**_NUMBER, "title": "目标值", "description": "只写数字，例如 200；“增长”类写百分数的数字，例如 10 表示增长10%。定性指标不填。"},
+        "单位": _text("单位", "取自 data/vocab/units.yml，例如 家、项、亿元、%；不填则用指标的单位，“增长”类为 %。", **{"x-vocab": "单位"}),
+        "基数": {**_NUMBER, "title": "基数", "description": "上一年的实际数值，单位与指标相同；“增长”类指标必须填写。"},
+        "期限": _text("期限", "完成期限，格式 YYYY-MM-DD；不填为计划年度的12月31日。", **{"x-check": "date"}),
+        "责任单位": _text("责任单位", "牵头负责的单位或科室；不填为发布机构。"),
+        "原文": _text("原文", "正文中的原话，例如“确保实现我市高新技术企业达200家”。"),
+        "出处": _text("出处", "目标出自正文的哪一段：写段首的序号，如“（三）”“5.”“二是”“二、5.”；或段落的标识“#gaoqi”（在正文中该段落的下一行写 {#gaoqi}）；或正文中的一句原话。"),
+        "进展": {"type": "array", "title": "进展", "description": "年度中途的进展，每次一项。", "items": PROGRESS},
+    },
+}
+
+CLOSING: dict[str, Any] = {
+    "type": "object",
+    "title": "目标完成情况",
+    "description": "工作总结报告的上一年（或更早）目标的最终完成值；被总结的计划页面显示这个结果。",
+    "additionalProperties": False,
+    "required": ["计划", "编号"],
+    "properties": {
+        "计划": _text("计划", "目标所在的计划，写 机构标识/年度/文件名，例如 skjj/2021/keji-gongzuo-yaodian。", pattern=r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$"),
+        "编号": _text("编号", "该计划中目标的编号。", pattern=SLUG_PATTERN),
+        "数值": {**_NUMBER, "title": "数值", "description": "最终完成的数值，只写数字，单位与指标相同。定性指标不填。"},
+        "状态": {"type": "string", "title": "状态", "enum": QUALITATIVE_STATES, "description": "只用于定性指标：已完成 或 未完成。"},
+        "日期": _text("日期", "数据截至的日期，格式 YYYY-MM-DD；不填为本总结的生成日期。", **{"x-check": "date"}),
+        "说明": _text("说明", "一句话说明，例如“完成率101.4%”。"),
     },
 }
 
@@ -153,7 +199,8 @@ PLAN: dict[str, Any] = {
         "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
         "摘要": _text("摘要", "一两句话的内容提要,用于目录和搜索结果(可不填)。"),
         "正文": _text("正文", "正文内容,Markdown 格式:段落之间空一行;“## 一、……”表示一级标题。", minLength=1),
-        "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务。", "items": TARGET},
+        "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
+        "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},
         "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},
     },
 }
@@ -210,6 +257,35 @@ VOCAB_VALIDITY: dict[str, Any] = {
     },
 }
 
+VOCAB_UNITS: dict[str, Any] = {
+    "$id": "units.schema.json",
+    "title": "计量单位词表（data/vocab/units.yml）",
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["名称"],
+        "properties": {
+            "名称": _text("名称", "单位，例如 家、亿元、%。", minLength=1),
+            "整数": {"type": "boolean", "title": "整数", "description": "true 表示数值只能是整数（例如 家、人、项）。"},
+            "说明": _text("说明", "这个单位用于哪些指标。"),
+        },
+    },
+}
+
+VOCAB_INDICATORS: dict[str, Any] = {
+    "$id": "indicators.schema.json",
+    "title": "指标词表（data/vocab/indicators.yml）",
+    "type": "array",
+    "items": {
+        "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
+        "properties": {
+            "名称": _text("名称", "指标名称，例如 高新技术企业数量。计划的“指标”字段写这个名称。", minLength=1),
+            "标识": _text("标识", "网址中使用的英文短名，例如 gaoqi-shuliang；发布后不要修改。", pattern=SLUG_PATTERN),
+            "单位": _text("单位", "取自 data/vocab/units.yml，例如 家。同一指标的目标和进展都用这个单位；没有数值的定性指标不填。", minLength=1),
+            "说明": _text("说明", "指标的含义和统计口径。"),
+        },
+    },
+}
+
 SCHEMAS = {
     "site": SITE,
     "department": DEPARTMENT,
@@ -217,6 +293,8 @@ SCHEMAS = {
     "categories": VOCAB_CATEGORIES,
     "topics": VOCAB_TOPICS,
     "validity": VOCAB_VALIDITY,
+    "units": VOCAB_UNITS,
+    "indicators": VOCAB_INDICATORS,
 }
 
 

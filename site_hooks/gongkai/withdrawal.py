@@ -57,6 +57,8 @@ def check(plans: list[Plan], checkers: dict[str, Any], vocab: list[Validity], pr
             elif _ID.match(target) and target in by_id and by_id[target] is not plan:
                 other = by_id[target]
                 plan.replaced_by = Related(other.title, other.url, "替代", True, other.id)
+            elif target in problems.unavailable:
+                pass  # that file has errors of its own
             elif target == plan.id:
                 c.error(("替代文件",), "替代文件不能是本文件自己", "请填写代替本文件的新文件")
             else:

@@ -19,8 +19,13 @@ def render(root) -> dict[str, str]:
     project, _ = load_project(root)
     vocab = {}
     if project is not None:
+        from ..problems import Problems
+        from ..targets import load_vocab
+
+        targets_vocab = load_vocab(root, Problems(), needed=False)
         vocab = {"组配分类": [c.name for c in project.categories], "主题分类": [t.name for t in project.topics],
-                 "有效性": [v.name for v in project.validity]}
+                 "有效性": [v.name for v in project.validity],
+                 "指标": list(targets_vocab.indicators), "单位": list(targets_vocab.units)}
     return {f"{kind}.schema.json": json.dumps(editor_schema(kind, vocab), ensure_ascii=False, indent=2) + "\n" for kind in SCHEMAS}
 
 

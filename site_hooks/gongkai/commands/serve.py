@@ -21,7 +21,9 @@ def run(args) -> int:
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     print(f"正在生成并启动预览:http://{args.addr}/ (按 Ctrl+C 停止)")
     try:
-        mkdocs_serve.serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True)
+        # Not strict: while an editor is mid-edit, a broken link is a warning in the terminal, not a dead
+        # preview. `gongkai build` (and so publishing) stays strict.
+        mkdocs_serve.serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True, strict=False)
     except DataError as exc:
         print(exc.code, file=sys.stderr)
         return 1

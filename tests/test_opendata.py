@@ -1,0 +1,179 @@
+"""Open data of the built sample site: CSV with BOM, JSON valid against the published schemas,
+Atom feed and sitemap well-formed, the indicator chart's SVG, and byte-for-byte determinism."""
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import re
+from xml.etree import ElementTree as ET
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from conftest_targets import REPO, built_sample_site
+from gongkai import opendata
+from gongkai.loader import load_project
+from gongkai.targets import all_targets
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+@pytest.fixture(scope="module")
+def site():
+    return built_sample_site()
+
+
+@pytest.fixture(scope="module")
+def project():
+    project, problems = load_project(REPO)
+    assert project is not None, problems.report()
+    return project
+
+
+def test_sample_data_has_enough_targets_with_progress_and_a_closed_one(project):
+    targets = all_targets(project.plans)
+    assert len(targets) >= 15
+    assert sum(1 for t in targets if t.progress) >= 5
+    closed = [t for t in targets if t.final]
+    assert closed and all(t.closing.summary.slug == "keji-gongzuo-zongjie" for t in closed)
+    assert {t.status for t in targets} == {"已完成", "进行中", "未完成", "无数据"}
+
+
+def test_csv_has_bom_header_and_one_row_per_target(site, project):
+    raw = (site / "sjkf/targets.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # Excel in China reads UTF-8 only with the BOM
+    assert b"\r\n" in raw and raw.endswith(b"\r\n")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == [name for name, _ in opendata.CSV_COLUMNS]
+    assert rows[0][:3] == ["计划", "计划名称", "发布机构"]
+    assert len(rows) - 1 == len(all_targets(project.plans))
+    record = dict(zip(rows[0], next(r for r in rows if r[4] == "yanfa-zengzhang" and r[0].startswith("skjj/2021"))))
+    assert (record["类型"], record["目标值"], record["单位"], record["基数"], record["目标水平"], record["指标单位"]) == \
+        ("增长", "20", "%", "15.2", "18.24", "亿元")
+    assert (record["最新值"], record["最终结果"], record["完成率"], record["状态"]) == ("18.5", "是", "108.6", "已完成")
+    assert record["网址"] == "https://kj.example.gov.cn/xxgk/skjj/2021/keji-gongzuo-yaodian/#gk-target-yanfa-zengzhang"
+
+
+def _schema(site, name):
+    schema = json.loads((site / f"sjkf/schema/{name}.schema.json").read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def test_every_plan_json_follows_the_published_schema(site, project):
+    validator = _schema(site, "plan")
+    files = sorted((site / "sjkf/plans").rglob("*.json"))
+    assert len(files) == len(project.plans)
+    for path in files:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
+        assert not errors, f"{path}: {errors}"
+    data = json.loads((site / "sjkf/plans/gdkjj/2024/gongzuo-jihua.json").read_text(encoding="utf-8"))
+    assert data["索引号"] == "1134172300325409XR/202403-00002" and data["发布时间"] == "15:00"
+    gaoqi = next(t for t in data["指标"] if t["编号"] == "gaoqi")
+    assert (gaoqi["目标值"], gaoqi["最新值"], gaoqi["最新日期"], gaoqi["状态"]) == (200, 191, "2024-09-30", "进行中")
+    assert gaoqi["出处"] == {"序号": "（一）", "网址": "https://kj.example.gov.cn/xxgk/gdkjj/2024/gongzuo-jihua/#gk-p1"}
+    summary = json.loads((site / "sjkf/plans/skjj/2021/keji-gongzuo-zongjie.json").read_text(encoding="utf-8"))
+    assert len(summary["目标完成情况"]) == 10 and summary["指标"] == []
+
+
+def test_targets_json_and_plans_list_follow_their_schemas(site, project):
+    targets = json.loads((site / "sjkf/targets.json").read_text(encoding="utf-8"))
+    assert not list(_schema(site, "targets").iter_errors(targets))
+    assert len(targets["目标"]) == len(all_targets(project.plans))
+    plans = json.loads((site / "sjkf/plans.json").read_text(encoding="utf-8"))
+    assert not list(_schema(site, "plans").iter_errors(plans))
+    assert [p["标识"] for p in plans["条目"]] == [p.id for p in project.plans]
+    for entry in plans["条目"]:  # every listed data URL exists in the site
+        rel = entry["数据"].removeprefix(project.site.base_url)
+        assert (site / rel).is_file(), rel
+
+
+def test_schema_rejects_a_broken_record(site):
+    data = json.loads((site / "sjkf/plans/gdkjj/2024/gongzuo-jihua.json").read_text(encoding="utf-8"))
+    data["指标"][0]["状态"] = "差不多"
+    del data["发布日期"]
+    messages = [e.message for e in _schema(site, "plan").iter_errors(data)]
+    assert any("差不多" in m for m in messages) and any("发布日期" in m for m in messages)
+
+
+def test_atom_feed_is_well_formed_and_dated_from_the_data(site, project):
+    root = ET.fromstring((site / "sjkf/atom.xml").read_bytes())
+    assert root.tag == f"{ATOM}feed"
+    entries = root.findall(f"{ATOM}entry")
+    assert len(entries) == min(len(project.plans), opendata.FEED_SIZE)
+    newest = project.plans[0]
+    assert root.findtext(f"{ATOM}updated") == f"{newest.published.isoformat()}T{newest.published_time.strftime('%H:%M')}:00+08:00"
+    ids = [e.findtext(f"{ATOM}id") for e in entries]
+    assert len(set(ids)) == len(ids)
+    for entry in entries:
+        for tag in ("id", "title", "updated", "published", "summary"):
+            assert entry.findtext(f"{ATOM}{tag}"), tag
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:00\+08:00", entry.findtext(f"{ATOM}updated"))
+        link = entry.find(f"{ATOM}link[@type='text/html']").get("href")
+        assert link.startswith(project.site.base_url)
+        assert (site / link.removeprefix(project.site.base_url) / "index.html").is_file()
+
+
+def test_sitemap_lists_every_page_with_dates_from_the_data(site, project):
+    raw = (site / "sitemap.xml").read_bytes()
+    assert gzip.decompress((site / "sitemap.xml.gz").read_bytes()) == raw
+    root = ET.fromstring(raw)
+    urls = {u.findtext(f"{SM}loc"): u.findtext(f"{SM}lastmod") for u in root.findall(f"{SM}url")}
+    base = project.site.base_url
+    pages = {str(p.parent.relative_to(site)).replace(".", "") for p in site.rglob("index.html")}
+    assert {u.removeprefix(base).rstrip("/") for u in urls} == {p for p in pages}
+    for plan in project.plans:
+        assert urls[base + plan.url] == plan.published.isoformat()
+    assert urls[base + "mbrw/"] is None and urls[base + "sjkf/"] is None  # no build date anywhere
+
+
+def test_open_data_is_deterministic(project):
+    urls = ["", "xxgk/", "mbrw/", "./"]
+    first = opendata.open_data_files(project, urls)
+    second = opendata.open_data_files(project, list(reversed(urls)))
+    assert first == second
+    assert b"2026" not in first["sitemap.xml"]  # no build timestamps (the data is from 2021-2024)
+
+
+def test_indicator_chart_svg(site):
+    html = (site / "mbrw/zb/gaoqi-xinrending/index.html").read_text(encoding="utf-8")
+    svg_text = re.search(r"<svg class=\"gk-chart\".*?</svg>", html, re.S).group(0)
+    svg = ET.fromstring(svg_text)
+    ns = "{http://www.w3.org/2000/svg}"
+    assert svg.get("role") == "img"
+    assert svg.get("aria-labelledby") == "gk-chart-gaoqi-xinrending-title gk-chart-gaoqi-xinrending-desc"
+    assert svg.findtext(f"{ns}title") == "新认定高新技术企业数量：历年目标与实际"
+    desc = svg.findtext(f"{ns}desc")
+    assert "2021年 示例市科技局：目标25家，实际31家（最终）" in desc and "2024年 示例市科技局：目标40家，实际22家（截至2024-09-30）" in desc
+    labels = [t.text for t in svg.iter(f"{ns}text")]
+    for expected in ("目标", "实际", "单位：家", "2021年", "2024年", "目标 25", "实际 31", "目标 40", "实际 22", "0", "40"):
+        assert expected in labels
+    bars = {r.get("class"): [] for r in svg.iter(f"{ns}rect")}
+    for r in svg.iter(f"{ns}rect"):
+        bars[r.get("class")].append(float(r.get("width")))
+    # bar lengths are proportional to the values (axis 0-40 over 250 units); legend swatches are 28 wide
+    assert bars["gk-chart__target"][1:] == pytest.approx([25 / 40 * 250, 250], abs=0.1)
+    assert bars["gk-chart__actual"][1:] == pytest.approx([31 / 40 * 250, 22 / 40 * 250], abs=0.1)
+    assert "<script" not in svg_text and "font-face" not in svg_text and "href=\"http" not in svg_text
+    # the same numbers are in the table beside it
+    table = html[html.index('<table class="gk-targets__table gk-indicator-table">'):]
+    for number in (">25<", ">31 <", ">40<", ">22 <", "124.0%", "55.0%"):
+        assert number in table
+
+
+def test_open_data_page_lists_every_file(site):
+    html = (site / "sjkf/index.html").read_text(encoding="utf-8")
+    for path in ("sjkf/targets.csv", "sjkf/targets.json", "sjkf/plans.json", "sjkf/atom.xml", "sitemap.xml",
+                 "sjkf/schema/plan.schema.json", "sjkf/schema/targets.schema.json"):
+        assert f"<code>{path}</code>" in html, path
+        assert (site / path).is_file(), path
+    hrefs = re.findall(r'href="([^"#]+)"', html)
+    for href in hrefs:
+        if href.startswith(("http", "mailto", "?")) or "assets/" in href:
+            continue
+        target = (site / "sjkf" / href).resolve()
+        assert target.is_file() or (target / "index.html").is_file(), href

@@ -1,0 +1,78 @@
+"""The generated targets pages of the sample site, read as HTML: every link to a paragraph or a
+target lands on an element with that id, ids are unique on each page (the 汇编 holds several
+bodies), and the pages list what they promise."""
+from __future__ import annotations
+
+import posixpath
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+from conftest_targets import built_sample_site
+
+ID = re.compile(r'\sid="([^"]+)"')
+HREF = re.compile(r'\shref="([^"]*#[^"]*)"')
+
+
+@lru_cache(maxsize=None)
+def ids_of(path: Path) -> list[str]:
+    return ID.findall(path.read_text(encoding="utf-8"))
+
+
+def pages():
+    site = built_sample_site()
+    return sorted(p for p in site.rglob("index.html") if p.parent.relative_to(site).parts[:1] in (("mbrw",), ("sjkf",), ("xxgk",)))
+
+
+def test_ids_are_unique_on_every_page():
+    for path in pages():
+        ids = ids_of(path)
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        assert not dupes, f"{path}: {dupes}"
+
+
+def test_every_fragment_link_lands_on_an_element():
+    site = built_sample_site()
+    checked = 0
+    for path in pages():
+        for href in HREF.findall(path.read_text(encoding="utf-8")):
+            if href.startswith(("http", "?")):
+                continue
+            target, _, fragment = href.partition("#")
+            if not fragment:
+                continue
+            if target:
+                folder = posixpath.normpath(posixpath.join(path.parent.relative_to(site).as_posix(), target))
+                other = site / folder / "index.html"
+            else:
+                other = path
+            assert other.is_file(), f"{path}: {href}"
+            assert fragment in ids_of(other), f"{path}: {href} points nowhere"
+            checked += 1
+    assert checked > 100  # 见原文, 出自 and 目录 links across plan, overview, indicator and 汇编 pages
+
+
+def test_overview_counts_match_the_rows():
+    html = (built_sample_site() / "mbrw/2024/index.html").read_text(encoding="utf-8")
+    counts = dict(re.findall(r"<dt>(目标总数|已完成|进行中|未完成|无数据)</dt><dd>(\d+)项</dd>", html))
+    statuses = re.findall(r'<strong class="gk-progress__status">(.+?)</strong>', html)
+    assert int(counts["目标总数"]) == len(statuses) == 29
+    for status in ("已完成", "进行中", "未完成", "无数据"):
+        assert int(counts[status]) == statuses.count(status)
+    # grouped by department, then by indicator in vocabulary order
+    assert html.index('id="gk-dept-gdkjj"') < html.index('id="gk-dept-skjj"')
+
+
+@pytest.mark.parametrize("url,expected", [
+    ("mbrw/index.html", ["2024年目标任务", "2021年目标任务", "高新技术企业数量", "年度计划汇编", "数据开放"]),
+    ("xxgk/skjj/2021/keji-gongzuo-yaodian/index.html", ["主要目标", "最终结果", "见工作总结", "87.0%", "未完成"]),
+    ("xxgk/skjj/2021/keji-gongzuo-zongjie/index.html", ["2021年目标完成情况", "出自", "124.0%"]),
+    ("xxgk/hb/skjj/2024/index.html", ["示例市科学技术局2024年度计划汇编（3篇）", "目录", "查看本篇的信息公开页面"]),
+    ("wzdt/index.html", ["目标任务与数据开放", "数据开放"]),
+])
+def test_pages_show(url, expected):
+    html = (built_sample_site() / url).read_text(encoding="utf-8")
+    for text in expected:
+        assert text in html, f"{url}: {text}"
