@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema"]
+COMMANDS = ["validate", "build", "serve", "schema", "deploy", "rollback", "nginx"]
 
 
 def find_root(start: Path | None = None) -> Path:
