@@ -34,6 +34,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -45,7 +46,7 @@ RELEASES = "releases"
 CURRENT = "current"
 # Pages and indexes: uploaded or switched last, never carried into another release.
 LAST_SUFFIXES = (".html", ".htm", ".xml", ".xml.gz", ".txt", ".json", ".csv", ".webmanifest")
-_NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6,64}(?:-\d+)?$")
+_NAME = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6,64}$")
 
 CACHE_IMMUTABLE = "public, max-age=31536000, immutable"
 CACHE_ASSET = "public, max-age=3600"
@@ -102,13 +103,13 @@ def check_site(site: Path) -> str:
 
 
 def new_release_name(release: str, taken: set[str] | list[str] = (), now: _dt.datetime | None = None) -> str:
-    """``20240301T150000Z-<release id>``: sorts by publishing time; unique among ``taken``."""
-    stamp = (now or _dt.datetime.now(_dt.timezone.utc)).strftime("%Y%m%dT%H%M%SZ")
-    name, n = f"{stamp}-{release}", 1
-    while name in taken:
-        n += 1
-        name = f"{stamp}-{release}-{n}"
-    return name
+    """``20240301T150000Z-<release id>``: later publishes sort later (the time moves on past every taken name)."""
+    when = (now or _dt.datetime.now(_dt.timezone.utc)).replace(microsecond=0, tzinfo=_dt.timezone.utc)
+    for name in taken:
+        with contextlib.suppress(ValueError):
+            stamp = _dt.datetime.strptime(name[:16], "%Y%m%dT%H%M%SZ").replace(tzinfo=_dt.timezone.utc)
+            when = max(when, stamp + _dt.timedelta(seconds=1))
+    return f"{when:%Y%m%dT%H%M%SZ}-{release}"
 
 
 def _previous(releases: list[str], live: str | None) -> str:
@@ -350,7 +351,7 @@ class SshTarget:
         live, releases = self._state()
         name = new_release_name(release, releases)
         incoming = f"{self.path}/{RELEASES}/.incoming-{name}/"
-        command = [*self.rsync, "-rlt", "--checksum", "--delete", "-e", shlex.join(self.ssh)]
+        command = [*self.rsync, "-rl", "--checksum", "--delete", "-e", shlex.join(self.ssh)]
         if live:
             command.append(f"--link-dest=../{live}")  # unchanged files are hard links, not new copies
         command += [f"{Path(site)}/", f"{self.host}:{incoming}"]
@@ -406,7 +407,7 @@ class S3Target:
                 raise DeployError("发布到对象存储需要 boto3：请运行 .venv/bin/pip install -e '.[s3]'。") from exc
             client = boto3.client("s3", endpoint_url=endpoint_url or os.environ.get("GONGKAI_S3_ENDPOINT") or None)
         self.s3 = client
-        self.log: Callable[[str], None] = lambda _msg: None
+        self.workers = 4  # uploads and copies in flight at once (boto3 clients are thread-safe)
 
     def __str__(self) -> str:
         return f"s3://{self.bucket}/{self.prefix}"
@@ -448,13 +449,25 @@ class S3Target:
         live = self.current()
         name = new_release_name(release, self.releases())
         base = self._key(META, RELEASES, name)
-        for rel in upload_order(site_files(site)):
+
+        def put(rel: str) -> None:
             with open(site / rel, "rb") as fh:
                 self._call("上传", self.s3.put_object, Bucket=self.bucket, Key=f"{base}/{rel}", Body=fh,
                            ContentType=content_type(rel), CacheControl=cache_control(rel))
+
+        self._in_order(site_files(site), put)
         self._switch(name)
         pruned = self._prune(keep)
         return Result(name, live, pruned)
+
+    def _in_order(self, files: list[str], action: Callable[[str], None]) -> None:
+        """``action`` on every file, several at a time: all assets first, then (only then) pages and indexes."""
+        assets = [f for f in files if not is_page_or_index(f)]
+        pages = [f for f in files if is_page_or_index(f)]
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            for group in (assets, pages):
+                for future in [pool.submit(action, rel) for rel in upload_order(group)]:
+                    future.result()  # the whole group is done before the next begins
 
     def rollback(self, to: str | None = None) -> Result:
         releases, live = self.releases(), self.current()
@@ -466,12 +479,13 @@ class S3Target:
         source = self._key(META, RELEASES, name) + "/"
         wanted = self._list(source)
         live = {k: v for k, v in self._list(self.prefix).items() if not k.startswith(META + "/")}
-        for rel in upload_order(sorted(wanted)):  # assets first: no page ever points at a missing file
-            if live.get(rel) == wanted[rel]:
-                continue
+
+        def copy(rel: str) -> None:
             self._call("复制", self.s3.copy_object, Bucket=self.bucket, Key=self.prefix + rel,
                        CopySource={"Bucket": self.bucket, "Key": source + rel}, MetadataDirective="COPY")
-            self.log(rel)
+
+        # Assets first, so no page ever points at a missing file; unchanged objects are not copied.
+        self._in_order([rel for rel in sorted(wanted) if live.get(rel) != wanted[rel]], copy)
         self._call("写入", self.s3.put_object, Bucket=self.bucket, Key=self._key(META, CURRENT),
                    Body=name.encode("utf-8"), ContentType="text/plain; charset=utf-8", CacheControl="no-cache")
         # Pages that this release no longer has. Old assets stay until pruning: pages opened a moment ago need them.
