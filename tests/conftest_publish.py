@@ -137,3 +137,23 @@ def nginx(root: Path, workdir: Path, *, brotli: bool | None = None) -> Iterator[
 
 def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+_BUILT: dict[str, tuple[Path, Path]] = {}
+
+
+def sites_a_and_b(tmp_path_factory) -> tuple[Path, Path]:
+    """Two builds, made once per test session: A (the sample) and B (a plan edited, the stylesheet changed)."""
+    key = str(tmp_path_factory.getbasetemp())
+    if key not in _BUILT:
+        base = tmp_path_factory.mktemp("releases")
+        project = copy_project(base / "kj")
+        build(project, base / "A")
+        plan = project / PLAN_FILE
+        plan.write_text(plan.read_text(encoding="utf-8").replace("高新技术企业", "高新技术企业（B 版）", 1),
+                        encoding="utf-8")
+        css = project / "templates" / "assets" / "gongkai" / "gongkai.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* B 版 */\n", encoding="utf-8")
+        build(project, base / "B")
+        _BUILT[key] = (base / "A", base / "B")
+    return _BUILT[key]

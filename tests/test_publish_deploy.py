@@ -11,23 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest_publish import PLAN, PLAN_FILE, build, copy_project, gongkai_exe, tree
+from conftest_publish import PLAN, PLAN_FILE, copy_project, gongkai_exe, sites_a_and_b, tree
 from gongkai import deploy, release
 from gongkai.deploy import DeployError, LocalTarget, S3Target, SshTarget, parse_target
 
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """Two builds: A (the sample) and B (a plan edited and the stylesheet changed)."""
-    base = tmp_path_factory.mktemp("deploy")
-    project = copy_project(base / "kj")
-    build(project, base / "A")
-    plan = project / PLAN_FILE
-    plan.write_text(plan.read_text(encoding="utf-8").replace("高新技术企业", "高新技术企业（B 版）", 1), encoding="utf-8")
-    css = project / "templates" / "assets" / "gongkai" / "gongkai.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* B 版 */\n", encoding="utf-8")
-    build(project, base / "B")
-    return base / "A", base / "B"
+    """A (the sample) and B (a plan edited, the stylesheet changed), read-only."""
+    return sites_a_and_b(tmp_path_factory)
 
 
 def release_of(site: Path) -> str:

@@ -7,7 +7,6 @@ import gzip
 import http.client
 import posixpath
 import random
-import re
 import shutil
 import threading
 import time
@@ -16,8 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest_publish import (PLAN, PLAN_FILE, asset_refs, build, copy_project, html_pages, launch_chromium,
-                              nginx, sha)
+from conftest_publish import asset_refs, html_pages, launch_chromium, nginx, sha, sites_a_and_b, PLAN
 from gongkai import csp, release
 from gongkai.deploy import LocalTarget
 
@@ -31,22 +29,16 @@ pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is 
 @pytest.fixture(scope="module")
 def releases(tmp_path_factory):
     """Sites A and B (a plan edited, the stylesheet changed), and a deploy target serving A."""
+    a, b = sites_a_and_b(tmp_path_factory)
     base = tmp_path_factory.mktemp("nginx")
-    project = copy_project(base / "kj")
-    build(project, base / "A")
-    plan = project / PLAN_FILE
-    plan.write_text(plan.read_text(encoding="utf-8").replace("高新技术企业", "高新技术企业（B 版）", 1), encoding="utf-8")
-    css = project / "templates" / "assets" / "gongkai" / "gongkai.css"
-    css.write_text(css.read_text(encoding="utf-8") + "\n/* B 版 */\n", encoding="utf-8")
-    build(project, base / "B")
     target = LocalTarget(base / "www")
-    target.publish(base / "A")
-    return base, target
+    target.publish(a)
+    return base, a, b, target
 
 
 @pytest.fixture(scope="module")
 def server(releases):
-    base, _ = releases
+    base, _, _, _ = releases
     with nginx(base / "www" / "current", base / "nginx") as url:
         yield url
 
@@ -188,8 +180,7 @@ class Load:
 
 
 def test_publish_and_rollback_under_load(releases, server):
-    base, target = releases
-    a, b = base / "A", base / "B"
+    _, a, b, target = releases
     id_a, id_b = (release.page_release((s / "index.html").read_text(encoding="utf-8")) for s in (a, b))
     expected = {rid: {p.relative_to(site).as_posix(): sha(p.read_bytes()) for p in site.rglob("*") if p.is_file()}
                 for rid, site in ((id_a, a), (id_b, b))}

@@ -6,7 +6,6 @@ import re
 import struct
 from calendar import timegm
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import pytest
 

@@ -427,7 +427,14 @@ class S3Target:
         return out
 
     def releases(self) -> list[str]:
-        names = {k.split("/", 1)[0] for k in self._list(self._key(META, RELEASES) + "/")}
+        prefix = self._key(META, RELEASES) + "/"
+        names = set()
+        try:
+            pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix, Delimiter="/")
+            for page in pages:
+                names.update(p["Prefix"][len(prefix):].rstrip("/") for p in page.get("CommonPrefixes", []))
+        except Exception as exc:  # noqa: BLE001
+            raise DeployError(f"无法读取对象存储 {self}：{exc}") from exc
         return sorted(n for n in names if _NAME.match(n))
 
     def current(self) -> str | None:
@@ -494,15 +501,15 @@ class S3Target:
                 self._call("删除", self.s3.delete_object, Bucket=self.bucket, Key=self.prefix + rel)
 
     def _prune(self, keep: int) -> list[str]:
-        releases = self.releases()
-        gone = _to_prune(releases, self.current(), keep)
+        gone = _to_prune(self.releases(), self.current(), keep)
+        stored: dict[str, set[str]] = {}  # release → its files, from one listing of every stored release
+        for key in self._list(self._key(META, RELEASES) + "/"):
+            name, _, rel = key.partition("/")
+            stored.setdefault(name, set()).add(rel)
         for name in gone:
-            for rel in self._list(self._key(META, RELEASES, name) + "/"):
+            for rel in sorted(stored.pop(name, ())):
                 self._call("删除", self.s3.delete_object, Bucket=self.bucket, Key=self._key(META, RELEASES, name, rel))
-        kept_assets: set[str] = set()
-        for name in releases:
-            if name not in gone:
-                kept_assets.update(self._list(self._key(META, RELEASES, name) + "/"))
+        kept_assets = set().union(*stored.values()) if stored else set()
         for rel in self._list(self.prefix):
             if not rel.startswith(META + "/") and not is_page_or_index(rel) and rel not in kept_assets:
                 self._call("删除", self.s3.delete_object, Bucket=self.bucket, Key=self.prefix + rel)
