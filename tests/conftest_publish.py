@@ -108,6 +108,8 @@ def nginx(root: Path, workdir: Path, *, brotli: bool | None = None) -> Iterator[
     """A real nginx serving ``root`` (usually a deploy target's ``current``) on 127.0.0.1; yields the base URL."""
     from gongkai.hosting import standalone
 
+    if shutil.which("nginx") is None:
+        raise RuntimeError("nginx is not installed: run `make test-deps` (it installs Debian's nginx)")
     workdir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     conf = workdir / "nginx.conf"

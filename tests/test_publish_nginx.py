@@ -7,7 +7,6 @@ import gzip
 import http.client
 import posixpath
 import random
-import shutil
 import threading
 import time
 from pathlib import Path
@@ -21,9 +20,6 @@ from gongkai.deploy import LocalTarget
 
 CLIENTS = 20
 DURATION = 18.0  # seconds of load: B goes live after 5 s, A comes back after 11 s
-
-
-pytestmark = pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make test-deps")
 
 
 @pytest.fixture(scope="module")

@@ -196,6 +196,8 @@ class LocalTarget:
         return Result(name, live, pruned)
 
     def rollback(self, to: str | None = None) -> Result:
+        if not self.releases():
+            raise DeployError(f"{self.root} 上还没有发布过网站。")
         with self._lock():
             releases, live = self.releases(), self.current()
             name = _check_name(to, releases) if to else _previous(releases, live)
