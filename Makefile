@@ -32,10 +32,12 @@ build: $(STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
 serve: $(STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览,修改后自动刷新
 	$(BIN)/gongkai serve
 
-test-deps: $(TEST_STAMP) ## 安装测试需要的 Chromium 和中文字体(缺少时)
-	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
-	  echo "安装 chromium 和 fonts-noto-cjk …"; \
-	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
+test-deps: $(TEST_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx 和 rsync(缺少时)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
+	    || ! command -v nginx >/dev/null || ! command -v rsync >/dev/null; then \
+	  echo "安装 chromium、fonts-noto-cjk、nginx(含 brotli 模块)和 rsync …"; \
+	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk \
+	    nginx libnginx-mod-http-brotli-filter rsync; \
 	fi
 
 test: test-deps ## 运行全部测试
@@ -50,8 +52,6 @@ golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML(检查差异
 clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
 
-.PHONY: help install validate build serve test-deps test schema golden clean
-
 new: $(STAMP) ## 新建计划文件,例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"
 	$(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)")
 
@@ -59,4 +59,20 @@ import: $(STAMP) ## 从 Word/文本导入计划,例如 make import FILE=计划.d
 	@test -n "$(FILE)" || { echo "请指定文件:make import FILE=计划.docx DEPT=skjj"; exit 2; }
 	$(BIN)/gongkai import "$(FILE)" $(if $(DEPT),--dept "$(DEPT)")
 
-.PHONY: new import
+
+# 发布(docs/publishing.md):DEST 是本机目录、user@服务器:/目录 或 s3://存储桶/前缀
+DEST ?=
+KEEP ?= 5
+
+deploy: $(STAMP) ## 检查、生成并发布到 DEST(原子切换,保留 KEEP 个版本),例:make deploy DEST=/srv/www/kj
+	@test -n "$(DEST)" || { echo "请指定发布目标:make deploy DEST=/srv/www/kj"; exit 2; }
+	$(BIN)/gongkai deploy "$(DEST)" --keep $(KEEP)
+
+rollback: $(STAMP) ## 把 DEST 上的网站切换回上一个版本,例:make rollback DEST=/srv/www/kj
+	@test -n "$(DEST)" || { echo "请指定发布目标:make rollback DEST=/srv/www/kj"; exit 2; }
+	$(BIN)/gongkai rollback "$(DEST)"
+
+nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py 或模板之后)
+	$(BIN)/gongkai nginx --root /srv/www/kj/current --server-name kj.example.gov.cn --listen 80 --brotli > hosting/nginx/example.conf
+
+.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example

@@ -1,14 +1,18 @@
 """MkDocs hooks, in lifecycle order. Each is a line or two calling gongkai.mkdocs_site;
-the YAML → page work itself is the plain function gongkai.generate.generate()."""
+the YAML → page work itself is the plain function gongkai.generate.generate().
+gongkai.release adds what publishing needs (reproducible dates, release id, asset fingerprints, robots.txt)."""
 from gongkai import mkdocs_site as site
+from gongkai import release
 
 
 def on_config(config):
-    return site.on_config(config)
+    config = site.on_config(config)
+    return release.on_config(config, site.state.project)
 
 
 def on_files(files, config):
-    return site.on_files(files, config)
+    files = site.on_files(files, config)
+    return release.on_files(files, config)
 
 
 def on_pre_page(page, config, files):
@@ -24,8 +28,14 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
-    return site.on_env(env)
+    env = site.on_env(env)
+    return release.on_env(env, site.is_serving())
 
 
 def on_post_build(config):
-    return site.on_post_build(config)
+    site.on_post_build(config)
+    release.on_done()
+
+
+def on_build_error(error):
+    release.on_done()

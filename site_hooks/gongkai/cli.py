@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema", "new", "import_"]
+COMMANDS = ["validate", "build", "serve", "schema", "new", "import_", "deploy", "rollback", "nginx"]
 
 
 def find_root(start: Path | None = None) -> Path:

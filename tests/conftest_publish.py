@@ -1,0 +1,161 @@
+"""Helpers for the publishing tests: project copies in git, builds in a subprocess, a real nginx, Chromium.
+
+Imported by tests/test_publish_*.py (the shared tests/conftest.py belongs to the lead).
+"""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "site_hooks"))
+
+PROJECT_PARTS = ["data", "content", "templates", "mkdocs.yml"]
+PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
+PLAN_FILE = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run"]
+
+
+def gongkai_exe() -> list[str]:
+    exe = Path(sys.executable).with_name("gongkai")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "gongkai.cli"]
+
+
+def copy_project(dest: Path) -> Path:
+    """A copy of the sample project (site_hooks linked, so the code under test is the repository's)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part)
+        else:
+            shutil.copy2(src, dest / part)
+    os.symlink(ROOT / "site_hooks", dest / "site_hooks")
+    return dest
+
+
+def git_commit(project: Path, when: str, message: str = "数据更新") -> int:
+    """Commit everything in ``project`` (a new repository if needed) dated ``when``; return the commit's epoch."""
+    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
+           "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "editor@example.gov.cn",
+           "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "editor@example.gov.cn"}
+    if not (project / ".git").exists():
+        subprocess.run(["git", "init", "-q", "-b", "main", str(project)], check=True, env=env)
+    subprocess.run(["git", "-C", str(project), "add", "-A"], check=True, env=env)
+    subprocess.run(["git", "-C", str(project), "commit", "-q", "--allow-empty", "-m", message], check=True, env=env)
+    out = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%ct"], check=True, env=env,
+                         capture_output=True, text=True)
+    return int(out.stdout.strip())
+
+
+def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
+    """``gongkai build --site-dir site`` in ``project``, in a clean environment plus ``env``."""
+    base = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "GONGKAI_SITE_URL")}
+    out = subprocess.run([*gongkai_exe(), "build", "--site-dir", str(site)], cwd=project,
+                         env={**base, **env}, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out
+
+
+def tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def html_pages(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+
+
+ASSET_REF = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"')
+
+
+def asset_refs(html: str) -> list[str]:
+    """URLs of the stylesheets, scripts and icons a page loads (as written in the page)."""
+    refs = []
+    for m in re.finditer(r"<(link|script)\b([^>]*)>", html):
+        tag, attrs = m.group(1), m.group(2)
+        if tag == "link" and not re.search(r'rel="(?:stylesheet|icon)"', attrs):
+            continue
+        ref = re.search(r'\b(?:href|src)="([^"]+)"', attrs)
+        if ref:
+            refs.append(ref.group(1))
+    return refs
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def nginx(root: Path, workdir: Path, *, brotli: bool | None = None) -> Iterator[str]:
+    """A real nginx serving ``root`` (usually a deploy target's ``current``) on 127.0.0.1; yields the base URL."""
+    from gongkai.hosting import standalone
+
+    if shutil.which("nginx") is None:
+        raise RuntimeError("nginx is not installed: run `make test-deps` (it installs Debian's nginx)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    conf = workdir / "nginx.conf"
+    conf.write_text(standalone(root, workdir, listen=f"127.0.0.1:{port}", brotli=brotli, workers=1), encoding="utf-8")
+    check = subprocess.run(["nginx", "-t", "-q", "-p", str(workdir), "-c", str(conf)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(["nginx", "-p", str(workdir), "-c", str(conf), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"nginx did not start: {proc.stderr.read().decode(errors='replace')}")
+            time.sleep(0.05)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGQUIT)  # graceful stop: the master ends its workers
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+_BUILT: dict[str, tuple[Path, Path]] = {}
+
+
+def sites_a_and_b(tmp_path_factory) -> tuple[Path, Path]:
+    """Two builds, made once per test session: A (the sample) and B (a plan edited, the stylesheet changed)."""
+    key = str(tmp_path_factory.getbasetemp())
+    if key not in _BUILT:
+        base = tmp_path_factory.mktemp("releases")
+        project = copy_project(base / "kj")
+        build(project, base / "A")
+        plan = project / PLAN_FILE
+        plan.write_text(plan.read_text(encoding="utf-8").replace("高新技术企业", "高新技术企业（B 版）", 1),
+                        encoding="utf-8")
+        css = project / "templates" / "assets" / "gongkai" / "gongkai.css"
+        css.write_text(css.read_text(encoding="utf-8") + "\n/* B 版 */\n", encoding="utf-8")
+        build(project, base / "B")
+        _BUILT[key] = (base / "A", base / "B")
+    return _BUILT[key]
