@@ -1,12 +1,14 @@
 """Jinja environment for the components, and the plan body's Markdown → safe HTML."""
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
 import markdown
+from markdown.extensions.toc import slugify_unicode
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -53,11 +55,21 @@ def _markdown() -> markdown.Markdown:
     if md is None:
         md = markdown.Markdown(
             extensions=["tables", "attr_list", "sane_lists", "toc"],
-            extension_configs={"toc": {"slugify": markdown.extensions.toc.slugify_unicode, "permalink": False}},
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
         )
         _local.md = md
     return md
+
+
+# ids the page itself uses (Material's __drawer/__search…, md-…, gongkai's gk-…): a body may not reuse them
+RESERVED_ID = re.compile(r"^(__|md[-_]|gk[-_]|search|content|header|footer)", re.IGNORECASE)
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "id" and RESERVED_ID.match(value):
+        return None
+    return value
 
 
 def sanitize(html: str) -> str:
@@ -66,17 +78,23 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
-@lru_cache(maxsize=None)
-def _cached_body(text: str) -> str:
+def body_html_unsanitised(text: str) -> str:
+    """The body's Markdown as HTML before sanitising: only to tell the editor what sanitize() removed."""
     md = _markdown()
     md.reset()
-    return sanitize(md.convert(text))
+    return md.convert(text)
+
+
+@lru_cache(maxsize=None)
+def _cached_body(text: str) -> str:
+    return sanitize(body_html_unsanitised(text))
 
 
 def render_body(text: str) -> Markup:
