@@ -87,7 +87,7 @@ class _FileChecker:
             elif err.validator == "pattern":
                 self.error(path, f"“{err.instance}”的格式不对", sub.get("description", ""))
             elif err.validator == "maxLength":
-                self.error(path, f"太长({len(err.instance)}字,上限{err.validator_value}字)", sub.get("description", ""))
+                self.error(path, f"太长（{len(err.instance)}字，上限{err.validator_value}字）", sub.get("description", ""))
             elif err.validator == "minItems":
                 self.error(path, "至少要有一项", sub.get("description", ""))
             elif err.validator == "uniqueItems":
@@ -135,7 +135,7 @@ def _rel(root: Path, path: Path) -> str:
 def _read(kind: str, path: Path, root: Path, problems: Problems) -> _FileChecker | None:
     rel = _rel(root, path)
     if path.is_symlink():  # git stores links; one could point anywhere on the build machine
-        problems.add(rel, 0, "", "数据文件不能是符号链接(快捷方式)", "请把文件本身放在这里,删除这个链接")
+        problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
         return None
     doc = load_file(path)
     for line, message, hint in doc.errors:

@@ -150,7 +150,7 @@ PLAN: dict[str, Any] = {
         "有效性": _text("有效性", "取自 data/vocab/validity.yml,不填为“有效”。", **{"x-vocab": "有效性"}),
         "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
         "摘要": _text("摘要", "一两句话的内容提要,用于目录和搜索结果(可不填)。"),
-        "正文": _text("正文", "正文内容,Markdown 格式:段落之间空一行;“## 一、……”表示一级标题。最多5万字(更长的文件请作为附件)。", minLength=1, maxLength=MAX_BODY_CHARS),
+        "正文": _text("正文", "正文内容，Markdown 格式：段落之间空一行；“## 一、……”表示一级标题。最多5万字（更长的文件请作为附件）。", minLength=1, maxLength=MAX_BODY_CHARS),
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务。", "items": TARGET},
         "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},
     },

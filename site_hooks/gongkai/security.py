@@ -44,11 +44,11 @@ def check_department_slug(c: "_FileChecker", stem: str, content_urls: set[str]) 
     """The department's file name (its URL folder) must be a safe, free slug."""
     where = ("标识",) if "标识" in (c.doc.data or {}) else ()
     if unicodedata.normalize("NFC", stem) != stem or not re.fullmatch(schema.SLUG_PATTERN, stem):
-        c.error(where, f"文件名“{stem}”不能用作网址", "发布机构文件名只用小写字母、数字和连字符,例如 gdkjj.yml")
+        c.error(where, f"文件名“{stem}”不能用作网址", "发布机构文件名只用小写字母、数字和连字符，例如 gdkjj.yml")
     elif stem in WINDOWS_RESERVED:
-        c.error(where, f"文件名“{stem}”是 Windows 的保留名", "请换一个标识,例如加上地名缩写")
+        c.error(where, f"文件名“{stem}”是 Windows 的保留名", "请换一个标识，例如加上地名缩写")
     elif stem in CATALOGUE_FOLDERS or f"xxgk/{stem}/" in content_urls:
-        c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识(fl、zt、nd 和 content/xxgk/ 下的页面名已被使用)")
+        c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识（fl、zt、nd 和 content/xxgk/ 下的页面名已被使用）")
 
 
 def check_badge(c: "_FileChecker", root: Path, url_ok) -> None:
@@ -64,7 +64,7 @@ def check_badge(c: "_FileChecker", root: Path, url_ok) -> None:
         return
     problem = content_path_problem(image, root, IMAGE_TYPES)
     if problem:
-        c.error(("党政机关网站标识", "图片"), problem, "请把标识图片放到 content/assets/ 下,写成 assets/dzjg.png 这样的相对路径")
+        c.error(("党政机关网站标识", "图片"), problem, "请把标识图片放到 content/assets/ 下，写成 assets/dzjg.png 这样的相对路径")
 
 
 def content_path_problem(value: str, root: Path, suffixes: set[str]) -> str | None:
@@ -79,7 +79,7 @@ def content_path_problem(value: str, root: Path, suffixes: set[str]) -> str | No
     if re.search(r"[\x00-\x1f\x7f]", value) or unicodedata.normalize("NFC", value) != value:
         return f"路径“{value}”含有控制字符或未规范化的字符"
     if PurePosixPath(value).suffix.lower() not in suffixes:
-        return f"“{value}”不是允许的文件类型(可用:{'、'.join(sorted(suffixes))})"
+        return f"“{value}”不是允许的文件类型（可用：{'、'.join(sorted(suffixes))}）"
     content = (root / "content").resolve()
     path = root / "content" / value
     if path.is_symlink() or not path.resolve().is_relative_to(content):
@@ -152,8 +152,8 @@ def report_removed_html(c: "_FileChecker", body: str) -> None:
     lost = removed_html(raw, sanitize(raw))
     if lost:
         shown = "、".join(lost[:8]) + (f" 等 {len(lost)} 处" if len(lost) > 8 else "")
-        c.problems.warn(c.rel, c.doc.line(("正文",)), "正文", f"生成网页时删除了不允许的内容:{shown}",
-                        "正文只能用 Markdown 和 SECURITY.md 列出的安全 HTML;链接只能以 http://、https://、mailto: 或 tel: 开头")
+        c.problems.warn(c.rel, c.doc.line(("正文",)), "正文", f"生成网页时删除了不允许的内容：{shown}",
+                        "正文只能用 Markdown 和 SECURITY.md 列出的安全 HTML；链接只能以 http://、https://、mailto: 或 tel: 开头")
 
 
 # --- output files ------------------------------------------------------------------------------
@@ -222,8 +222,8 @@ def check_outputs(project: "Project", problems: "Problems") -> None:
     for url, source, line, what in planned_urls(project):
         if url in written:
             other = written[url]
-            problems.add(source, line, "", f"{what}的网址 {url} 与{other[2]}({other[0]})相同",
-                         "请修改标识或文件名,使网址不重复")
+            problems.add(source, line, "", f"{what}的网址 {url} 与{other[2]}（{other[0]}）相同",
+                         "请修改标识或文件名，使网址不重复")
             continue
         written[url] = (source, line, what)
     content = content_urls(project.root)
@@ -248,7 +248,7 @@ def _check_body_links(plan, known: set[str], problems: "Problems") -> None:
         if not parts.path:
             if parts.fragment and unquote(parts.fragment) not in inv.ids:
                 problems.add(plan.path, line, "正文", f"链接“{href}”指向本页不存在的位置",
-                             "“#”后面要写本页某个标题生成的 id;不确定时请删除这个链接")
+                             "“#”后面要写本页某个标题生成的 id；不确定时请删除这个链接")
             continue
         target = posixpath.normpath(posixpath.join(plan.url, unquote(parts.path)))
         if target.startswith("../") or target == "..":
@@ -258,4 +258,4 @@ def _check_body_links(plan, known: set[str], problems: "Problems") -> None:
         candidates = {target, target + "/", target.removesuffix("index.html"), target.removesuffix(".md") + "/"}
         if not candidates & known:
             problems.add(plan.path, line, "正文", f"链接“{href}”指向的页面不存在",
-                         "请检查链接;其他计划请在“相关文件”里用“文件: 机构标识/年度/文件名”引用")
+                         "请检查链接；其他计划请在“相关文件”里用“文件: 机构标识/年度/文件名”引用")

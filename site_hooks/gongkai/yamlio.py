@@ -84,10 +84,10 @@ def _control_message(text: str) -> str | None:
     m = _CONTROL.search(text)
     if m is None:
         return None
-    return f"含有不可见的控制字符(U+{ord(m.group()):04X})"
+    return f"含有不可见的控制字符（U+{ord(m.group()):04X}）"
 
 
-_CONTROL_HINT = "请删除这个字符(常见于从 Word、网页或其他系统复制的文字),或重新输入这一行"
+_CONTROL_HINT = "请删除这个字符（常见于从 Word、网页或其他系统复制的文字），或重新输入这一行"
 
 
 def _pre_scan(text: str) -> list[tuple[int, str, str]]:
@@ -150,8 +150,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         line = node.start_mark.line + 1
-        if id(node) in self.seen:
-            self.doc.errors.append((line, "使用了锚点和别名(& 与 *)", "本网站不支持锚点和别名,请直接写出内容"))
+        if id(node) in self.seen:  # an alias: the node is the anchored one, so report where it is used
+            self.doc.errors.append((self.doc.line(path), "使用了锚点和别名（& 与 *）", "本网站不支持锚点和别名，请直接写出内容"))
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
@@ -169,7 +169,7 @@ class _Builder:
                     self.doc.errors.append((key_line, "字段名必须是文字", "请检查这一行的写法"))
                     continue
                 key = key_node.value
-                if key == "<<" and key_node.style is None:
+                if key == "<<" and not key_node.style:  # plain (None in PyYAML, "" in libyaml)
                     self.doc.errors.append((key_line, "使用了合并键“<<”", "本网站不支持合并键,请直接写出各字段"))
                     continue
                 if key in result:
@@ -184,7 +184,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             items = []
             for i, child in enumerate(node.value):
-                self.doc.lines[path + (i,)] = child.start_mark.line + 1
+                self.doc.lines[path + (i,)] = self.doc.line(path) if id(child) in self.seen else child.start_mark.line + 1
                 items.append(self.build(child, path + (i,), depth + 1))
             return items
         value = unicodedata.normalize("NFC", node.value)
@@ -241,7 +241,7 @@ def _cap(errors: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
             kept.append((line, message, hint))
     if len(kept) > MAX_ERRORS:
         rest = len(kept) - MAX_ERRORS
-        kept = kept[:MAX_ERRORS] + [(kept[MAX_ERRORS][0], f"这个文件还有 {rest} 处类似问题没有列出", "请先修改上面的问题,再运行 gongkai validate")]
+        kept = kept[:MAX_ERRORS] + [(kept[MAX_ERRORS][0], f"这个文件还有 {rest} 处类似问题没有列出", "请先修改上面的问题，再运行 gongkai validate")]
     return kept
 
 
@@ -258,13 +258,13 @@ def _parse_text(text: str) -> YamlDoc:
     try:
         deep = _too_deep(text)
         if deep is not None:
-            doc.errors.append((deep, f"嵌套层级太深(超过{MAX_DEPTH}层)", "请检查缩进和括号是否正确"))
+            doc.errors.append((deep, f"嵌套层级太深（超过{MAX_DEPTH}层）", "请检查缩进和括号是否正确"))
             return doc
         node = yaml.compose(text, Loader=_Loader)
     except yaml.reader.ReaderError as exc:  # a character YAML refuses (its position, not line, is known)
         if not pre:
             line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
-            doc.errors.append((line, f"含有不允许的字符(U+{exc.character:04X})" if isinstance(exc.character, int) else "含有不允许的字符", _CONTROL_HINT))
+            doc.errors.append((line, f"含有不允许的字符（U+{exc.character:04X}）" if isinstance(exc.character, int) else "含有不允许的字符", _CONTROL_HINT))
         return doc
     except yaml.YAMLError as exc:
         line, message, hint = _translate(exc)
