@@ -49,7 +49,7 @@ def on_config(config: Any) -> Any:
     for warning in problems.warnings if problems else []:
         log.info(str(warning))
     state.project = project
-    config["site_name"] = project.site.name
+    config["site_name"] = Markup.escape(project.site.name)  # MkDocs' theme env has no autoescape: text goes in as HTML
     if not config.get("site_url"):
         config["site_url"] = project.site.base_url
     return config
@@ -73,7 +73,7 @@ def on_files(files: Any, config: Any) -> Any:
         if existing is not None:
             clashes.append(f"content/{page.src_uri}: 与自动生成的页面 {page.url} 重名 — 请给这个手写页面换一个文件名")
             continue
-        front = "---\ntitle: " + json.dumps(page.title, ensure_ascii=False) + "\n---\n"
+        front = "---\ntitle: " + json.dumps(str(Markup.escape(page.title)), ensure_ascii=False) + "\n---\n"  # as HTML: see on_config
         f = File.generated(config, page.src_uri, content=front)
         if page.edit_path:
             f.edit_uri = "../" + page.edit_path  # edit_uri is relative to content/; the YAML lives in data/
@@ -93,7 +93,7 @@ def on_page_markdown(markdown: str, page: Any) -> str:
     page.meta["gk_head"] = head
     page.meta["gk_kind"] = generated.kind
     if generated.description:
-        page.meta["description"] = generated.description
+        page.meta["description"] = Markup.escape(generated.description)
     return ""
 
 

@@ -141,7 +141,18 @@ def removed_html(raw: str, clean: str) -> list[str]:
     for url in sorted(before.urls):
         if before.urls[url] > after.urls.get(url, 0):
             found.append(f"链接地址“{url[:60]}”")
-    return list(dict.fromkeys(found))
+    return sorted(dict.fromkeys(found), key=_danger)
+
+
+def _danger(item: str) -> int:
+    """Most dangerous first, so the start of a long list says what matters."""
+    if item in ("<script>", "<iframe>", "<object>", "<embed>", "<svg>", "<math>", "<base>", "<meta>", "<link>"):
+        return 0
+    if "事件属性" in item or re.search(r"“\s*(javascript|data|vbscript):", item, re.I):
+        return 1
+    if item in ("<style>", "style 属性", "<form>", "<input>", "<button>", "<textarea>", "<select>"):
+        return 2
+    return 3
 
 
 def report_removed_html(c: "_FileChecker", body: str) -> None:
