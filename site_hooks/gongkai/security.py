@@ -73,8 +73,8 @@ def content_path_problem(value: str, root: Path, suffixes: set[str]) -> str | No
         return f"路径“{value}”含有反斜杠“\\”"
     if urlsplit(value).scheme or value.startswith("/"):
         return f"“{value}”不是 content/ 下的相对路径"
-    parts = PurePosixPath(value).parts
-    if ".." in parts or any(p.startswith(".") for p in parts):
+    parts = value.split("/")
+    if any(p.startswith(".") or not p for p in parts):
         return f"路径“{value}”不能含有“..”或以“.”开头的部分"
     if re.search(r"[\x00-\x1f\x7f]", value) or unicodedata.normalize("NFC", value) != value:
         return f"路径“{value}”含有控制字符或未规范化的字符"
