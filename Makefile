@@ -51,3 +51,9 @@ clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
 
 .PHONY: help install validate build serve test-deps test schema golden clean
+
+fuzz: test-deps ## 长时间模糊测试:3万个数据错误样例和10倍的属性测试(每天换随机种子,约半小时)
+	GONGKAI_FUZZ_CASES=$${GONGKAI_FUZZ_CASES:-30000} GONGKAI_FUZZ_SEED=$${GONGKAI_FUZZ_SEED:-$$(date +%Y%m%d)} \
+	  HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -s tests/test_fuzz.py tests/test_fuzz_properties.py
+
+.PHONY: fuzz

@@ -226,7 +226,7 @@ def test_removed_html_compares_parsed_elements_not_text():
 
 def test_plain_markdown_body_gets_no_warning(project_copy):
     data = _yaml(project_copy, PLAN)
-    data["正文"] = "## 一、标题\n\n段落 **加粗** [链接](https://www.gov.cn/) <kjj@example.gov.cn>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+    data["正文"] = "## 一、标题\n\n段落 **加粗** [链接](https://www.gov.cn/) <kjj@example.gov.cn>\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n"
     _write(project_copy, PLAN, data)
     project, problems = load_project(project_copy)
     assert project is not None and not problems.warnings, problems.report()
@@ -238,6 +238,7 @@ def test_plain_markdown_body_gets_no_warning(project_copy):
     ("[x](javascript:alert(1))", "链接地址“javascript:alert(1)”"),
     ('<iframe src="https://evil.example/"></iframe>', "<iframe>"),
     ('<p style="color:red">x</p>', "style 属性"),
+    ('<table><tr><td style="text-align:left;background:url(https://evil.example/)">x</td></tr></table>', "style 属性"),
     ("<form><input name=a></form>", "<form>"),
     ('<svg><script>alert(1)</script></svg>', "<svg>"),
     ("## 标题 {: onclick=\"alert(1)\" }", "onclick 事件属性"),
@@ -254,4 +255,4 @@ def test_sanitizer_removal_is_reported_at_the_body_line(project_copy, body, show
     line = next(n for n, text in enumerate((project_copy / PLAN).read_text(encoding="utf-8").splitlines(), 1) if text.startswith("正文:"))
     assert warnings[0].line == line
     html = str(render_body(data["正文"]))
-    assert "<script" not in html and "onclick" not in html and "javascript:" not in html and "style=" not in html
+    assert "<script" not in html and "onclick" not in html and "javascript:" not in html and "url(" not in html and "color" not in html

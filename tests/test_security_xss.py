@@ -79,6 +79,7 @@ def test_payload_text_is_escaped_in_the_html(xss_site):
         assert attr in ALLOWED_ATTRIBUTES["*"] | ALLOWED_ATTRIBUTES.get(tag, set()) | {"class"}, (tag, attr)
     assert all(urlsplit(u).scheme in ("", "http", "https", "mailto", "tel") for u in found.urls), found.urls
     assert not any(i.startswith(("__", "gk-", "md-")) for i in found.ids), found.ids
+    assert all(v.startswith("text-align:") for v in found.styles), found.styles
     assert "<pre><code>&lt;script&gt;alert('in code: shown, not run')&lt;/script&gt;" in body
 
 

@@ -346,7 +346,8 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
         c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期,请核对两个日期")
     pub_time = c.checked("发布时间", codes.parse_time, required=False)
     body = str(d.get("正文") or "")
-    security.report_removed_html(c, body)
+    if security.check_body(c, body):
+        security.report_removed_html(c, body)
     keywords = [str(k) for k in d.get("关键词") or []]
     index_text = c.text("索引号")
     if problems.error_count > before or created is None or published is None:

@@ -22,11 +22,12 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang"},
     "a": {"href"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
+    "th": {"scope", "colspan", "rowspan", "style"},  # style: only text-align (STYLE_PROPERTIES), from Markdown tables
+    "td": {"colspan", "rowspan", "style"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+STYLE_PROPERTIES = {"text-align"}  # what Markdown's aligned table columns write; every other property is removed
 
 
 def make_env(templates_dir: Path | str) -> Environment:
@@ -80,11 +81,13 @@ def sanitize(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
+@lru_cache(maxsize=64)  # the loader's sanitizer report and the page generator convert the same body
 def body_html_unsanitised(text: str) -> str:
     """The body's Markdown as HTML before sanitising: only to tell the editor what sanitize() removed."""
     md = _markdown()

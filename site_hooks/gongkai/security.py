@@ -89,7 +89,34 @@ def content_path_problem(value: str, root: Path, suffixes: set[str]) -> str | No
     return None
 
 
-# --- the body's HTML: what the sanitizer removed ---------------------------------------------
+# --- the body's Markdown: nesting, and what the sanitizer removed ----------------------------
+
+MAX_BODY_NESTING = 10  # quote and list levels; Markdown's toc walks the tree quadratically in its depth
+_MARKER = re.compile(r"\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))")
+
+
+def body_nesting(body: str) -> tuple[int, int]:
+    """(deepest quote/list nesting, its line within the body), counting markers and 4-space indents."""
+    deepest, where = 0, 0
+    for n, line in enumerate(body.split("\n"), 1):
+        indent = (len(line) - len(line.lstrip(" "))) // 4
+        depth, pos = 0, 0
+        while (m := _MARKER.match(line, pos)) and m.end() > pos:
+            depth, pos = depth + 1, m.end()
+        if depth + indent > deepest:
+            deepest, where = depth + indent, n
+    return deepest, where
+
+
+def check_body(c: "_FileChecker", body: str) -> bool:
+    """Markdown the renderer cannot handle in reasonable time is an error (before it is rendered)."""
+    depth, n = body_nesting(body)
+    if depth > MAX_BODY_NESTING:
+        c.error(("正文",), f"正文第{n}行的引用或列表嵌套太深（{depth}层，最多{MAX_BODY_NESTING}层）",
+                "请检查这一行开头的“>”“-”和缩进是否多写了")
+        return False
+    return True
+
 
 
 class _Inventory(HTMLParser):
@@ -102,6 +129,7 @@ class _Inventory(HTMLParser):
         self.urls: Counter[str] = Counter()
         self.ids: set[str] = set()
         self.hrefs: list[str] = []
+        self.styles: Counter[str] = Counter()
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags[tag] += 1
@@ -115,6 +143,8 @@ class _Inventory(HTMLParser):
                 self.hrefs.append(value.strip())
             if name == "id" and value:
                 self.ids.add(value)
+            if name == "style" and value is not None:
+                self.styles[re.sub(r"\s+|;$", "", value.lower())] += 1
 
     handle_startendtag = handle_starttag
 
@@ -138,6 +168,8 @@ def removed_html(raw: str, clean: str) -> list[str]:
             if name in ("href", "src"):
                 continue  # named with its value below
             found.append(f"{name} 属性" if not name.startswith("on") else f"{name} 事件属性")
+    if any(before.styles[v] > after.styles.get(v, 0) for v in before.styles) and "style 属性" not in found:
+        found.append("style 属性")
     for url in sorted(before.urls):
         if before.urls[url] > after.urls.get(url, 0):
             found.append(f"链接地址“{url[:60]}”")
