@@ -43,8 +43,8 @@ def _calibrate(root: Path, env) -> float:
 def test_fuzz_corpus_never_breaks_the_loader_or_generator(scratch):
     env = make_env(scratch / "templates")
     files = sample_files()
-    # a case may take at most MAX_SECONDS, or 200 sample builds on a slow or busy machine
-    limit = max(MAX_SECONDS, 200 * _calibrate(scratch, env))
+    # a case may take at most MAX_SECONDS, or 100 sample builds on a slow or busy machine
+    limit = max(MAX_SECONDS, 100 * _calibrate(scratch, env))
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
     kinds: Counter[str] = Counter()
     valid = invalid = 0

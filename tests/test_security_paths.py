@@ -256,3 +256,12 @@ def test_sanitizer_removal_is_reported_at_the_body_line(project_copy, body, show
     assert warnings[0].line == line
     html = str(render_body(data["正文"]))
     assert "<script" not in html and "onclick" not in html and "javascript:" not in html and "url(" not in html and "color" not in html
+
+
+def test_many_broken_body_links_are_summarised(project_copy):
+    data = _yaml(project_copy, PLAN)
+    data["正文"] += "\n\n" + " ".join(f"[第{i}个](x{i})" for i in range(50))
+    _write(project_copy, PLAN, data)
+    messages = [e.message for e in _errors(project_copy, PLAN)]
+    assert len(messages) == 6
+    assert messages[-1] == "链接问题还有 45 处没有列出"

@@ -279,26 +279,29 @@ def check_outputs(project: "Project", problems: "Problems") -> None:
         _check_body_links(plan, known, problems)
 
 
-def _check_body_links(plan, known: set[str], problems: "Problems") -> None:
+def _check_body_links(plan, known: set[str], problems: "Problems", limit: int = 5) -> None:
     if "](" not in plan.body and "href" not in plan.body:
         return
     inv = inventory(str(render_body(plan.body)))
     line = plan.line_of.get(("正文",), 0)
-    for href in inv.hrefs:
+    found: list[tuple[str, str]] = []
+    for href in dict.fromkeys(inv.hrefs):
         parts = urlsplit(href)
         if parts.scheme or parts.netloc or href.startswith("//"):
             continue  # external: the visitor's browser fetches it only when clicked
         if not parts.path:
             if parts.fragment and unquote(parts.fragment) not in inv.ids:
-                problems.add(plan.path, line, "正文", f"链接“{href}”指向本页不存在的位置",
-                             "“#”后面要写本页某个标题生成的 id；不确定时请删除这个链接")
+                found.append((f"链接“{href}”指向本页不存在的位置", "“#”后面要写本页某个标题生成的 id；不确定时请删除这个链接"))
             continue
         target = posixpath.normpath(posixpath.join(plan.url, unquote(parts.path)))
         if target.startswith("../") or target == "..":
-            problems.add(plan.path, line, "正文", f"链接“{href}”指向网站以外", "站内链接请写相对于本页的路径")
+            found.append((f"链接“{href}”指向网站以外", "站内链接请写相对于本页的路径"))
             continue
         target = "" if target == "." else target
         candidates = {target, target + "/", target.removesuffix("index.html"), target.removesuffix(".md") + "/"}
         if not candidates & known:
-            problems.add(plan.path, line, "正文", f"链接“{href}”指向的页面不存在",
-                         "请检查链接；其他计划请在“相关文件”里用“文件: 机构标识/年度/文件名”引用")
+            found.append((f"链接“{href}”指向的页面不存在", "请检查链接；其他计划请在“相关文件”里用“文件: 机构标识/年度/文件名”引用"))
+    for message, hint in found[:limit]:
+        problems.add(plan.path, line, "正文", message, hint)
+    if len(found) > limit:
+        problems.add(plan.path, line, "正文", f"链接问题还有 {len(found) - limit} 处没有列出", "请先修改上面的链接")
