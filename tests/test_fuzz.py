@@ -172,6 +172,10 @@ def _line_of(root: Path, rel: str, needle: str) -> int:
     (PLAN, "生成日期: 2024-03-01", "生成日期: 2024-02-30", "生成日期", "不存在（2024年2月没有30日）"),
     (PLAN, "生成日期: 2024-03-01", "生成日期: ２０２４年３月１日", "生成日期", "写法不对"),
     (PLAN, "生成日期: 2024-03-01", "生成日期: 2024/1/5", "生成日期", "写法不对"),
+    # Python's \d matches full-width digits: "２０２４-０３-０１" passed as a valid date
+    (PLAN, "生成日期: 2024-03-01", "生成日期: ２０２４-０３-０１", "生成日期", "写法不对"),
+    (PLAN, "索引号: 1134172300325409XR/202403-00002", "索引号: 1134172300325409XR/２０２４０３-00002", "索引号", "全角字符"),
+    (SITE, "邮编: \"242200\"", "邮编: \"２４２２００\"", "联系方式.邮编", "格式不对"),
     # limits: Markdown's run time grows with the body's length and, quadratically, with its nesting
     (PLAN, "正文: |", "正文: |\n  " + "> - " * 20 + "深\n_rest: |", "正文", "正文第1行的引用或列表嵌套太深（40层，最多10层）"),
     (PLAN, "正文: |", "正文: |\n  " + "长" * 50_001 + "\n_rest: |", "正文", "太长（50002字，上限50000字）"),
@@ -220,7 +224,7 @@ def test_generator_runs_without_mkdocs_imported():
 
 def test_case_ids_are_reproducible():
     files = sample_files()
-    a = [c.id for c in cases(SEED, 50, files)]
-    b = [c.id for c in cases(SEED, 50, files)]
-    assert a == b and len(set(a)) == 50
+    a = [c.id for c in cases(SEED, 20, files)]
+    b = [c.id for c in cases(SEED, 20, files)]
+    assert a == b and len(set(a)) == 20
     assert isinstance(next(iter(cases(SEED, 1, files))), Case)

@@ -265,3 +265,21 @@ def test_many_broken_body_links_are_summarised(project_copy):
     messages = [e.message for e in _errors(project_copy, PLAN)]
     assert len(messages) == 6
     assert messages[-1] == "链接问题还有 45 处没有列出"
+
+
+@pytest.mark.parametrize("value", ["341882000", "３４１８８２０００１", "bm1234567", "<b>1</b>", "0341882000x"])
+def test_site_id_is_checked(project_copy, value):
+    """Its schema pattern was skipped for a specific check that did not exist: any 网站标识码 passed."""
+    site = _yaml(project_copy, SITE)
+    site["网站标识码"] = value
+    _write(project_copy, SITE, site)
+    assert any(e.field == "网站标识码" and "不是网站标识码" in e.message for e in _errors(project_copy, SITE))
+
+
+def test_full_width_year_folder_is_refused(project_copy):
+    src = project_copy / PLAN
+    dest = project_copy / "data/plans/gdkjj/２０２４/gongzuo-jihua.yml"
+    dest.parent.mkdir()
+    src.rename(dest)
+    errors = _errors(project_copy, "data/plans/gdkjj/２０２４/gongzuo-jihua.yml")
+    assert any("不是4位年份" in e.message for e in errors), [str(e) for e in errors]

@@ -105,7 +105,7 @@ _LOOSE_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 def parse_date(value: str) -> _dt.date:
     """Parse ``YYYY-MM-DD``. Other spellings raise CodeError with the correct form as hint."""
     text = str(value).strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
         y, m, d = (int(p) for p in text.split("-"))
         try:
             return _dt.date(y, m, d)
@@ -220,7 +220,7 @@ def parse_index_number(value: str, fmt: IndexFormat) -> IndexNumber:
     text = str(value).strip()
     code_len = 9 if fmt.code_kind == "org" else 18
     period_len = 4 if fmt.period == "year" else 6
-    pattern = re.compile(rf"^([0-9A-Z]{{{code_len}}})/(\d{{{period_len}}})-(\d{{5}})$")
+    pattern = re.compile(rf"^([0-9A-Z]{{{code_len}}})/(\d{{{period_len}}})-(\d{{5}})$", re.ASCII)
     match = pattern.match(text)
     if match:
         return IndexNumber(match.group(1), match.group(2), int(match.group(3)))

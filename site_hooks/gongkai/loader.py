@@ -174,6 +174,9 @@ def _load_site(root: Path, problems: Problems) -> Site | None:
     for key in ("ICP备案链接", "公安机关备案链接", "找错链接", "网站地址"):
         if d.get(key) and not _url_ok(str(d[key])):
             c.error((key,), f"“{d[key]}”不是完整的网址", "请以 http:// 或 https:// 开头")
+    site_id = c.text("网站标识码")
+    if site_id and not re.fullmatch(schema.SITE["properties"]["网站标识码"]["pattern"], site_id):  # its x-check
+        c.error(("网站标识码",), f"“{site_id}”不是网站标识码", "10位数字，或 bm 加8位数字；请加英文引号，例如 \"3418820001\"")
     idx = d.get("索引号") or {}
     fmt = codes.INDEX_FORMATS.get(idx.get("格式", ""), codes.INDEX_FORMATS["安徽"])
     default_period = "月" if fmt.period == "month" else "年"
@@ -301,7 +304,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
     elif slug in WINDOWS_RESERVED:
         problems.add(rel, 0, "", f"文件名“{slug}”是 Windows 的保留名", "请换一个文件名,例如加上年份")
         ok_path = False
-    if not re.fullmatch(r"(19|20|21)\d\d", year_text):
+    if not re.fullmatch(r"(19|20|21)\d\d", year_text, re.ASCII):
         problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下,例如 2024")
         ok_path = False
     departments: dict[str, Department] = project_bits["departments"]

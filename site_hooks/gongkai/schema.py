@@ -13,9 +13,9 @@ import copy
 from typing import Any
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
-TIME_PATTERN = r"^\d{2}:\d{2}$"
-DOCNO_PATTERN = r"^[^\s〔〕]+〔\d{4}〕[1-9]\d*号$"
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
+DOCNO_PATTERN = r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$"
 MAX_BODY_CHARS = 50_000  # 5万字: ten times the longest sample plan; keeps Markdown rendering within seconds
 
 
@@ -31,7 +31,7 @@ SITE: dict[str, Any] = {
     "required": ["网站名称", "网站域名", "主办单位", "联系方式", "网站标识码", "ICP备案号", "公安机关备案号", "找错链接", "索引号"],
     "properties": {
         "网站名称": _text("网站名称", "显示在页头和浏览器标题上,例如“广德市科学技术局”。", minLength=1),
-        "网站域名": _text("网站域名", "不带 https:// 的域名,例如 kjj.guangde.gov.cn。", pattern=r"^[a-z0-9.-]+(:\d+)?$"),
+        "网站域名": _text("网站域名", "不带 https:// 的域名,例如 kjj.guangde.gov.cn。", pattern=r"^[a-z0-9.-]+(:[0-9]+)?$"),
         "网站地址": _text("网站地址", "完整网址,用于站点地图和订阅,例如 https://kjj.guangde.gov.cn/。不填则由网站域名生成。"),
         "主办单位": _text("网站主办单位", "页脚显示的主办单位全称。", minLength=1),
         "承办单位": _text("承办单位", "页脚显示的承办单位(可不填)。"),
@@ -44,10 +44,10 @@ SITE: dict[str, Any] = {
                 "电话": _text("电话", "例如 0563-6012345。"),
                 "地址": _text("地址", "办公地址。"),
                 "邮箱": _text("邮箱", "电子邮箱。"),
-                "邮编": _text("邮编", "6位邮政编码。", pattern=r"^\d{6}$"),
+                "邮编": _text("邮编", "6位邮政编码。", pattern=r"^[0-9]{6}$"),
             },
         },
-        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^(\d{10}|bm\d{8})$", **{"x-check": "site-id"}),
+        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^([0-9]{10}|bm[0-9]{8})$", **{"x-check": "site-id"}),
         "ICP备案号": _text("ICP备案号", "例如 皖ICP备05001234号。", minLength=1),
         "ICP备案链接": _text("ICP备案链接", "点击备案号打开的网址,默认 https://beian.miit.gov.cn/。", **{"x-check": "url"}),
         "公安机关备案号": _text("公安机关备案号", "例如 皖公网安备 34188202000001号。", minLength=1),
@@ -122,7 +122,7 @@ RELATED: dict[str, Any] = {
     "description": "站内文件写“文件: 机构标识/年度/文件名”;站外文件写“名称”和“链接”。",
     "additionalProperties": False,
     "properties": {
-        "文件": _text("站内文件", "例如 gdkjj/2024/gongzuo-jihua(对应 data/plans/gdkjj/2024/gongzuo-jihua.yml)。", pattern=r"^[a-z0-9-]+/\d{4}/[a-z0-9-]+$"),
+        "文件": _text("站内文件", "例如 gdkjj/2024/gongzuo-jihua(对应 data/plans/gdkjj/2024/gongzuo-jihua.yml)。", pattern=r"^[a-z0-9-]+/[0-9]{4}/[a-z0-9-]+$"),
         "名称": _text("名称", "站外文件的名称。"),
         "链接": _text("链接", "站外文件的完整网址(https://…)。", **{"x-check": "url"}),
         "关系": {"type": "string", "title": "关系", "enum": ["解读", "总结", "计划", "附件", "其他"], "description": "与本文件的关系,默认“其他”。"},

@@ -195,8 +195,11 @@ def _delete(data: Any, path: tuple) -> None:
     del data[path[-1]]
 
 
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def _dump(data: Any) -> bytes:
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=10**6).encode("utf-8")
+    return yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=10**6).encode("utf-8")
 
 
 def _lines(raw: bytes) -> list[str]:
