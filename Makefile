@@ -75,4 +75,9 @@ rollback: $(STAMP) ## 把 DEST 上的网站切换回上一个版本,例:make rol
 nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py 或模板之后)
 	$(BIN)/gongkai nginx --root /srv/www/kj/current --server-name kj.example.gov.cn --listen 80 --brotli > hosting/nginx/example.conf
 
-.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example
+.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz
+
+fuzz: test-deps ## 长时间模糊测试:3万个数据错误样例和10倍的属性测试(每天换随机种子,约半小时)
+	GONGKAI_FUZZ_CASES=$${GONGKAI_FUZZ_CASES:-30000} GONGKAI_FUZZ_SEED=$${GONGKAI_FUZZ_SEED:-$$(date +%Y%m%d)} \
+	  HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -s tests/test_fuzz.py tests/test_fuzz_properties.py
+

@@ -194,7 +194,7 @@ BAD_CASES = [
     ("dept-slug", _replace("标识: skjj", "标识: kjj", DEPT), "与文件名"),
     ("site-url", _replace("找错链接: https://", "找错链接: ", "data/site.yml"), "不是完整的网址"),
     ("site-enum", _replace("格式: 安徽", "格式: 北京", "data/site.yml"), "不是可选的值"),
-    ("site-badge", _replace("# 党政机关网站标识:\n#   图片: assets/dzjg.png", "党政机关网站标识:\n  图片: assets/dzjg.png", "data/site.yml"), "找不到图片"),
+    ("site-badge", _replace("# 党政机关网站标识:\n#   图片: assets/dzjg.png", "党政机关网站标识:\n  图片: assets/dzjg.png", "data/site.yml"), "找不到文件"),
     ("site-missing", lambda root: (root / "data/site.yml").unlink(), "缺少网站设置文件"),
     ("vocab-missing", lambda root: (root / "data/vocab/topics.yml").unlink(), "缺少词表文件"),
     ("vocab-pattern", _replace("标识: kjjy", "标识: KJJY", "data/vocab/topics.yml"), "的格式不对"),

@@ -40,6 +40,15 @@ def swap_in(tmp: Path, site_dir: Path) -> None:
     _remove(old)
 
 
+def recover(site_dir: Path) -> None:
+    """Undo a swap cut short between its two renames: put the previous site back (or drop the copy)."""
+    for old in sorted(site_dir.parent.glob(f".{site_dir.name}.old-*")):
+        if not site_dir.exists() and not site_dir.is_symlink():
+            os.replace(old, site_dir)
+        else:
+            _remove(old)
+
+
 def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False) -> int:
     """Validate and build; return 0 on success, 1 with a Chinese report otherwise."""
     from mkdocs.commands.build import build
@@ -50,6 +59,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     start = time.monotonic()
     root = Path(root).resolve()
     site_dir = (site_dir or root / "site").resolve()
+    recover(site_dir)
     project, problems = load_project(root)
     if project is None:
         print(problems.report(), file=sys.stderr)

@@ -15,7 +15,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from . import codes, schema, targets, withdrawal
+from . import codes, schema, security, targets, withdrawal
 from .model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from .problems import Problems
 from .yamlio import YamlDoc, load_file
@@ -46,6 +46,7 @@ class _FileChecker:
     def __init__(self, kind: str, rel: str, doc: YamlDoc, problems: Problems):
         self.kind, self.rel, self.doc, self.problems = kind, rel, doc, problems
         self.schema = schema.SCHEMAS[kind]
+        self.invalid: list[tuple] = []  # paths whose values failed the schema (reported already)
 
     def label(self, path: tuple) -> str:
         return schema.field_title(self.schema, path)
@@ -61,6 +62,8 @@ class _FileChecker:
             if err.validator in ("type", "pattern") and "x-check" in sub:
                 continue  # the specific check below explains it better
             ok = False
+            if path and err.validator not in ("required", "additionalProperties"):
+                self.invalid.append(path)
             if err.validator == "required":
                 missing = err.message.split("'")[1]
                 desc = (sub.get("properties", {}).get(missing) or {}).get("description", "")
@@ -86,12 +89,21 @@ class _FileChecker:
                 self.error(path, "不能为空", sub.get("description", ""))
             elif err.validator == "pattern":
                 self.error(path, f"“{err.instance}”的格式不对", sub.get("description", ""))
+            elif err.validator == "maxLength":
+                self.error(path, f"太长（{len(err.instance)}字，上限{err.validator_value}字）", sub.get("description", ""))
             elif err.validator == "minItems":
                 self.error(path, "至少要有一项", sub.get("description", ""))
             elif err.validator == "uniqueItems":
                 self.error(path, "列表中有重复的项", "请删除重复的一项")
             else:
                 self.error(path, "内容不符合要求", sub.get("description", ""))
+        if isinstance(self.doc.data, dict):  # "名称: ' '" passes minLength but says nothing
+            for key in self.schema.get("required", []):
+                value = self.doc.data.get(key)
+                if isinstance(value, str) and not value.strip() and (key,) not in self.invalid:
+                    ok = False
+                    self.invalid.append((key,))
+                    self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
         return ok
 
     def text(self, key: str, default: str = "") -> str:
@@ -99,9 +111,15 @@ class _FileChecker:
         return default if value is None else str(value).strip()
 
     def checked(self, key: str, parse, *, required: bool = True):
-        """Run a ``codes`` parser on a field; report CodeError; return the value or None."""
+        """Run a ``codes`` parser on a field; report CodeError; return the value or None.
+
+        A required field that is present but empty is an error here (a missing one was
+        reported by the schema), so a plan never disappears from the site without a message.
+        """
         value = self.doc.data.get(key)
         if value is None or str(value).strip() == "":
+            if required and key in self.doc.data:
+                self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
             return None
         try:
             return parse(str(value))
@@ -119,6 +137,9 @@ def _rel(root: Path, path: Path) -> str:
 
 def _read(kind: str, path: Path, root: Path, problems: Problems) -> _FileChecker | None:
     rel = _rel(root, path)
+    if path.is_symlink():  # git stores links; one could point anywhere on the build machine
+        problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
+        return None
     doc = load_file(path)
     for line, message, hint in doc.errors:
         problems.add(rel, line, "", message, hint)
@@ -133,7 +154,10 @@ def _read(kind: str, path: Path, root: Path, problems: Problems) -> _FileChecker
         problems.add(rel, 1, "", "文件内容应该是列表(每项以“- ”开头)", "请参照示例文件")
         return None
     if not checker.check_schema():
-        return None if expected == "array" else checker
+        if expected == "array":
+            return None
+        for path in checker.invalid:  # reported already: later checks see the field as absent
+            doc.data.pop(path[0], None)
     return checker
 
 
@@ -150,16 +174,17 @@ def _load_site(root: Path, problems: Problems) -> Site | None:
     if c is None:
         return None
     d = c.doc.data
-    for key in ("ICP备案链接", "公安机关备案链接", "找错链接"):
+    for key in ("ICP备案链接", "公安机关备案链接", "找错链接", "网站地址"):
         if d.get(key) and not _url_ok(str(d[key])):
             c.error((key,), f"“{d[key]}”不是完整的网址", "请以 http:// 或 https:// 开头")
+    site_id = c.text("网站标识码")
+    if site_id and not re.fullmatch(schema.SITE["properties"]["网站标识码"]["pattern"], site_id):  # its x-check
+        c.error(("网站标识码",), f"“{site_id}”不是网站标识码", "10位数字，或 bm 加8位数字；请加英文引号，例如 \"3418820001\"")
     idx = d.get("索引号") or {}
     fmt = codes.INDEX_FORMATS.get(idx.get("格式", ""), codes.INDEX_FORMATS["安徽"])
     default_period = "月" if fmt.period == "month" else "年"
     badge = d.get("党政机关网站标识")
-    if isinstance(badge, dict) and badge.get("图片"):
-        if not (root / "content" / str(badge["图片"])).is_file():
-            c.error(("党政机关网站标识", "图片"), f"找不到图片 content/{badge['图片']}", "请把标识图片放到 content/ 下对应位置")
+    security.check_badge(c, root, _url_ok)
     domain = c.text("网站域名")
     return Site(
         name=c.text("网站名称"),
@@ -216,6 +241,7 @@ def _load_vocab(root: Path, problems: Problems):
 def _load_departments(root: Path, site: Site | None, categories: list[Category], problems: Problems) -> dict[str, Department]:
     departments: dict[str, Department] = {}
     names = [c.name for c in categories]
+    pages = set(security.content_urls(root))
     for path in sorted((root / "data" / "departments").glob("*")):
         rel = _rel(root, path)
         if path.suffix != ".yml":
@@ -226,10 +252,11 @@ def _load_departments(root: Path, site: Site | None, categories: list[Category],
             continue
         d = c.doc.data
         slug = c.text("标识")
+        security.check_department_slug(c, path.stem, pages)
         if slug and slug != path.stem:
             c.error(("标识",), f"标识“{slug}”与文件名“{path.stem}”不一致", f"请把文件改名为 {slug}.yml,或把标识改为 {path.stem}")
-        uscc = c.checked("统一社会信用代码", codes.check_uscc)
-        org = c.checked("组织机构代码", codes.check_org_code)
+        uscc = c.checked("统一社会信用代码", codes.check_uscc, required=False)
+        org = c.checked("组织机构代码", codes.check_org_code, required=False)
         if not d.get("统一社会信用代码") and not d.get("组织机构代码"):
             c.error((), "统一社会信用代码和组织机构代码至少要填一个", "索引号由它生成")
         if uscc and org and uscc[8:17] != org:
@@ -262,7 +289,7 @@ def _plan_files(root: Path) -> list[Path]:
     base = root / "data" / "plans"
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
 
 
 def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -> tuple[Plan | None, _FileChecker | None]:
@@ -323,8 +350,10 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
     published = c.checked("发布日期", codes.parse_date)
     if created and published and published < created:
         c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期,请核对两个日期")
-    pub_time = c.checked("发布时间", codes.parse_time)
+    pub_time = c.checked("发布时间", codes.parse_time, required=False)
     body = str(d.get("正文") or "")
+    if security.check_body(c, body):
+        security.report_removed_html(c, body)
     keywords = [str(k) for k in d.get("关键词") or []]
     index_text = c.text("索引号")
     if problems.error_count > before or created is None or published is None:
@@ -441,4 +470,6 @@ def load_project(root: Path | str) -> tuple[Project | None, Problems]:
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)
-    return Project(root, site, categories, topics, validity, departments, plans), problems
+    project = Project(root, site, categories, topics, validity, departments, plans)
+    security.check_outputs(project, problems)
+    return (None if problems else project), problems

@@ -68,7 +68,7 @@ def on_config(config: Any) -> Any:
     state.project = project
     if project is None:
         return config
-    config["site_name"] = project.site.name
+    config["site_name"] = escape(project.site.name)  # MkDocs' theme env has no autoescape: text goes in as HTML
     if not config.get("site_url"):
         config["site_url"] = project.site.base_url
     return config
@@ -125,7 +125,7 @@ def on_pre_page(page: Any) -> Any:
 
             page.content = generated.html
             page.toc = get_toc([])
-            page._title_from_render = generated.title
+            page._title_from_render = str(escape(generated.title))  # the theme prints titles as HTML
             page.present_anchor_ids = set(_ID.findall(generated.html))  # our own output: ids are plain
             page.links_to_anchors = {}
 

@@ -1,6 +1,7 @@
 """Jinja environment for the components, and the plan body's Markdown → safe HTML."""
 from __future__ import annotations
 
+import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any, Callable
 
 import markdown
 import markdown.extensions.toc  # not imported by `import markdown`; needed when MkDocs has not loaded it
+from markdown.extensions.toc import slugify_unicode
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -21,11 +23,12 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "title", "lang"},
     "a": {"href"},
-    "th": {"scope", "colspan", "rowspan"},
-    "td": {"colspan", "rowspan"},
+    "th": {"scope", "colspan", "rowspan", "style"},  # style: only text-align (STYLE_PROPERTIES), from Markdown tables
+    "td": {"colspan", "rowspan", "style"},
     "ol": {"start"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
+STYLE_PROPERTIES = {"text-align"}  # what Markdown's aligned table columns write; every other property is removed
 
 
 def make_env(templates_dir: Path | str) -> Environment:
@@ -55,11 +58,21 @@ def _markdown() -> markdown.Markdown:
     if md is None:
         md = markdown.Markdown(
             extensions=["tables", "attr_list", "sane_lists", "toc"],
-            extension_configs={"toc": {"slugify": markdown.extensions.toc.slugify_unicode, "permalink": False}},
+            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
             output_format="html",
         )
         _local.md = md
     return md
+
+
+# ids the page itself uses (Material's __drawer/__search…, md-…, gongkai's gk-…): a body may not reuse them
+RESERVED_ID = re.compile(r"^(__|md[-_]|gk[-_]|search|content|header|footer)", re.IGNORECASE)
+
+
+def _attribute_filter(tag: str, name: str, value: str) -> str | None:
+    if name == "id" and RESERVED_ID.match(value):
+        return None
+    return value
 
 
 def sanitize(html: str) -> str:
@@ -68,17 +81,25 @@ def sanitize(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
+        filter_style_properties=STYLE_PROPERTIES,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
 
 
-@lru_cache(maxsize=None)
-def _cached_body(text: str) -> str:
+@lru_cache(maxsize=64)  # the loader's sanitizer report and the page generator convert the same body
+def body_html_unsanitised(text: str) -> str:
+    """The body's Markdown as HTML before sanitising: only to tell the editor what sanitize() removed."""
     md = _markdown()
     md.reset()
-    return sanitize(md.convert(text))
+    return md.convert(text)
+
+
+@lru_cache(maxsize=None)
+def _cached_body(text: str) -> str:
+    return sanitize(body_html_unsanitised(text))
 
 
 def render_body(text: str) -> Markup:

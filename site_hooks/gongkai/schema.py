@@ -16,6 +16,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
 DOCNO_PATTERN = r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$"
+MAX_BODY_CHARS = 50_000  # 5万字: ten times the longest sample plan; keeps Markdown rendering within seconds
 
 
 def _text(title: str, description: str, **extra: Any) -> dict[str, Any]:
@@ -46,7 +47,7 @@ SITE: dict[str, Any] = {
                 "邮编": _text("邮编", "6位邮政编码。", pattern=r"^[0-9]{6}$"),
             },
         },
-        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^([0-9]{10}|bm[0-9]{8})$"),
+        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^([0-9]{10}|bm[0-9]{8})$", **{"x-check": "site-id"}),
         "ICP备案号": _text("ICP备案号", "例如 皖ICP备05001234号。", minLength=1),
         "ICP备案链接": _text("ICP备案链接", "点击备案号打开的网址,默认 https://beian.miit.gov.cn/。", **{"x-check": "url"}),
         "公安机关备案号": _text("公安机关备案号", "例如 皖公网安备 34188202000001号。", minLength=1),
@@ -198,7 +199,7 @@ PLAN: dict[str, Any] = {
         "失效说明": _text("失效说明", "一句话说明修订或废止的依据,例如“根据示科〔2024〕3号文件废止”(可不填)。"),
         "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
         "摘要": _text("摘要", "一两句话的内容提要,用于目录和搜索结果(可不填)。"),
-        "正文": _text("正文", "正文内容,Markdown 格式:段落之间空一行;“## 一、……”表示一级标题。", minLength=1),
+        "正文": _text("正文", "正文内容，Markdown 格式：段落之间空一行；“## 一、……”表示一级标题。最多5万字（更长的文件请作为附件）。", minLength=1, maxLength=MAX_BODY_CHARS),
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
         "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},
         "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},

@@ -24,6 +24,13 @@ except ImportError:  # pragma: no cover - depends on the wheel
 
 MAX_BYTES = 1024 * 1024  # 1 MiB: a plan is a few KB; anything larger is a mistake
 MAX_DEPTH = 20
+MAX_ERRORS = 20  # per file: after that one line says how many more there are
+MAX_NUMBER_DIGITS = 30  # longer digit strings stay text (and Python refuses > 4300 digits)
+# Tags a plain editor's file can carry (implicit ones, or written as !!str etc.); others are refused.
+_OK_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq", "merge", "value")}
+# Invisible characters that make text lie about itself: C0/C1 controls (except tab and newline) and
+# the bidirectional overrides used for spoofing ("Trojan Source").
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 _INT = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$")
@@ -73,9 +80,24 @@ def decode(raw: bytes) -> tuple[str | None, list[tuple[int, str, str]]]:
         return None, [(line, f"文件不是 UTF-8 编码,{guess}", "请用“UTF-8”编码另存,或运行 gongkai validate --fix 自动转换")]
 
 
+def _control_message(text: str) -> str | None:
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    return f"含有不可见的控制字符（U+{ord(m.group()):04X}）"
+
+
+_CONTROL_HINT = "请删除这个字符（常见于从 Word、网页或其他系统复制的文字），或重新输入这一行"
+
+
 def _pre_scan(text: str) -> list[tuple[int, str, str]]:
     """Mistakes that make the YAML parser's own message unhelpful."""
     found = []
+    if _CONTROL.search(text.replace("\r\n", "\n")):
+        for n, line in enumerate(text.split("\n"), 1):
+            message = _control_message(line.rstrip("\r"))
+            if message:
+                found.append((n, message, _CONTROL_HINT))
     in_block = None
     for n, line in enumerate(text.splitlines(), 1):
         stripped = line.lstrip(" ")
@@ -128,15 +150,16 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         line = node.start_mark.line + 1
-        if id(node) in self.seen:
-            self.doc.errors.append((line, "使用了锚点和别名(& 与 *)", "本网站不支持锚点和别名,请直接写出内容"))
+        if id(node) in self.seen:  # an alias: the node is the anchored one, so report where it is used
+            self.doc.errors.append((self.doc.line(path), "使用了锚点和别名（& 与 *）", "本网站不支持锚点和别名，请直接写出内容"))
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             self.doc.errors.append((line, f"嵌套层级太深(超过{MAX_DEPTH}层)", "请检查缩进是否正确"))
             return None
-        if node.tag and not node.tag.startswith(_STD_TAG):
-            self.doc.errors.append((line, f"不支持的 YAML 标记“{node.tag}”", "请删除以“!”开头的标记"))
+        if node.tag and node.tag not in _OK_TAGS:
+            tag = node.tag.replace(_STD_TAG, "!!")
+            self.doc.errors.append((line, f"不支持的 YAML 标记“{tag}”", "请删除以“!”开头的标记"))
             return None
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Any] = {}
@@ -161,16 +184,22 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             items = []
             for i, child in enumerate(node.value):
-                self.doc.lines[path + (i,)] = child.start_mark.line + 1
+                self.doc.lines[path + (i,)] = self.doc.line(path) if id(child) in self.seen else child.start_mark.line + 1
                 items.append(self.build(child, path + (i,), depth + 1))
             return items
         value = unicodedata.normalize("NFC", node.value)
+        message = _control_message(value)
+        if message:  # written as an escape ("\\x01", "\\u202e") inside double quotes
+            self.doc.errors.append((line, message, "请删除引号里的“\\x”“\\u”转义字符"))
+            return None
         if node.style:  # quoted or block scalar: always text (plain is None, or "" from libyaml)
             return value
         if value in _NULL:
             return None
         if value in _BOOL:
             return _BOOL[value]
+        if len(value) > MAX_NUMBER_DIGITS and (_INT.match(value) or _FLOAT.match(value)):
+            return value  # not a number anyone means; the schema says "应该是数字" where one is wanted
         if _INT.match(value):
             return int(value)
         if _FLOAT.match(value) and any(ch.isdigit() for ch in value):
@@ -178,12 +207,65 @@ class _Builder:
         return value
 
 
+_INDENT = re.compile(r"^[ ]+", re.M)
+_CRASH_SAFE_DEPTH = 500  # libyaml composes a few thousand levels before its C stack runs out
+
+
+def _too_deep(text: str) -> int | None:
+    """Line of the first collection nested deeper than MAX_DEPTH, read from the event stream.
+
+    Checked before composing: libyaml's composer recurses in C, and a few thousand nested
+    brackets (``a: [[[[…``) would crash the whole process instead of raising an error.
+    """
+    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
+    bound = 2 * indent + sum(text.count(c) for c in ("[", "{", "- ", "? ")) + 2
+    if bound < _CRASH_SAFE_DEPTH:  # cannot be deep enough to matter: the builder reports depth > MAX_DEPTH
+        return None
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH + 1:
+                return event.start_mark.line + 1
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return None
+
+
+def _cap(errors: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """One message per line and kind, at most MAX_ERRORS, then a count of the rest."""
+    seen, kept = set(), []
+    for line, message, hint in errors:
+        if (line, message) not in seen:
+            seen.add((line, message))
+            kept.append((line, message, hint))
+    if len(kept) > MAX_ERRORS:
+        rest = len(kept) - MAX_ERRORS
+        kept = kept[:MAX_ERRORS] + [(kept[MAX_ERRORS][0], f"这个文件还有 {rest} 处类似问题没有列出", "请先修改上面的问题，再运行 gongkai validate")]
+    return kept
+
+
 def parse_text(text: str) -> YamlDoc:
+    doc = _parse_text(text)
+    doc.errors = _cap(doc.errors)
+    return doc
+
+
+def _parse_text(text: str) -> YamlDoc:
     doc = YamlDoc(text=text)
     pre = _pre_scan(text)
     doc.errors.extend(pre)
     try:
+        deep = _too_deep(text)
+        if deep is not None:
+            doc.errors.append((deep, f"嵌套层级太深（超过{MAX_DEPTH}层）", "请检查缩进和括号是否正确"))
+            return doc
         node = yaml.compose(text, Loader=_Loader)
+    except yaml.reader.ReaderError as exc:  # a character YAML refuses (its position, not line, is known)
+        if not pre:
+            line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else 1
+            doc.errors.append((line, f"含有不允许的字符（U+{exc.character:04X}）" if isinstance(exc.character, int) else "含有不允许的字符", _CONTROL_HINT))
+        return doc
     except yaml.YAMLError as exc:
         line, message, hint = _translate(exc)
         if not any(abs(line - p[0]) <= 1 for p in pre):  # the pre-scan already explained it
