@@ -176,6 +176,13 @@ def test_without_a_vocabulary_every_candidate_is_left_for_the_editor():
     filled, left = fill_targets(draft.targets, draft.body_markdown(), tg.Vocab())
     assert filled == [] and len(left) == len(draft.targets) == 8
     assert all("没有指标词表" in c["原因"] for c in left)
+    from gongkai.planfile import check_roundtrip, render_plan
+    from gongkai.yamlio import parse_text
+
+    text = render_plan({"名称": draft.title}, body=draft.body_markdown(), targets=filled, leftovers=left)
+    assert check_roundtrip(text) == [] and parse_text(text).data["指标"] == []
+    assert "指标: []\n  # 以下 8 项候选指标未能对应到指标词表或缺少数据" in text
+    assert all(f"：{c['说明']}" in text for c in left)
 
 
 def test_cli_writes_leftovers_as_comments_and_the_file_validates(project_copy, capsys, tmp_path):
