@@ -304,23 +304,38 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert text.startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
     assert "修改后运行:make validate" in text.splitlines()[1]
     assert "索引号: 11341700MB0A12342H/202102-00002" in text  # next after the sample's 00001
-    assert len(re.findall(r"^  # 待核对:来自“", text, re.M)) == 12
-    assert "8 个部分,23 项工作,12 个候选指标" in out
+    # 12 candidates: 9 became targets (each with its review note), 3 are commented out with the reason
+    assert len(re.findall(r"^  # 待核对：指标按原文中的“", text, re.M)) == 9
+    assert "找到 12 个候选指标：9 个已按指标词表填入“指标”（待核对），3 个未能填入（以注释列在“指标”下面）" in out
+    assert "  # 以下 3 项候选指标未能对应到指标词表或缺少数据" in text
+    assert "  # 1. 20%，出处“6.”：" in text and "力争2021年全市R&D经费投入经费增长20%以上。" in text
+    assert re.search(r"^  #    未填入的原因：“增长”类目标需要基数.*“研发经费投入”", text, re.M)
+    assert "  # 2. 2家，出处“9.”：" in text and "单位“家”与指标“新增科技孵化平台数量”的单位“个”不一致" in text
+    assert "  # 3. 10名，出处“13.”：" in text
     assert "免责声明" in out and "检查通过" in out
     project, problems = load_project(root)
     assert project is not None, problems.report()
+    assert not [p for p in problems.items if "keji-gongzuo-yaodian-2" in p.path]
     plan = next(p for p in project.plans if p.path.endswith("keji-gongzuo-yaodian-2.yml"))
     assert plan.title == "科学技术局2021年全市科技工作要点"
     assert plan.topic == "科技、教育\\科技"  # the department's usual topic
     assert plan.published_text == "2021-02-23 10:17"
-    assert [t["目标值"] for t in plan.targets][:3] == [60, 25, 30]
-    assert plan.targets[1]["指标"] == "新认定国家高新技术企业"
+    assert [(t.indicator.name, t.kind, t.value, t.anchor_label) for t in plan.targets][:3] == [
+        ("列入上级科技计划项目数", "不少于", 60, "一、1."), ("新认定高新技术企业数量", "达到", 25, "二、5."),
+        ("新增备案省级高新技术企业数量", "达到", 30, "二、5.")]
+    assert len(plan.targets) == 9
     from gongkai.build import build_site
 
     assert build_site(root, tmp_path / "site", quiet=True) == 0
     page = (tmp_path / "site/xxgk/skjj/2021/keji-gongzuo-yaodian-2/index.html").read_text(encoding="utf-8")
     assert "科学技术局2021年全市科技工作要点" in page and "23.加强科技管理队伍建设" in page
     assert "免责声明" not in page and "bsmz.net" not in page
+    table = page[page.index('<section class="gk-targets"'):]
+    table = table[:table.index("</section>")]
+    assert "本文件共有9项主要目标" in table
+    row = re.search(r'<tr id="gk-target-gaoqi-xinrending">(.*?)</tr>', table, re.S).group(1)
+    assert "新认定高新技术企业数量" in row and "达到 25" in html_text(row) and 'href="#gk-s2-n5"' in row
+    assert 'id="gk-s2-n5"' in page  # the paragraph the target links to
 
 
 def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, capsys):
@@ -331,12 +346,15 @@ def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, ca
     assert files == ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua.yml"]
     numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2025" / f).read_text(), re.M).group(1) for f in files]
     assert len(set(numbers)) == 3
+    assert "找到 11 个候选指标：11 个已按指标词表填入“指标”（待核对），0 个未能填入" in out and "检查通过" in out
     # the Guangde page carries a published 索引号: kept when free, renumbered when already taken
     (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").rename(root / "gongzuo-jihua.yml.bak")
     code, out, err = run_cli(root, "import", str(GUANGDE), capsys=capsys)  # 发布机构“市科技局” is gdkjj's 简称
     assert code == 0, out + err
     text = (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8")
     assert "索引号: 1134172300325409XR/202403-00002" in text and "主题分类: 其他" in text and '发布时间: "15:00"' in text
+    assert "找到 5 个候选指标：4 个已按指标词表填入“指标”（待核对），1 个未能填入" in out and "检查通过" in out
+    assert "  # 1. 10%，出处“（二）”：挖掘潜力,扩大范围,提升总量,力争研发投入年增长10%以上。" in text
     code, out, err = run_cli(root, "import", str(GUANGDE), "--dept", "gdkjj", capsys=capsys)
     assert code == 0 and "已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in out
     assert "索引号: 1134172300325409XR/202403-00003" in (root / "data/plans/gdkjj/2024/gongzuo-jihua-2.yml").read_text()

@@ -12,7 +12,9 @@ for page furniture (site banners, breadcrumbs, download links, 免责声明,
 a test can check that the text of the page equals the source minus the report.
 
 ``find_targets(text)`` finds candidate targets (a number with a unit and the
-wording around it) and returns plain dicts, to be reviewed by an editor.
+wording around it) and returns plain dicts (``PlanDraft.targets``, each with the
+``位置`` it was found at); :mod:`gongkai.import_targets` maps them onto the
+indicator vocabulary for the plan file, to be reviewed by an editor.
 """
 from __future__ import annotations
 
@@ -500,8 +502,6 @@ def _structure(draft: PlanDraft, lines: list[tuple[int, str]]) -> None:
         for target in find_targets(b.text.replace("\n", " ")):
             target["位置"] = where
             draft.targets.append(target)
-    for i, target in enumerate(draft.targets, 1):
-        target["编号"] = f"mubiao-{i}"
 
 
 def _where(draft: PlanDraft, block: Block) -> str:
@@ -607,18 +607,25 @@ def _sentences(text: str) -> list[tuple[int, str]]:
 
 
 def find_targets(text: str) -> list[dict[str, Any]]:
-    """Candidate targets in a paragraph: plain dicts {指标, 目标值, 单位, 说明, 措辞} to review.
+    """Candidate targets in a paragraph: plain dicts {指标, 目标值, 单位, 说明, 措辞, 原文, 分句, 上下文} to review.
 
     说明 is the whole sentence the number comes from (so the target stays linked to
-    its wording); 措辞 lists the words that made it a target (达到, 以上, 力争 …).
+    its wording); 措辞 lists the words that made it a target (达到, 以上, 力争 …);
+    原文 is the number with its unit as written (“３０家以上”); 分句 is its part of
+    the clause it stands in (between commas): from the previous candidate to this one, or
+    to the end of the clause for its last number; 上下文 is the part of that clause that belongs
+    to this number alone (from the previous number to the next one), which
+    :mod:`gongkai.import_targets` uses to recognise the indicator.
     """
     found = []
     probe = text.translate(_FULLWIDTH)
     for s_start, sentence in _sentences(probe):
         for c_match in re.finditer(r"[^，,；;。：:！!？?]+", sentence):
             clause, c_start = c_match.group(0), c_match.start()
-            prev_end = 0
-            for m in NUMBER_UNIT.finditer(clause):
+            prev_end = last_target_end = 0
+            matches = list(NUMBER_UNIT.finditer(clause))
+            for k, m in enumerate(matches):
+                context_end = matches[k + 1].start() if k + 1 < len(matches) else len(clause)
                 before = clause[prev_end:m.start()]
                 after = WORD_AFTER.match(clause[m.end():])
                 end = m.end() + (after.end() if after else 0)
@@ -632,7 +639,7 @@ def find_targets(text: str) -> list[dict[str, Any]]:
                     words.append(verb.group(0))
                 if after:
                     words.append(after.group(1))
-                prev_end = end
+                prev_start, prev_end = prev_end, end
                 if not words or (THRESHOLD_AFTER.match(clause[m.end():]) and not MODAL_WORDS.search(clause)):
                     continue
                 name = FILLERS.sub("", before.strip())
@@ -645,12 +652,16 @@ def find_targets(text: str) -> list[dict[str, Any]]:
                     name = name + (noun.group(0) if noun else "")
                 name = name.strip("、,， ") or "(请填写指标名称)"
                 original = text[s_start:s_start + len(sentence)].strip()
+                at = s_start + c_start
                 found.append({
                     "指标": name[:40],
                     "目标值": _number(m.group(1)),
                     "单位": unit,
                     "说明": original,
                     "措辞": "、".join(dict.fromkeys(words)),
-                    "原文": text[s_start + c_start + m.start():s_start + c_start + end],
+                    "原文": text[at + m.start():at + end],
+                    "分句": text[at + last_target_end:at + (end if k + 1 < len(matches) else len(clause))].strip("、,， "),
+                    "上下文": text[at + prev_start:at + context_end].strip("、,， "),
                 })
+                last_target_end = end
     return found

@@ -56,8 +56,15 @@ def _block(text: str, indent: str = "  ") -> str:
 
 
 def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str, Any]] = (), notes: Iterable[str] = (),
-                optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件")) -> str:
-    """The text of a plan file: header, each field with its comment, the body, the targets."""
+                optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件"),
+                leftovers: Iterable[dict[str, Any]] = ()) -> str:
+    """The text of a plan file: header, each field with its comment, the body, the targets.
+
+    ``targets`` are plan-file target dicts (see :func:`gongkai.import_targets.fill_targets`);
+    a ``待核对`` key becomes the note above the target. ``leftovers`` are candidates that
+    could not become valid targets: they are written as comments under the list, with
+    their sentence, number, unit and reason, so the editor sees them and nothing is lost.
+    """
     out = list(HEADER)
     out += [f"# {n}" for n in notes]
     out.append("")
@@ -79,24 +86,36 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
     out.append("正文: |")
     out.append(_block(body))
     targets = list(targets)
+    leftovers = list(leftovers)
     out.append(f"# 指标:{_help('指标')}")
     if not targets:
         out.append("指标: []")
     else:
-        out.append(f"# 以下 {len(targets)} 项是导入时从正文中找到的候选指标,全部{REVIEW}:请核对名称、数值和单位,"
-                   "不是指标的整项删除,核对后删除“# 待核对”注释。")
+        out.append(f"# 以下 {len(targets)} 项是导入时从正文中找到、按指标词表填写的目标，全部{REVIEW}：请核对指标、类型、"
+                   "数值和出处，不是目标的整项删除，核对后删除“# 待核对”注释。写法见 docs/targets.md。")
         out.append("指标:")
         for t in targets:
-            where = f"来自“{t['位置']}”" if t.get("位置") else ""
-            wording = f",原文“{t['原文']}”" if t.get("原文") else ""
-            out.append(f"  # {REVIEW}:{where}{wording}")
+            note = t.get(REVIEW)
+            out.append(f"  # {REVIEW}：{_one_line(note)}" if note else f"  # {REVIEW}")
             first = True
             for key in schema.TARGET["properties"]:
                 if key not in t or t[key] is None:
                     continue
                 out.append(f"  {'- ' if first else '  '}{key}: {scalar(t[key])}")
                 first = False
+    if leftovers:
+        out.append(f"  # 以下 {len(leftovers)} 项候选指标未能对应到指标词表或缺少数据，没有填入；"
+                   "核对后按 docs/targets.md 填写，不是目标的删除这几行注释：")
+        for i, c in enumerate(leftovers, 1):
+            where = f"，出处“{c['出处']}”" if c.get("出处") else ""
+            value = f"{c['目标值']}{c['单位']}"
+            out.append(f"  # {i}. {value}{where}：{_one_line(c['说明'])}")
+            out.append(f"  #    未填入的原因：{_one_line(c['原因'])}")
     return "\n".join(out) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
 
 
 def check_roundtrip(text: str) -> list[str]:

@@ -283,6 +283,13 @@ VOCAB_INDICATORS: dict[str, Any] = {
             "标识": _text("标识", "网址中使用的英文短名，例如 gaoqi-shuliang；发布后不要修改。", pattern=SLUG_PATTERN),
             "单位": _text("单位", "取自 data/vocab/units.yml，例如 家。同一指标的目标和进展都用这个单位；没有数值的定性指标不填。", minLength=1),
             "说明": _text("说明", "指标的含义和统计口径。"),
+            "别名": {
+                "type": "array", "title": "别名", "uniqueItems": True,
+                "description": "原文中对这个指标的其他叫法，gongkai import 用它把候选指标对应到这个指标，例如 [高企, 培育高企]。"
+                               "原文含有名称（去掉末尾的“数量”“数”“人数”）或某个别名时即认为是这个指标，几个指标都对得上时取最长的；"
+                               "“…”表示中间可以有其他字（不超过10个），例如“新增…科技型中小企业”。",
+                "items": {"type": "string", "minLength": 2},
+            },
         },
     },
 }

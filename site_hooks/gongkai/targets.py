@@ -58,6 +58,7 @@ class Indicator:
     unit: str  # "" for qualitative indicators
     description: str = ""
     order: int = 0  # position in data/vocab/indicators.yml: tables and lists follow it
+    aliases: tuple[str, ...] = ()  # 别名: other names in plan texts, used by gongkai import
 
 @dataclass
 class Progress:
@@ -426,6 +427,7 @@ def load_vocab(root: Path, problems: Problems, needed: bool) -> Vocab:
     c = _read("indicators", files["indicators"], root, problems)
     if c is not None:
         slugs: dict[str, int] = {}
+        alias_of: dict[str, str] = {}
         for i, entry in enumerate(c.doc.data):
             name, slug = str(entry["名称"]).strip(), str(entry["标识"]).strip()
             unit = str(entry.get("单位") or "").strip()
@@ -436,8 +438,13 @@ def load_vocab(root: Path, problems: Problems, needed: bool) -> Vocab:
             slugs[slug] = c.doc.line((i, "标识"))
             if unit and vocab.units and unit not in vocab.units:
                 c.error((i, "单位"), f"“{unit}”不在单位词表中", "可用的单位：" + "、".join(vocab.units))
+            aliases = tuple(str(a).strip() for a in entry.get("别名") or [])
+            for j, alias in enumerate(aliases):
+                if alias in alias_of and alias_of[alias] != name:
+                    c.error((i, "别名", j), f"别名“{alias}”已经属于指标“{alias_of[alias]}”", "一个别名只能属于一个指标，请删除其中一处")
+                alias_of.setdefault(alias, name)
             if name not in vocab.indicators:  # the first entry of a duplicate stands
-                vocab.indicators[name] = Indicator(name, slug, unit, str(entry.get("说明") or ""), i)
+                vocab.indicators[name] = Indicator(name, slug, unit, str(entry.get("说明") or ""), i, aliases)
     vocab.loaded = True
     return vocab
 

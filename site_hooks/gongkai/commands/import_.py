@@ -4,7 +4,9 @@
     gongkai import 汇编.txt --dept skjj --out 草稿/      # a 汇编 becomes several files
 
 Title, body (sections and items in every numbering style), the page's metadata when
-the source is a copied web page, and candidate targets marked 待核对. Page furniture
+the source is a copied web page, and targets marked 待核对: candidates that map onto the
+indicator vocabulary become valid targets, the others are listed as comments under
+``指标:`` with the reason (see gongkai/import_targets.py). Page furniture
 (banners, download links, 免责声明, 相关文章) is dropped and listed in the report.
 (The module is ``import_`` because ``import`` is a Python keyword.)
 """
@@ -15,6 +17,7 @@ import sys
 from pathlib import Path
 
 from .. import codes
+from ..import_targets import fill_targets, load_vocab
 from ..importer import ImportError_, import_lines, read_document
 from ..loader import load_project
 from ..planfile import (DEFAULT_CATEGORY, check_roundtrip, default_topic, existing_slugs, render_plan,
@@ -129,6 +132,7 @@ def run(args) -> int:
             p["index_no"] = number
     code = 0
     written = []
+    vocab = load_vocab(root)
     for p in plans:
         draft, path = p["draft"], p["path"]
         fields = {"名称": p["fields"].pop("名称")}
@@ -136,11 +140,14 @@ def run(args) -> int:
             fields["索引号"] = p["index_no"]
         fields.update(p["fields"])
         notes_ = [f"由 gongkai import 从 {source.name} 导入:请核对标题、日期、分类和正文分段,核对后可删除本行。"]
-        text = render_plan(fields, body=draft.body_markdown(), targets=draft.targets, notes=notes_)
+        body = draft.body_markdown()
+        targets, leftovers = fill_targets(draft.targets, body, vocab)
+        text = render_plan(fields, body=body, targets=targets, notes=notes_, leftovers=leftovers)
         broken = check_roundtrip(text)
         rel = _rel(root, path)
         print(f"\n{rel}:{draft.title}")
-        print(f"  {len(draft.sections)} 个部分,{len(draft.items)} 项工作,{len(draft.targets)} 个候选指标(待核对)")
+        print(f"  {len(draft.sections)} 个部分，{len(draft.items)} 项工作；找到 {len(draft.targets)} 个候选指标："
+              f"{len(targets)} 个已按指标词表填入“指标”（待核对），{len(leftovers)} 个未能填入（以注释列在“指标”下面）")
         for w in p["warnings"]:
             print(f"  提醒:{w}")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
