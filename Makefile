@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+AXE_VERSION := 4.13.0
+AXE_SHA256 := 096912f6e77b4b695fc9304b7be65091db42d98de054da674ae222a11cb33f70
+AXE_DIR := tests/.deps/axe-core
+AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help: ## 列出全部命令
@@ -32,7 +36,7 @@ build: $(STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
 serve: $(STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览,修改后自动刷新
 	$(BIN)/gongkai serve
 
-test-deps: $(TEST_STAMP) ## 安装测试需要的 Chromium 和中文字体(缺少时)
+test-deps: $(TEST_STAMP) $(AXE_STAMP) ## 安装测试需要的 Chromium、中文字体和 axe-core(缺少时)
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  echo "安装 chromium 和 fonts-noto-cjk …"; \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk; \
@@ -49,5 +53,15 @@ golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML(检查差异
 
 clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
+
+# axe-core (accessibility checker, used only by the browser tests): the exact npm tarball, checked by sha256.
+$(AXE_STAMP):
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(AXE_DIR) && mkdir -p $(AXE_DIR)
+	cd $(AXE_DIR) && npm pack --silent --ignore-scripts axe-core@$(AXE_VERSION) >/dev/null
+	echo "$(AXE_SHA256)  $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 package/axe.min.js package/LICENSE
+	rm $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz
+	touch $@
 
 .PHONY: help install validate build serve test-deps test schema golden clean
