@@ -52,15 +52,26 @@ __all__ = ["dump", "a11y_site", "a11y_server", "a11y_browser", "new_page", "run_
            "JS_TEXT_PROBLEMS", "JS_SMALL_TARGETS", "JS_OVERFLOW", "JS_HEADINGS", "CHECKS"]
 
 
+# Test modules star-import these fixtures, so pytest sees one copy of each per module: the
+# session-wide things themselves (the built site, the server, the browser) live here, made once.
+_shared: dict = {}
+
+
+def _build_site(tmp_path_factory) -> Path:
+    if "site" not in _shared:
+        out = tmp_path_factory.mktemp("a11y") / "site"
+        code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
+        proc = subprocess.run([sys.executable, "-c", code, "--root", str(ROOT), "build", "--site-dir", str(out)],
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"网站生成失败:\n{proc.stdout}\n{proc.stderr}"
+        _shared["site"] = out
+    return _shared["site"]
+
+
 @pytest.fixture(scope="session")
 def a11y_site(tmp_path_factory) -> Path:
-    """Build the sample site with the real CLI, in a subprocess (MkDocs keeps global state)."""
-    out = tmp_path_factory.mktemp("a11y") / "site"
-    code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
-    proc = subprocess.run([sys.executable, "-c", code, "--root", str(ROOT), "build", "--site-dir", str(out)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, f"网站生成失败:\n{proc.stdout}\n{proc.stderr}"
-    return out
+    """The sample site, built with the real CLI in a subprocess (MkDocs keeps global state)."""
+    return _build_site(tmp_path_factory)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -71,13 +82,15 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 @pytest.fixture(scope="session")
 def a11y_server(a11y_site):
     """Base URL (ending in /) of the built site, served on 127.0.0.1 with a free port."""
-    handler = functools.partial(_QuietHandler, directory=str(a11y_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
+    if "server" not in _shared:
+        handler = functools.partial(_QuietHandler, directory=str(a11y_site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        _shared["server"] = (server, thread)
+    server, thread = _shared["server"]
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    if _shared.pop("server", None):  # the first teardown at the end of the session stops it
         server.shutdown()
         server.server_close()
         thread.join(5)
@@ -85,16 +98,20 @@ def a11y_server(a11y_site):
 
 @pytest.fixture(scope="session")
 def a11y_browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"找不到 {CHROMIUM}:请先运行 make test-deps(安装 Debian 的 chromium 和 fonts-noto-cjk)")
-    from playwright.sync_api import sync_playwright
+    """Debian's Chromium under Playwright, started once for the whole session."""
+    if "browser" not in _shared:
+        if not Path(CHROMIUM).exists():
+            pytest.fail(f"找不到 {CHROMIUM}:请先运行 make test-deps(安装 Debian 的 chromium 和 fonts-noto-cjk)")
+        from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+        playwright = sync_playwright().start()
+        _shared["playwright"] = playwright
+        _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield _shared["browser"]
+    browser = _shared.pop("browser", None)
+    if browser is not None:
+        browser.close()
+        _shared.pop("playwright").stop()
 
 
 @pytest.fixture

@@ -162,13 +162,13 @@
     lit.forEach(function (e) { e.classList.add("gk-reading"); });
   }
   var runId = 0, reading = false, paused = false, pointed = null, pointTimer;
-  function sayEl(el) {
-    if (!el || el === pointed) return;
+  function sayEl(el) {  // 指读; never interrupts 连读
+    if (!el || el === pointed || reading) return;
     pointed = el;
     voice(function (v) {
       var t = textOf(el);
       if (!t) return;
-      runId++; reading = false; paused = false; controls();
+      runId++;
       synth.cancel(); light([el]);
       utter(t, v, function () { if (pointed === el) light([]); });
     });
@@ -183,10 +183,11 @@
     if (s.point && e.target !== document.body && !e.target.classList.contains("gk-main-target")) sayEl(e.target);
   });
 
-  function blocks() {
+  function blocks() {  // the main content from its title on, sentence by sentence
     var root = $(".md-content__inner") || $("main") || document.body;
-    var out = [];
-    $$(BLOCKS, root).forEach(function (el) {
+    var out = [], els = $$(BLOCKS, root), h1 = $("h1", root);
+    if (h1 && els.indexOf(h1) > 0) els = els.slice(els.indexOf(h1));
+    els.forEach(function (el) {
       if (el.closest(".gk-breadcrumb,.gk-fontsize,[hidden],[aria-hidden=true]")) return;
       if (el.parentElement.closest(BLOCKS) && root.contains(el.parentElement.closest(BLOCKS))) return;
       if (!el.getClientRects().length) return;
@@ -201,6 +202,7 @@
   function controls() {
     if (!bar) return;
     var p = $("[data-gk-cmd=pause]", bar), st = $("[data-gk-cmd=stop]", bar);
+    if (!reading && (document.activeElement === p || document.activeElement === st)) $("[data-gk-cmd=read]", bar).focus();
     p.disabled = st.disabled = !reading;
     p.textContent = paused ? "继续" : "暂停";
   }
