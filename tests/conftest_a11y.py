@@ -220,13 +220,9 @@ def tts_stub(voices: list[dict] | None = None, *, supported: bool = True) -> str
 # Shared helpers: is an element really visible, its colours after alpha blending, contrast ratio.
 _JS_HELPERS = r"""
 const visible = (el) => {
-  for (let e = el; e && e.nodeType === 1; e = e.parentElement) {
-    const cs = getComputedStyle(e);
-    if (cs.display === 'none' || cs.visibility === 'hidden' || parseFloat(cs.opacity) === 0) return false;
-    if (cs.clip === 'rect(0px, 0px, 0px, 0px)' || cs.clipPath === 'inset(50%)') return false;
-  }
+  if (!el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true, opacityProperty: true, visibilityProperty: true})) return false;
   const r = el.getBoundingClientRect();
-  return r.width > 2 && r.height > 2;
+  return r.width > 2 && r.height > 2;  // also leaves out the 1px "visually hidden" text
 };
 const rgba = (c) => { const m = c.match(/[\d.]+/g) || [0, 0, 0, 0]; return [+m[0], +m[1], +m[2], m.length > 3 ? +m[3] : 1]; };
 const over = (top, bottom) => { const a = top[3]; return [0, 1, 2].map(i => top[i] * a + bottom[i] * (1 - a)).concat([1]); };

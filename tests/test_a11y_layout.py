@@ -18,16 +18,20 @@ BUDGET = 15 * 1024  # bytes, gzip -9, script and styles together
 @pytest.mark.parametrize("width", [320, 640], ids=["320px", "1280px-at-200%"])
 def test_reflow_without_horizontal_scrolling(new_page, a11y_server, width, elder):
     """WCAG 1.4.10: 320 CSS px wide, and a 1280 px window at 200 % zoom (= 640 CSS px)."""
-    page = new_page(width=width, height=700)
+    touch = elder and width == 320  # a phone: 长辈版's touch targets must be 60 x 60 px
+    page = new_page(width=width, height=700, has_touch=touch, is_mobile=touch)
     if elder:
         page.context.add_init_script(settings_script(elder=True))
-    problems = {}
+    problems, small = {}, {}
     for name, path in A11Y_PAGES:
         page.goto(a11y_server + path)
         result = page.evaluate(JS_OVERFLOW)
         if result["out"] or result["scrollWidth"] > result["width"]:
             problems[name] = result
+        if touch and page.evaluate(JS_SMALL_TARGETS, 60):
+            small[name] = page.evaluate(JS_SMALL_TARGETS, 60)
     assert not problems, f"{width}px 宽时出现横向滚动或内容被截断:\n{dump(problems)}"
+    assert not small, f"长辈版在触摸屏上的链接和按钮应不小于 60×60px:\n{dump(small)}"
 
 
 NOJS_PAGES = [p for p in A11Y_PAGES]

@@ -27,17 +27,20 @@ def mode_pages(a11y_browser, a11y_server):
             if MODES[mode]:
                 context.add_init_script(settings_script(**MODES[mode]))
             page = context.new_page()
-            page.gk_requests = []
+            page.gk_requests, page.gk_errors = [], []
             page.on("request", lambda req, page=page: page.gk_requests.append(req.url))
+            page.on("pageerror", lambda exc, page=page: page.gk_errors.append(str(exc)))
             pages[mode] = page
         return pages[mode]
 
     yield get
-    outside = []
+    outside, errors = [], []
     for page in pages.values():
         outside += [u for u in page.gk_requests if urlsplit(u).hostname not in (None, "127.0.0.1")]
+        errors += page.gk_errors
         page.context.close()
     assert not outside, "页面请求了本站以外的地址:\n" + "\n".join(outside)
+    assert not errors, "页面脚本出错:\n" + "\n".join(errors)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -74,13 +77,22 @@ def test_axe_and_structure(mode_pages, a11y_server, mode, name, path):
         assert not small, "长辈版的链接和按钮应不小于 44×44px:\n" + dump(small)
 
 
-@pytest.mark.parametrize("scheme", ["black-on-yellow", "white-on-blue"])
-def test_other_colour_schemes(new_page, a11y_server, scheme):
+OTHER_SETTINGS = [
+    ({"scheme": "black-on-yellow", "open": True}, 7),
+    ({"scheme": "white-on-blue", "open": True}, 7),
+    ({"plain": True, "spacing": True, "zoom": 150, "open": True}, 4.5),
+    ({"elder": True, "scheme": "white-on-blue", "zoom": 125, "open": True}, 7),
+]
+
+
+@pytest.mark.parametrize("settings,min_contrast", OTHER_SETTINGS, ids=["black-on-yellow", "white-on-blue", "plain", "elder-blue"])
+def test_other_settings_on_the_plan_page(new_page, a11y_server, settings, min_contrast):
+    """The other colour schemes and the text settings, with the toolbar open, on the plan page."""
     page = new_page()
-    page.context.add_init_script(settings_script(scheme=scheme, open=True))
+    page.context.add_init_script(settings_script(**settings))
     page.goto(a11y_server + PLAN)
-    assert page.evaluate("document.documentElement.dataset.gkScheme") == scheme
+    assert (page.evaluate("document.documentElement.dataset.gkScheme") or "") == settings.get("scheme", "")
     violations = run_axe(page)
     assert not violations, format_violations(violations)
-    problems = page.evaluate(JS_TEXT_PROBLEMS, {"minContrast": 7})
-    assert not problems, "对比度低于 7:1:\n" + dump(problems)
+    problems = page.evaluate(JS_TEXT_PROBLEMS, {"minContrast": min_contrast})
+    assert not problems, f"对比度低于 {min_contrast}:1:\n" + dump(problems)
