@@ -63,7 +63,7 @@ def _build_site(tmp_path_factory) -> Path:
         code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
         proc = subprocess.run([sys.executable, "-c", code, "--root", str(ROOT), "build", "--site-dir", str(out)],
                               capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, f"网站生成失败:\n{proc.stdout}\n{proc.stderr}"
+        assert proc.returncode == 0, f"网站生成失败：\n{proc.stdout}\n{proc.stderr}"
         _shared["site"] = out
     return _shared["site"]
 
@@ -101,7 +101,7 @@ def a11y_browser():
     """Debian's Chromium under Playwright, started once for the whole session."""
     if "browser" not in _shared:
         if not Path(CHROMIUM).exists():
-            pytest.fail(f"找不到 {CHROMIUM}:请先运行 make test-deps(安装 Debian 的 chromium 和 fonts-noto-cjk)")
+            pytest.fail(f"找不到 {CHROMIUM}：请先运行 make test-deps（安装 Debian 的 chromium 和 fonts-noto-cjk）")
         from playwright.sync_api import sync_playwright
 
         playwright = sync_playwright().start()
@@ -142,14 +142,14 @@ def new_page(a11y_browser, a11y_server):
                         if urlsplit(u).scheme not in ("data", "blob", "about") and urlsplit(u).hostname != "127.0.0.1"]
             errors += page.gk_errors
         context.close()
-    assert not outside, "页面请求了本站以外的地址:\n" + "\n".join(outside)
-    assert not errors, "页面脚本出错:\n" + "\n".join(errors)
+    assert not outside, "页面请求了本站以外的地址：\n" + "\n".join(outside)
+    assert not errors, "页面脚本出错：\n" + "\n".join(errors)
 
 
 def run_axe(page, *, tags: list[str] | None = None, rules: list[str] | None = None) -> list[dict]:
     """Inject axe-core into ``page`` and return its violations (WCAG 2.1 A/AA by default)."""
     if not AXE_JS.is_file():
-        pytest.fail(f"找不到 {AXE_JS.relative_to(ROOT)}:请先运行 make test-deps(用 npm 下载固定版本的 axe-core)")
+        pytest.fail(f"找不到 {AXE_JS.relative_to(ROOT)}：请先运行 make test-deps（用 npm 下载固定版本的 axe-core）")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.add_script_tag(path=str(AXE_JS))
     run_only = {"type": "rule", "values": rules} if rules else {"type": "tag", "values": tags or AXE_TAGS}

@@ -79,7 +79,7 @@ def test_elder_sizes_spacing_targets_and_simple_layout(new_page, a11y_server, de
     m = page.evaluate(METRICS)
     assert m["size"] >= min_text, f"正文字号 {m['size']}px"
     assert m["lineHeight"] >= 1.5 * m["size"] - 0.01, f"行高 {m['lineHeight']}px"
-    assert m["marginBottom"] >= 1.3 * m["lineHeight"] - 0.01, f"段距 {m['marginBottom']}px,行高 {m['lineHeight']}px"
+    assert m["marginBottom"] >= 1.3 * m["lineHeight"] - 0.01, f"段距 {m['marginBottom']}px，行高 {m['lineHeight']}px"
     assert not m["sidebars"] and not m["drawerButton"] and not m["tabs"], "长辈版不应有侧边栏、导航抽屉和标签页"
     assert m["moving"] == 0, "长辈版不应有动画"
     assert m["header"] != "sticky"

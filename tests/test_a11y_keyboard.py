@@ -19,7 +19,7 @@ def test_skip_link_goes_past_the_header_to_the_content(new_page, a11y_server):
     page.goto(a11y_server + PLAN)
     page.keyboard.press("Tab")
     f = page.evaluate(FOCUS)
-    assert f["text"] == "跳到主要内容" and f["top"] >= 0 and f["height"] > 20, f"“跳到主要内容”获得焦点时应可见:{f}"
+    assert f["text"] == "跳到主要内容" and f["top"] >= 0 and f["height"] > 20, f"“跳到主要内容”获得焦点时应可见：{f}"
     assert f["outline"] >= 2
     page.keyboard.press("Enter")
     assert page.url.endswith("#gk-main")
@@ -27,7 +27,7 @@ def test_skip_link_goes_past_the_header_to_the_content(new_page, a11y_server):
     page.keyboard.press("Tab")
     f = page.evaluate(FOCUS)
     assert f["text"] == "网站首页" and page.evaluate("!!document.activeElement.closest('.gk-breadcrumb')"), \
-        f"跳过页头后,下一个焦点应是正文的第一个链接:{f}"
+        f"跳过页头后，下一个焦点应是正文的第一个链接：{f}"
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -46,8 +46,8 @@ def test_every_tab_stop_is_on_screen_and_visibly_focused(new_page, a11y_server, 
         if f["body"]:
             break  # past the last tab stop
         seen.append(f)
-        assert f["outline"] >= 2, f"焦点框不明显:{f}"
-        assert f["right"] > 0 and f["left"] < f["vw"] and f["width"] > 0, f"焦点落在屏幕外的元素上:{f}"
+        assert f["outline"] >= 2, f"焦点框不明显：{f}"
+        assert f["right"] > 0 and f["left"] < f["vw"] and f["width"] > 0, f"焦点落在屏幕外的元素上：{f}"
     texts = [f["text"] for f in seen]
     assert "网站首页" in texts and any("联系我们" in t for t in texts) and "无障碍" in texts, texts
     if width == 375 and not elder:
@@ -66,7 +66,7 @@ def test_drawer_opens_and_closes_with_the_keyboard_on_phones(new_page, a11y_serv
     page.keyboard.press("Enter")
     assert page.evaluate("document.getElementById('__drawer').checked")
     f = page.evaluate(FOCUS)
-    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"), f"打开后焦点应在导航菜单里:{f}"
+    assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')"), f"打开后焦点应在导航菜单里：{f}"
     page.wait_for_timeout(300)  # Material slides the drawer in
     f = page.evaluate(FOCUS)
     assert f["left"] >= 0 and f["right"] <= f["vw"], f

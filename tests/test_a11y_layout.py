@@ -30,7 +30,7 @@ def test_reflow_without_horizontal_scrolling(new_page, a11y_server, width, elder
             problems[name] = result
         if touch and page.evaluate(JS_SMALL_TARGETS, 60):
             small[name] = page.evaluate(JS_SMALL_TARGETS, 60)
-    assert not problems, f"{width}px 宽时出现横向滚动或内容被截断:\n{dump(problems)}"
+    assert not problems, f"{width}px 宽时出现横向滚动或内容被截断：\n{dump(problems)}"
     assert not small, f"长辈版在触摸屏上的链接和按钮应不小于 60×60px:\n{dump(small)}"
 
 
@@ -43,9 +43,9 @@ def test_without_javascript_content_and_navigation_work(new_page, a11y_server):
         page.goto(a11y_server + path)
         assert "gk-js" not in (page.get_attribute("html", "class") or "")
         assert page.locator("h1").count() == 1 and page.is_visible("h1"), name
-        assert not page.is_visible("[data-gk-a11ybar]"), f"{name}:没有 JavaScript 时工具条应隐藏"
+        assert not page.is_visible("[data-gk-a11ybar]"), f"{name}：没有 JavaScript 时工具条应隐藏"
         assert not page.is_visible(".gk-toplinks__elder") and not page.is_visible(".gk-toplinks__standard"), name
-        assert page.is_visible(".gk-toplinks__a11y"), f"{name}:“无障碍”应指向说明页"
+        assert page.is_visible(".gk-toplinks__a11y"), f"{name}：“无障碍”应指向说明页"
         assert page.is_visible(".gk-footer a >> text=网站地图")
     page.goto(a11y_server + PLAN)
     assert not page.is_visible(".gk-fontsize")
@@ -86,6 +86,6 @@ def test_toolbar_script_and_styles_stay_small(capsys):
              for name in TOOLBAR_FILES}
     total = sum(z for _, z in sizes.values())
     with capsys.disabled():
-        print("\n无障碍工具条体积(原始 / gzip):" + ",".join(f"{n} {r} / {z} B" for n, (r, z) in sizes.items())
-              + f";合计 gzip {total} B")
-    assert total < BUDGET, f"工具条脚本和样式 gzip 后共 {total} 字节,超过 {BUDGET} 字节"
+        print("\n无障碍工具条体积（原始 / gzip）：" + "，".join(f"{n} {r} / {z} B" for n, (r, z) in sizes.items())
+              + f"；合计 gzip {total} B")
+    assert total < BUDGET, f"工具条脚本和样式 gzip 后共 {total} 字节，超过 {BUDGET} 字节"

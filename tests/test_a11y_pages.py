@@ -39,8 +39,8 @@ def mode_pages(a11y_browser, a11y_server):
         outside += [u for u in page.gk_requests if urlsplit(u).hostname not in (None, "127.0.0.1")]
         errors += page.gk_errors
         page.context.close()
-    assert not outside, "页面请求了本站以外的地址:\n" + "\n".join(outside)
-    assert not errors, "页面脚本出错:\n" + "\n".join(errors)
+    assert not outside, "页面请求了本站以外的地址：\n" + "\n".join(outside)
+    assert not errors, "页面脚本出错：\n" + "\n".join(errors)
 
 
 @pytest.mark.parametrize("mode", list(MODES))
@@ -55,17 +55,17 @@ def test_axe_and_structure(mode_pages, a11y_server, mode, name, path):
 
     checks = page.evaluate(CHECKS)
     assert checks["lang"] == "zh-CN"
-    assert "gk-skip" in checks["firstFocusable"], f"第一个可聚焦元素应是“跳到主要内容”,实际是 {checks['firstFocusable']}"
+    assert "gk-skip" in checks["firstFocusable"], f"第一个可聚焦元素应是“跳到主要内容”，实际是 {checks['firstFocusable']}"
     assert checks["skipTarget"], "“跳到主要内容”的目标不存在"
     assert checks["mains"] == 1 and checks["banner"] and checks["footer"]
     headings = page.evaluate(JS_HEADINGS)
     assert [lvl for lvl, _ in headings].count(1) == 1, f"应有且只有一个 h1:{headings}"
     assert headings[0][0] == 1, f"第一个标题应是 h1:{headings}"
     for (prev, _), (lvl, text) in zip(headings, headings[1:]):
-        assert lvl <= prev + 1, f"标题层级跳级:h{prev} 之后是 h{lvl}「{text}」"
+        assert lvl <= prev + 1, f"标题层级跳级：h{prev} 之后是 h{lvl}「{text}」"
 
     violations = run_axe(page, tags=AXE_TAGS + ["best-practice"])
-    assert not violations, f"axe-core 在 {mode} 模式的 {path or '/'} 发现问题:\n" + format_violations(violations)
+    assert not violations, f"axe-core 在 {mode} 模式的 {path or '/'} 发现问题：\n" + format_violations(violations)
 
     if mode != "normal":  # 长辈版 and the high-contrast schemes: every text at least 7:1
         problems = page.evaluate(JS_TEXT_PROBLEMS, {"minContrast": 7})

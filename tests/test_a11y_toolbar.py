@@ -48,7 +48,7 @@ def test_keyboard_alone_reaches_and_operates_every_control(new_page, a11y_server
 
     page.keyboard.press("Tab")
     f = focused(page)
-    assert "gk-skip" in f["cls"] and f["text"] == "跳到主要内容" and f["top"] >= 0, f"第一次按 Tab 应显示“跳到主要内容”:{f}"
+    assert "gk-skip" in f["cls"] and f["text"] == "跳到主要内容" and f["top"] >= 0, f"第一次按 Tab 应显示“跳到主要内容”：{f}"
     page.keyboard.press("Tab")
     f = focused(page)
     assert f["text"] == "无障碍" and f["expanded"] == "false"
@@ -64,8 +64,8 @@ def test_keyboard_alone_reaches_and_operates_every_control(new_page, a11y_server
     def tab_to(label: str):
         page.keyboard.press("Tab")
         f = focused(page)
-        assert f["text"].replace("✓", "").strip() == label, f"按 Tab 应到“{label}”,实际到了 {f}"
-        assert f["outline"] >= 2, f"“{label}”获得焦点时没有清晰的焦点框:{f}"
+        assert f["text"].replace("✓", "").strip() == label, f"按 Tab 应到“{label}”，实际到了 {f}"
+        assert f["outline"] >= 2, f"“{label}”获得焦点时没有清晰的焦点框：{f}"
         return f
 
     # 缩小 at 100 % stays, then the focus is already on it: the first Tab goes to 放大
@@ -89,7 +89,7 @@ def test_keyboard_alone_reaches_and_operates_every_control(new_page, a11y_server
         tab_to(label)
         press("Enter")
         state = html_state(page)
-        assert cls in state["classes"] and label in state["pressed"], f"“{label}”没有生效:{state}"
+        assert cls in state["classes"] and label in state["pressed"], f"“{label}”没有生效：{state}"
     assert page.evaluate("getComputedStyle(document.body).cursor").startswith("url(")
     assert page.evaluate("getComputedStyle(document.querySelector('.gk-guide--x')).display") == "block"
     assert page.evaluate("getComputedStyle(document.querySelector('.md-sidebar--primary')).display") == "none"
@@ -159,7 +159,7 @@ def test_settings_persist_across_pages_and_reloads(new_page, a11y_server):
     for _ in range(2):
         state = html_state(page)
         for key in ("zoom", "scheme", "rootSize", "pressed", "barShown"):
-            assert state[key] == expected[key], f"{key}:换页或刷新后应保持 {expected[key]},实际 {state[key]}"
+            assert state[key] == expected[key], f"{key}：换页或刷新后应保持 {expected[key]}，实际 {state[key]}"
         assert "gk-spacing" in state["classes"]
         page.reload()
 
@@ -205,7 +205,7 @@ def test_zoom_200_reflows_without_horizontal_scrolling(new_page, a11y_server, wi
     body = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.gk-body p')).fontSize)")
     assert body >= 40 * 0.99
     result = page.evaluate(JS_OVERFLOW)
-    assert not result["out"], f"放大 200% 后出现横向滚动或内容被截断:{dump(result)}"
+    assert not result["out"], f"放大 200% 后出现横向滚动或内容被截断：{dump(result)}"
 
 
 def test_guide_lines_follow_pointer_and_focus(new_page, a11y_server):
@@ -238,7 +238,7 @@ def test_read_aloud_continuous_in_chinese_with_speed_pause_and_stop(new_page, a1
     texts = [s["text"] for s in spoken(page)]
     assert any(t.startswith("发布时间") for t in texts), texts
     assert any("持续加大企业在科技创新中的主体地位" in t for t in texts), texts
-    assert all(len(t) < 200 for t in texts), "每次朗读一句,不宜过长"
+    assert all(len(t) < 200 for t in texts), "每次朗读一句，不宜过长"
     assert page.evaluate("document.querySelector('.gk-reading').closest('#gk-body') !== null")
     page.keyboard.press("Alt+Shift+KeyK")
     assert page.evaluate("__tts.log.at(-1).op") == "pause"
