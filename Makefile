@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+AXE_VERSION := 4.13.0
+AXE_SHA256 := 096912f6e77b4b695fc9304b7be65091db42d98de054da674ae222a11cb33f70
+AXE_DIR := tests/.deps/axe-core
+AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help: ## 列出全部命令
@@ -32,7 +36,7 @@ build: $(STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
 serve: $(STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览,修改后自动刷新
 	$(BIN)/gongkai serve
 
-test-deps: $(TEST_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx 和 rsync(缺少时)
+test-deps: $(TEST_STAMP) $(AXE_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx、rsync 和 axe-core(缺少时)
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 	    || ! command -v nginx >/dev/null || ! command -v rsync >/dev/null; then \
 	  echo "安装 chromium、fonts-noto-cjk、nginx(含 brotli 模块)和 rsync …"; \
@@ -80,4 +84,14 @@ nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py
 fuzz: test-deps ## 长时间模糊测试:3万个数据错误样例和10倍的属性测试(每天换随机种子,约半小时)
 	GONGKAI_FUZZ_CASES=$${GONGKAI_FUZZ_CASES:-30000} GONGKAI_FUZZ_SEED=$${GONGKAI_FUZZ_SEED:-$$(date +%Y%m%d)} \
 	  HYPOTHESIS_PROFILE=long $(BIN)/pytest -q -s tests/test_fuzz.py tests/test_fuzz_properties.py
+
+# axe-core (accessibility checker, used only by the browser tests): the exact npm tarball, checked by sha256.
+$(AXE_STAMP):
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(AXE_DIR) && mkdir -p $(AXE_DIR)
+	cd $(AXE_DIR) && npm pack --silent --ignore-scripts axe-core@$(AXE_VERSION) >/dev/null
+	echo "$(AXE_SHA256)  $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 package/axe.min.js package/LICENSE
+	rm $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz
+	touch $@
 

@@ -303,4 +303,5 @@ def chrome(project: Project, env: Environment) -> dict[str, str]:
     top = component(env, "top_links")({"a11y_href": f"{ROOT}wza/", "elder_href": "?mode=elder"})
     meta = "".join(f'<meta name="{n}" content="{_esc(v)}">' for n, v in
                    [("SiteName", site.name), ("SiteDomain", site.domain), ("SiteIDCode", site.site_id)])
-    return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta}
+    toolbar = component(env, "a11y_toolbar")({"help_href": f"{ROOT}wza/"})  # 无障碍 toolbar (issue 3)
+    return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta, "a11y_toolbar_html": str(toolbar)}

@@ -161,7 +161,7 @@ def on_page_content(html: str, page: Any) -> str:
 
 
 def on_env(env: Any) -> Any:
-    env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": ""}, **state.chrome, root_token=ROOT)
+    env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": "", "a11y_toolbar_html": ""}, **state.chrome, root_token=ROOT)
     env.globals["gk_fast_page"] = _fast_page
     return env
 

@@ -1,0 +1,19 @@
+/* Gongkai 无障碍, first part: loaded synchronously in <head>, so 长辈版 and the toolbar's settings
+   apply before the first paint. Reads ?mode=elder|standard and localStorage["gongkai.a11y"], and
+   sets classes and data attributes on <html>; a11y.js does the rest at the end of the page. */
+(function () {
+  "use strict";
+  var html = document.documentElement, s = {}, KEY = "gongkai.a11y";
+  try { s = JSON.parse(localStorage.getItem(KEY)) || {}; } catch (e) { s = {}; }
+  var m = /[?&]mode=(elder|standard)(?:&|$)/.exec(location.search);
+  if (m) {
+    s.elder = m[1] === "elder";
+    try { localStorage.setItem(KEY, JSON.stringify(s)); } catch (e) { /* private mode: this page only */ }
+  }
+  html.classList.add("gk-js");
+  var flags = { elder: "gk-elder", spacing: "gk-spacing", cursor: "gk-cursor", guides: "gk-guides", plain: "gk-plain", open: "gk-bar-open" };
+  for (var k in flags) if (s[k]) html.classList.add(flags[k]);
+  if (s.zoom && s.zoom !== 100) html.setAttribute("data-gk-zoom", String(s.zoom));
+  if (s.scheme) html.setAttribute("data-gk-scheme", s.scheme);
+  window.gkA11ySettings = s;
+})();
