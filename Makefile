@@ -51,3 +51,25 @@ clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
 
 .PHONY: help install validate build serve test-deps test schema golden clean
+
+# --- 站内搜索(issue 5) -------------------------------------------------------------
+# axe-core for the search accessibility tests: the exact npm tarball, checked by sha256
+# (the same version and place as the 无障碍 tests use, so either recipe provides it).
+SEARCH_AXE_VERSION := 4.13.0
+SEARCH_AXE_SHA256 := 096912f6e77b4b695fc9304b7be65091db42d98de054da674ae222a11cb33f70
+SEARCH_AXE := tests/.deps/axe-core/axe.min.js
+
+test-deps: $(SEARCH_AXE)
+
+$(SEARCH_AXE):
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	mkdir -p $(@D)
+	cd $(@D) && npm pack --silent --ignore-scripts axe-core@$(SEARCH_AXE_VERSION) >/dev/null
+	echo "$(SEARCH_AXE_SHA256)  $(@D)/axe-core-$(SEARCH_AXE_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(@D)/axe-core-$(SEARCH_AXE_VERSION).tgz -C $(@D) --strip-components=1 package/axe.min.js package/LICENSE
+	rm $(@D)/axe-core-$(SEARCH_AXE_VERSION).tgz
+
+bench-search: $(TEST_STAMP) ## 站内搜索基准:10000 条合成计划,从输入检索词到第一条结果的下载量和用时
+	$(BIN)/python scripts/bench_search.py
+
+.PHONY: bench-search

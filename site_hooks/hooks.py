@@ -21,3 +21,7 @@ def on_page_content(html, page, config, files):
 
 def on_env(env, config, files):
     return site.on_env(env)
+
+
+def on_post_build(config):
+    site.on_post_build(config)

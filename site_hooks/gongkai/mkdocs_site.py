@@ -30,6 +30,7 @@ class _State:
     preloaded: Project | None = None  # set by `gongkai build`, which has validated already
     pages: dict[str, Page] = {}
     chrome: dict[str, str] = {}
+    handwritten: list[tuple[str, str, str]] = []  # (url, title, content html) for the search index
 
 
 state = _State()
@@ -64,6 +65,7 @@ def on_files(files: Any, config: Any) -> Any:
     pages = generate(state.project, env)
     state.chrome = chrome(state.project, env)
     state.pages = {}
+    state.handwritten = []
     for f in list(files):
         if f.src_uri.startswith("components/"):
             files.remove(f)
@@ -99,6 +101,8 @@ def on_page_markdown(markdown: str, page: Any) -> str:
 
 def on_page_content(html: str, page: Any) -> str:
     generated = state.pages.get(page.file.src_uri)
+    if generated is None and not page.meta.get("gk_search"):  # the search page itself is not indexed
+        state.handwritten.append((page.url, page.title or "", html))
     return generated.html if generated is not None else html
 
 
@@ -107,11 +111,22 @@ def on_env(env: Any) -> Any:
     return env
 
 
+def on_post_build(config: Any) -> None:
+    """Write the site search index into the (temporary) site folder; stop the build if that fails."""
+    from . import search
+
+    try:
+        search.write_index(Path(config["site_dir"]), search.documents(state.project, state.handwritten))
+    except search.SearchIndexError as exc:
+        raise DataError(f"\n站内搜索索引生成失败,网站没有生成:{exc}") from exc
+
+
 def reset() -> None:
     """Forget the previous build (used between builds in one process)."""
     state.project = None
     state.pages = {}
     state.chrome = {}
+    state.handwritten = []
 
 
 def is_serving() -> bool:

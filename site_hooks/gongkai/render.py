@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 import markdown
+import markdown.extensions.toc  # render_body() is also used outside MkDocs, which imports it otherwise
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
