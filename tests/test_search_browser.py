@@ -181,16 +181,17 @@ def test_header_box_keyboard(open_page):
     assert page.evaluate("document.activeElement.id") == "gk-search-input"
     assert page.is_hidden("#search-results")
     page.keyboard.press("ArrowDown")  # back into the results
-    page.keyboard.press("Enter")  # follows the link
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # follows the link
     assert "/xxgk/" in page.url
-    # Enter in the box goes to the search page with the query
+    # Enter in the box opens the search page with the query
     page.focus("#gk-search-input")
     page.fill("#gk-search-input", "科普")
-    page.wait_for_selector("[data-gk-search-ready]")
-    page.evaluate("document.querySelector('.gk-searchbar__form').requestSubmit()")
-    page.wait_for_timeout(300)
-    assert page.is_visible("#search-results li")
+    with page.expect_navigation():
+        page.press("#gk-search-input", "Enter")
+    assert page.url.endswith("/search/?q=%E7%A7%91%E6%99%AE")
+    page.wait_for_function("document.getElementById('search-results').dataset.gkQuery === '科普'")
+    assert _results(page) == [GD]
 
 
 def test_without_javascript_the_box_submits_to_the_search_page(search_browser, search_server):

@@ -338,11 +338,13 @@ function attach(box) {
   }
 
   input.addEventListener("input", schedule);
-  form.addEventListener("submit", (ev) => {
-    ev.preventDefault();
-    clearTimeout(timer);
-    run().then(() => { const first = links()[0]; if (page && first) first.focus(); });
-  });
+  if (page) { /* on the search page Enter searches in place; in the header it opens the search page */
+    form.addEventListener("submit", (ev) => {
+      ev.preventDefault();
+      clearTimeout(timer);
+      run().then(() => { const first = links()[0]; if (first) first.focus(); });
+    });
+  }
   for (const s of Object.values(selects)) s.addEventListener("change", () => { clearTimeout(timer); run(); });
 
   /* Keyboard: ↓ from the box to the results, ↑/↓ between them, Esc back to the box. */
