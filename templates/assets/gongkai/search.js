@@ -88,7 +88,11 @@ class Index {
     const meta = await this.meta;
     const key = docNoKey(query) || indexNoKey(query);
     const terms = key ? [] : queryTerms(query); /* a 文号 or 索引号 is looked up exactly */
-    const [keyHits, ...lists] = await Promise.all([key ? this.postings(key) : null, ...terms.map((t) => this.postings(t))]);
+    const keyHits = key ? await this.postings(key) : null;
+    /* All terms must match: stop waiting as soon as one of them has no document at all. */
+    const pending = terms.map((t) => this.postings(t));
+    const missing = new Promise((resolve) => pending.forEach((p) => p.then((l) => { if (!l.docs.length) resolve(null); }, () => {})));
+    const lists = pending.length ? (await Promise.race([Promise.all(pending), missing])) || [] : [];
     const scores = new Map();
     if (keyHits) for (const d of keyHits.docs) scores.set(d, 1000);
     if (lists.length) {
