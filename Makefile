@@ -95,3 +95,8 @@ $(AXE_STAMP):
 	rm $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz
 	touch $@
 
+bench-search: $(TEST_STAMP) ## 站内搜索基准:10000 条合成计划,从输入检索词到第一条结果的下载量和用时
+	$(BIN)/python scripts/bench_search.py
+
+
+.PHONY: bench-search

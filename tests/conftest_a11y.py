@@ -44,6 +44,7 @@ A11Y_PAGES = [
     ("sitemap", "wzdt/"),
     ("404", "404.html"),
     ("wza", "wza/"),
+    ("search", "search/"),
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 

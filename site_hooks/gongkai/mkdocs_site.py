@@ -36,6 +36,7 @@ class _State:
     shells: dict[tuple, list[str]] = {}
     parallel: bool = False  # `gongkai build` turns it on; the preview server has threads and must not fork
     page_urls: list[str] = []  # every HTML page's URL, for sitemap.xml
+    handwritten: list[tuple[str, str, str]] = []  # (url, title, content html) for the search index
 
 
 state = _State()
@@ -90,6 +91,7 @@ def on_files(files: Any, config: Any) -> Any:
         config["strict"] = False
         pages, state.chrome = preview.placeholder_pages(), {}
     state.pages = {}
+    state.handwritten = []
     for f in list(files):
         if f.src_uri.startswith("components/"):
             files.remove(f)
@@ -156,6 +158,8 @@ def on_page_markdown(markdown: str, page: Any) -> str:
 
 def on_page_content(html: str, page: Any) -> str:
     generated = state.pages.get(page.file.src_uri)
+    if generated is None and not page.meta.get("gk_search"):  # the search page itself is not indexed
+        state.handwritten.append((page.url, page.title or "", html))
     html = generated.html if generated is not None else html
     return preview.panel_html() + html if is_serving() else html
 
@@ -235,11 +239,17 @@ def _fast_page(ctx: Any) -> str:
 
 
 def on_post_build(config: Any) -> None:
-    """Open data, Atom feed and sitemap.xml (gongkai.opendata), written beside the built pages."""
+    """Open data, Atom feed, sitemap.xml (gongkai.opendata) and the search index (gongkai.search),
+    written into the (temporary) site folder; a search index failure stops the build."""
+    from . import search
     from .opendata import write_open_data
 
     if state.project is not None:
         write_open_data(state.project, Path(config["site_dir"]), state.page_urls)
+    try:
+        search.write_index(Path(config["site_dir"]), search.documents(state.project, state.handwritten))
+    except search.SearchIndexError as exc:
+        raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
 
 
 def reset() -> None:
@@ -248,6 +258,7 @@ def reset() -> None:
     state.pages = {}
     state.chrome = {}
     state.shells = {}
+    state.handwritten = []
 
 
 def is_serving() -> bool:

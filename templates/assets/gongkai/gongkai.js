@@ -28,3 +28,22 @@
   });
   apply(stored());
 })();
+
+/* Gongkai: site search. Nothing of it is downloaded until the visitor focuses a search box
+   (on the search page: at once); then assets/gongkai/search.js loads as a module and does the rest. */
+(function () {
+  "use strict";
+  var box = document.querySelector("[data-gk-search]");
+  if (!box) return;
+  var started = false;
+  function start() {
+    if (started) return;
+    started = true;
+    var script = document.createElement("script");
+    script.type = "module";
+    script.src = box.getAttribute("data-gk-search-src");
+    document.head.appendChild(script);
+  }
+  if (box.hasAttribute("data-gk-search-page")) start();
+  else box.addEventListener("focusin", start);
+})();

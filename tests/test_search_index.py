@@ -1,0 +1,179 @@
+"""The search index in Python: exact keys for 文号/索引号, terms, the index files, ranking, failures."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gongkai import search
+from gongkai.loader import load_project
+from gongkai.search import SearchDoc
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- 文号: every way of typing it gives one key; different documents never share one ---------
+SAME_DOC_NO = [
+    "广科〔2024〕3号", "广科[2024]3号", "广科【2024】3号", "广科(2024)3号", "广科（2024）3号",
+    "广科〔２０２４〕３号", "广科［２０２４］３号", "广科 〔2024〕 3 号", "广科〔2024〕03号", "广科〔2024〕第3号",
+    "广科〔2024〕3", "  广科[2024]3号  ",
+]
+NOT_DOC_NO = ["", "广科", "2024", "高新技术企业", "广科〔24〕3号", "广科〔2024〕0号", "〔2024〕3号", "广科2024年3号"]
+
+
+@pytest.mark.parametrize("text", SAME_DOC_NO)
+def test_doc_no_variants_share_one_key(text):
+    assert search.doc_no_key(text) == "gkwh05e7f079d1y2024n3z"
+
+
+@pytest.mark.parametrize("text", NOT_DOC_NO)
+def test_not_a_doc_no(text):
+    assert search.doc_no_key(text) is None
+
+
+def test_doc_no_keys_differ_and_are_not_prefixes():
+    k3, k30 = search.doc_no_key("广科〔2024〕3号"), search.doc_no_key("广科〔2024〕30号")
+    other_year, other_agency = search.doc_no_key("广科〔2023〕3号"), search.doc_no_key("示科〔2024〕3号")
+    assert len({k3, k30, other_year, other_agency}) == 4
+    assert not k30.startswith(k3) and not k3.startswith(k30)
+    assert k3.isascii() and k3.isalnum()
+
+
+# --- 索引号 ---------------------------------------------------------------------------------
+SAME_INDEX_NO = [
+    "1134172300325409XR/202403-00002", "1134172300325409xr/202403-00002", "1134172300325409XR/202403-2",
+    "１１３４１７２３００３２５４０９ＸＲ／２０２４０３－００００２", "1134172300325409XR / 202403 - 00002",
+    "1134172300325409XR\\202403-00002", "1134172300325409XR/202403—00002",
+]
+
+
+@pytest.mark.parametrize("text", SAME_INDEX_NO)
+def test_index_no_variants_share_one_key(text):
+    assert search.index_no_key(text) == "gksy1134172300325409xr20240300002z"
+
+
+@pytest.mark.parametrize("text", ["", "1134172300325409XR", "1134172300325409XR/202403", "11341723/202403-00002",
+                                  "000014349/2017-00110x", "高新技术企业"])
+def test_not_an_index_no(text):
+    assert search.index_no_key(text) is None
+
+
+def test_national_index_no_format():
+    assert search.index_no_key("000014349/2017-00110") == "gksy000014349201700110z"
+
+
+# --- terms -----------------------------------------------------------------------------------
+@pytest.mark.parametrize("query, terms", [
+    ("高新技术企业", ["高新", "新技", "技术", "术企", "企业"]),
+    ("科", ["科"]),
+    ("科技 科技", ["科技"]),
+    ("2024年 工作计划", ["2024", "年", "工作", "作计", "计划"]),
+    ("ＡＢＣ１２３ 科技", ["abc123", "科技"]),
+    ("“科技特派员”！", ["科技", "技特", "特派", "派员"]),
+    ("  ,.;  ", []),
+])
+def test_query_terms(query, terms):
+    assert search.query_terms(query) == terms
+
+
+def test_index_terms_units():
+    body = search.index_terms("高新技术 5号", unigrams=False)
+    assert body == {"高新": 1, "新技": 1, "技术": 1, "5": 1, "号": 1}  # 号 stands alone; 高 新 技 术 are in pairs
+    title = search.index_terms("高新技术")
+    assert title["高"] == title["高新"] == 1 and len(title) == 7
+
+
+def test_term_shard_is_fnv1a():
+    assert search.term_shard("a", 2 ** 32) == 0xE40C292C  # FNV-1a 32 test vector
+    assert search.term_shard("foobar", 2 ** 32) == 0xBF9CF968
+    assert 0 <= search.term_shard("高新", 7) < 7
+
+
+def test_html_to_text():
+    html = "<h2>一、目标</h2><p>确保&amp;实现<strong>高新</strong>技术</p><ul><li>甲</li><li>乙</li></ul>"
+    assert search.html_to_text(html) == "一、目标\n确保&实现高新技术\n甲\n乙"
+
+
+# --- documents from the sample project ---------------------------------------------------------
+@pytest.fixture(scope="module")
+def project():
+    project, problems = load_project(ROOT)
+    assert project is not None, problems.report()
+    return project
+
+
+def test_plan_document_carries_metadata_filters_and_keys(project):
+    plan = next(p for p in project.plans if p.doc_no)
+    doc = search.plan_document(plan)
+    assert doc.url == plan.url and doc.title == plan.title
+    assert plan.index_no in doc.meta_text and plan.doc_no in doc.meta_text and plan.department.full_name in doc.meta_text
+    assert doc.filters == {"department": [plan.department.short_name], "year": [f"{plan.year}年"],
+                           "category": [plan.category], "topic": search.topic_labels(plan.topic)}
+    assert search.doc_no_key(plan.doc_no) in doc.keys and search.index_no_key(plan.index_no) in doc.keys
+    assert "高新技术企业" in doc.text and "<" not in doc.text
+
+
+def test_topic_labels():
+    assert search.topic_labels("其他") == ["其他"]
+    assert search.topic_labels("科技、教育\\科技") == ["科技、教育", "科技、教育 › 科技"]
+
+
+# --- index files and ranking --------------------------------------------------------------------
+def _doc(url, title, text, **kw):
+    return SearchDoc(url=url, title=title, text=text, **kw)
+
+
+@pytest.fixture
+def small_index(tmp_path):
+    docs = [
+        _doc("a/", "科技特派员工作方案", "选派科技特派员。", department="甲局", published="2024-01-02",
+             filters={"department": ["甲局"], "year": ["2024年"], "category": ["规划计划"], "topic": ["其他"]},
+             keys=[search.doc_no_key("甲科〔2024〕3号")], doc_no="甲科〔2024〕3号"),
+        _doc("b/", "年度工作计划", "培育高新技术企业。高新技术企业达到100家。", department="乙局",
+             filters={"department": ["乙局"], "year": ["2023年"], "category": ["规划计划"], "topic": ["科技、教育", "科技、教育 › 科技"]},
+             keys=[search.doc_no_key("甲科〔2024〕30号")]),
+        _doc("c/", "工作要点", "高新区建设;技术企业服务。"),
+        _doc("d/", "说明", "本页提到甲科〔2024〕3号文件和特派员。"),
+    ]
+    stats = search.write_index(tmp_path, docs)
+    return tmp_path, stats
+
+
+def test_write_index_files(small_index):
+    site, stats = small_index
+    out = site / search.BUNDLE_DIR
+    meta = json.loads((out / "meta.json").read_text(encoding="utf-8"))
+    assert meta["docs"] == 4 and meta["shards"] == stats["shards"] >= 1
+    assert [f["name"] for f in meta["filters"]] == ["department", "year", "category", "topic"]
+    assert meta["filters"][1]["values"] == ["2024年", "2023年"]  # newest year first
+    assert len(list((out / "t").glob("*.json"))) == meta["shards"]
+    doc = json.loads((out / "d" / "0.json").read_text(encoding="utf-8"))
+    assert doc == {"u": "a/", "t": "科技特派员工作方案", "x": "选派科技特派员。", "d": "甲局", "p": "2024-01-02", "w": "甲科〔2024〕3号"}
+    columns = json.loads((out / "f.json").read_text(encoding="utf-8"))
+    assert columns["department"] == [0, 1, -1, -1] and columns["topic"][1] == [1, 2]
+
+
+def test_search_and_semantics_and_ranking(small_index):
+    site, _ = small_index
+    assert search.search(site, "高新技术企业") == ["b/"]  # c/ has 高新 and 技术企业 but not the phrase
+    assert search.search(site, "特派员") == ["a/", "d/"]  # title match first
+    assert search.search(site, "量子") == []
+
+
+def test_exact_doc_no_comes_first(small_index):
+    site, _ = small_index
+    for variant in ("甲科〔2024〕3号", "甲科[２０２４]3号", "甲科（2024）3号"):
+        assert search.search(site, variant)[0] == "a/", variant
+    assert search.search(site, "甲科〔2024〕30号")[0] == "b/"
+
+
+def test_empty_index_is_an_error(tmp_path):
+    with pytest.raises(search.SearchIndexError, match="没有可以检索的页面"):
+        search.write_index(tmp_path, [])
+
+
+def test_unwritable_site_is_a_chinese_error(tmp_path):
+    blocker = tmp_path / "site"
+    blocker.write_text("不是目录")
+    with pytest.raises(search.SearchIndexError, match="无法写入站内搜索索引"):
+        search.write_index(blocker, [_doc("a/", "甲", "乙")])
