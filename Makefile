@@ -50,4 +50,12 @@ golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML(检查差异
 clean: ## 删除 site/ 和临时文件(保留 .venv)
 	rm -rf site .site.tmp-* .site.old-* .pytest_cache
 
-.PHONY: help install validate build serve test-deps test schema golden clean
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+bench: test-deps $(BENCH_STAMP) ## 性能基准:100/1000/10000 条合成计划,与 MkDocs + Material 对比,写入 docs/benchmarks.md
+	$(BIN)/gongkai bench $(BENCH_ARGS)
+
+.PHONY: help install validate build serve test-deps test schema golden clean bench

@@ -5,6 +5,7 @@
     gongkai build [--site-dir D]  生成网站(失败时保留原来的 site/)
     gongkai serve                 本地预览 http://127.0.0.1:8000,修改后自动刷新
     gongkai schema                生成编辑器用的 JSON Schema(schema/*.json)
+    gongkai bench                 性能基准:合成 100/1000/10000 条计划,测量并与 MkDocs 对比
 
 每个子命令在 gongkai/commands/<名称>.py 中实现:register(subparsers) 和 run(args) -> int。
 """
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema"]
+COMMANDS = ["validate", "build", "serve", "schema", "bench"]
 
 
 def find_root(start: Path | None = None) -> Path:
