@@ -590,6 +590,11 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
     work = Path(opts.work or cache / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine_facts(root), "seed": opts.seed, "rows": [], "page": None, "preview": None}
+    checkpoint = cache / "last-results.json"  # rewritten after every step: a killed run keeps its figures
+
+    def save() -> None:
+        checkpoint.write_text(to_json(results), encoding="utf-8")
+
     python = baseline_python(cache) if opts.baseline else None
     speed_sizes = opts.speed_sizes if opts.speed_sizes is not None else opts.sizes
     ours = sorted(set(opts.sizes) | (set(opts.default_sizes) if opts.baseline else set()))
@@ -601,16 +606,19 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         say(f"[{n} 条] gongkai build …")
         row = measure_gongkai(folder / "project", root, timeout=opts.timeout)
         results["rows"].append(row)
+        save()
         say(f"[{n} 条] gongkai:{row['wall_s']} 秒(CPU {row['cpu_s']} 秒),峰值内存 {row['peak_bytes'] / 2**20:.0f} MB")
         if opts.page and results["page"] is None:
             say(f"[{n} 条] 页面大小(Chromium 冷加载)…")
             results["page"] = page_weight(folder / "project" / "site", row["median_url"])
+            save()
         if python is not None:
             for variant, sizes in (("default", opts.default_sizes), ("speed", speed_sizes)):
                 if n in sizes:
                     say(f"[{n} 条] MkDocs + Material({variant})…")
                     b = measure_baseline(folder / "project", folder, variant, python, timeout=opts.timeout)
                     results["rows"].append(b)
+                    save()
                     say(f"[{n} 条] mkdocs-{variant}:{b['wall_s']} 秒(CPU {b['cpu_s']} 秒)")
         if opts.preview_size == n:
             say(f"[{n} 条] 预览:修改一个计划文件到页面更新的时间 …")
@@ -627,6 +635,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
             shutil.rmtree(folder, ignore_errors=True)
     results["machine"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
     results["derived"] = derive(results)
+    save()
     return results
 
 

@@ -6,6 +6,7 @@ file is kept). Figures only: nothing here passes or fails on a timing.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -38,6 +39,8 @@ def register(sub):
     p.add_argument("--output", type=Path, default=None, help="写入的 Markdown 文件(默认 docs/benchmarks.md)")
     p.add_argument("--no-write", action="store_true", help="只打印,不写文件")
     p.add_argument("--json", type=Path, default=None, help="另存全部数字为 JSON")
+    p.add_argument("--report-from", type=Path, default=None, metavar="JSON",
+                   help="不测量,只把以前保存的结果(--json 或 .bench/last-results.json)重新写成表格")
     p.add_argument("--work", type=Path, default=None, help="临时文件夹(默认 .bench/work)")
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
     return p
@@ -50,7 +53,11 @@ def run(args) -> int:
         work=args.work, keep=args.keep,
     )
     try:
-        results = bench.run(args.root, opts)
+        if args.report_from:
+            results = json.loads(args.report_from.read_text(encoding="utf-8"))
+            results["derived"] = bench.derive(results)
+        else:
+            results = bench.run(args.root, opts)
     except bench.BenchError as exc:
         print(f"基准测试没有完成:{exc}", file=sys.stderr)
         return 1
