@@ -168,6 +168,12 @@ def test_bench_smoke_at_100_plans(tmp_path):
     assert len(ours.strip("|").split("|")) == len(bench.COLUMNS)
     assert "### 计划页面大小" in table and "### 预览" in table and "### 目标" in table
     assert not list((tmp_path / "work").glob("*/project"))  # scratch removed
+    assert json.loads((tmp_path / "work" / "last-results.json").read_text(encoding="utf-8"))["rows"] == results["rows"]
+    again = tmp_path / "again.md"
+    redo = subprocess.run([*gongkai_cmd(), "--root", str(ROOT), "bench", "--report-from", str(out_json), "--output", str(again)],
+                          capture_output=True, text=True, timeout=60)
+    assert redo.returncode == 0, redo.stderr
+    assert again.read_text(encoding="utf-8") == table
 
 
 def test_bench_rejects_bad_sizes():

@@ -590,7 +590,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
     work = Path(opts.work or cache / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {"machine": machine_facts(root), "seed": opts.seed, "rows": [], "page": None, "preview": None}
-    checkpoint = cache / "last-results.json"  # rewritten after every step: a killed run keeps its figures
+    checkpoint = work / "last-results.json"  # rewritten after every step: a killed run keeps its figures
 
     def save() -> None:
         checkpoint.write_text(to_json(results), encoding="utf-8")

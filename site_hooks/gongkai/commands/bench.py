@@ -40,7 +40,7 @@ def register(sub):
     p.add_argument("--no-write", action="store_true", help="只打印,不写文件")
     p.add_argument("--json", type=Path, default=None, help="另存全部数字为 JSON")
     p.add_argument("--report-from", type=Path, default=None, metavar="JSON",
-                   help="不测量,只把以前保存的结果(--json 或 .bench/last-results.json)重新写成表格")
+                   help="不测量,只把以前保存的结果(--json 或 .bench/work/last-results.json)重新写成表格")
     p.add_argument("--work", type=Path, default=None, help="临时文件夹(默认 .bench/work)")
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
     return p
