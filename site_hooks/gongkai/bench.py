@@ -680,7 +680,15 @@ def derive(results: dict) -> dict[str, Any]:
         if small and big > 1000:
             per_small, per_big = small["cpu_s"] / 1000, ours["cpu_s"] / big
             change = per_big / per_small - 1
-            targets.append((f"每条用时从 1000 到 {big} 条基本不变(±20%,按 CPU 时间)", f"{change:+.0%}", abs(change) <= TARGETS["flat"]))
+            tiny = min((r for r in results["rows"] if r["system"] == "gongkai" and r["n"] < 1000), key=lambda r: r["n"], default=None)
+            if tiny:  # the fixed cost (imports, theme, hand-written pages) taken from the smallest run
+                fixed = tiny["cpu_s"] - tiny["n"] * (small["cpu_s"] - tiny["cpu_s"]) / (1000 - tiny["n"])
+                fixed = max(0.0, min(fixed, tiny["cpu_s"]))
+                marginal = ((ours["cpu_s"] - fixed) / big) / ((small["cpu_s"] - fixed) / 1000) - 1
+                targets.append((f"每条用时从 1000 到 {big} 条基本不变(±20%,按 CPU 时间,扣除 {fixed:.1f} 秒固定开销)",
+                                f"{marginal:+.0%}(不扣除:{change:+.0%})", abs(marginal) <= TARGETS["flat"]))
+            else:
+                targets.append((f"每条用时从 1000 到 {big} 条基本不变(±20%,按 CPU 时间)", f"{change:+.0%}", abs(change) <= TARGETS["flat"]))
     page = results.get("page")
     if page:
         targets.append(("计划页面冷加载 ≤ 120 KB(压缩后)", f"{page['transfer_bytes'] / 1024:.1f} KB", page["transfer_bytes"] <= TARGETS["page_bytes"]))
