@@ -100,3 +100,12 @@ bench-search: $(TEST_STAMP) ## 站内搜索基准:10000 条合成计划,从输�
 
 
 .PHONY: bench-search
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(TEST_STAMP)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,bench]'
+	touch $@
+
+bench: test-deps $(BENCH_STAMP) ## 性能基准:100/1000/10000 条合成计划,与 MkDocs + Material 对比,写入 docs/benchmarks.md
+	$(BIN)/gongkai bench $(BENCH_ARGS)
+
+.PHONY: bench

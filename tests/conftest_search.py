@@ -80,7 +80,7 @@ def search_server(search_site):
     yield f"http://127.0.0.1:{_shared['server'].server_port}/"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # one sync Playwright at a time: other test modules start their own
 def search_browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"找不到 {CHROMIUM}:请运行 make test-deps")
@@ -91,6 +91,8 @@ def search_browser():
         _shared["playwright"] = pw
         _shared["browser"] = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield _shared["browser"]
+    _shared.pop("browser").close()
+    _shared.pop("playwright").stop()
 
 
 @pytest.fixture

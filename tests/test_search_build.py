@@ -78,6 +78,6 @@ def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_pat
     proc = subprocess.run([sys.executable, "-c", FAILING_INDEX, "--root", str(ROOT), "build", "--site-dir", str(site)],
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 1
-    assert "站内搜索索引生成失败,网站没有生成:磁盘已满(测试)" in proc.stderr
+    assert "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert (site / "old.html").read_text() == "旧网站" and not (site / "index.html").exists()

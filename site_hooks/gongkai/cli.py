@@ -7,6 +7,7 @@
     gongkai schema                生成编辑器用的 JSON Schema(schema/*.json)
     gongkai new                   新建一份计划文件(预留索引号)
     gongkai import FILE           从 .txt/.md/.docx 导入计划
+    gongkai bench                 性能基准:合成 100/1000/10000 条计划,测量并与 MkDocs 对比
 
 每个子命令在 gongkai/commands/<名称>.py 中实现:register(subparsers) 和 run(args) -> int。
 """
@@ -18,7 +19,7 @@ import sys
 from pathlib import Path
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema", "new", "import_", "deploy", "rollback", "nginx"]
+COMMANDS = ["validate", "build", "serve", "schema", "new", "import_", "deploy", "rollback", "nginx", "bench"]
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -1,0 +1,181 @@
+"""gongkai bench: the synthetic data, the measuring functions, and a smoke run at N = 100.
+
+No test here asserts a timing: the smoke test checks that every column is there with a sane
+value (positive sizes, compressed smaller than raw, no request outside the site, …).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, gongkai_cmd
+
+from gongkai import bench, benchdata
+from gongkai.loader import load_project
+
+
+def _digest(root: Path) -> dict[str, str]:
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted((root / "data").rglob("*.yml"))}
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory) -> Path:
+    return benchdata.write_synthetic_project(tmp_path_factory.mktemp("synth") / "p", 60, seed=7).root
+
+
+def test_same_seed_same_bytes_other_seed_other_plans(synthetic, tmp_path):
+    again = benchdata.write_synthetic_project(tmp_path / "again", 60, seed=7).root
+    other = benchdata.write_synthetic_project(tmp_path / "other", 60, seed=8).root
+    assert _digest(again) == _digest(synthetic)
+    assert _digest(other) != _digest(synthetic)
+    with pytest.raises(FileExistsError):
+        benchdata.write_synthetic_project(again, 5, seed=7)
+
+
+def test_synthetic_plans_load_cleanly_and_look_like_real_ones(synthetic):
+    project, problems = load_project(synthetic)
+    assert project is not None, problems.report()
+    assert not problems.items, problems.report()
+    plans = project.plans
+    assert len(plans) == 60
+    assert not [p for p in plans if p.index_assigned]  # every 索引号 written, none assigned at build
+    assert len({p.department.slug for p in plans}) >= 5
+    assert len({p.year for p in plans}) >= 5
+    bodies = [len(p.body.encode("utf-8")) for p in plans]
+    assert min(bodies) >= benchdata.BODY_BYTES[0] and max(bodies) <= benchdata.BODY_BYTES[1] + 200
+    assert all(len([c for c in p.body if "\u4e00" <= c <= "\u9fff"]) > 500 for p in plans)
+    with_targets = [p for p in plans if p.targets]
+    assert len(with_targets) >= 20
+    for t in with_targets[0].targets:
+        assert isinstance(t.value, (int, float)) and t.unit and t.indicator.name
+    assert any(p.doc_no for p in plans) and any(not p.doc_no for p in plans)
+    assert any(p.related for p in plans)
+    assert (synthetic / "templates").resolve() == (ROOT / "templates").resolve()
+
+
+def test_sample_targets_come_from_the_sample_texts():
+    sample = benchdata.read_sample(ROOT)
+    found = {(what, value, unit) for what, value, unit, _ in sample.targets}
+    assert ("技术合同成交额", 70.0, "亿元") in found  # 全市技术合同成交额达到70亿元
+    assert all(said for *_, said in sample.targets)
+
+
+def test_baseline_pages_hold_the_same_plans(synthetic, tmp_path):
+    urls = bench.write_baseline_project(synthetic, tmp_path / "b", "default")
+    project, _ = load_project(synthetic)
+    assert urls == sorted(p.url for p in project.plans)
+    plan = project.plans[0]
+    page = (tmp_path / "b" / "docs" / plan.url.rstrip("/")).with_suffix(".md").read_text(encoding="utf-8")
+    assert page.startswith(f"# {plan.title}\n")
+    assert f"| 索引号 | {plan.index_no} |" in page
+    assert plan.body.strip().splitlines()[0] in page
+    default = (tmp_path / "b" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "navigation.prune" not in default and "lang: zh" in default and "font: false" in default
+    assert "navigation.prune" in bench.baseline_config("speed", "x")
+    with pytest.raises(bench.BenchError):
+        bench.write_baseline_project(synthetic, tmp_path / "c", "fastest")
+
+
+def test_baseline_builds_with_material_search(synthetic, tmp_path):
+    """The baseline build path, with this venv's (identically pinned) MkDocs instead of the jieba venv."""
+    row = bench.measure_baseline(synthetic, tmp_path, "speed", Path(sys.executable))
+    assert row["system"] == "mkdocs-speed" and row["n"] == 60
+    assert row["output_bytes"] > 60 * row["page_gzip"] > 0
+    assert row["page_raw"] > row["page_gzip"]
+    assert row["search_bytes"] > 1000 and "search_index" in row["search_note"]
+    assert not (tmp_path / "baseline-speed").exists()
+
+
+def test_missing_jieba_fails_loudly(tmp_path):
+    fake = tmp_path / "python"
+    fake.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'pkg_resources'\" >&2\nexit 1\n")
+    fake.chmod(0o755)
+    with pytest.raises(bench.BenchError, match="jieba"):
+        bench.check_jieba(fake)
+
+
+def test_extrapolate_fits_the_quadratic_default_navigation():
+    def cost(n):
+        return 0.004 * n + 2e-6 * n * n
+
+    assert bench.extrapolate([(1000, cost(1000)), (2000, cost(2000))], 10000) == pytest.approx(cost(10000))
+    assert bench.extrapolate([(1000, 10.0), (2000, 19.0)], 10000) == pytest.approx(95.0)  # sub-linear noise: linear
+    assert bench.extrapolate([(1000, 10.0)], 10000) is None
+
+
+def test_run_measured_sums_the_whole_process_tree():
+    child = "import time; b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.6)"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}]); sum(range(3 * 10**6))"
+    stats = bench.run_measured([sys.executable, "-c", parent], interval=0.02)
+    assert stats.returncode == 0
+    assert stats.peak_bytes > 150 * 2**20  # the child's memory counts
+    assert stats.cpu_s > 0 and stats.wall_s >= 0.6
+
+
+def test_report_replaces_only_the_measured_part(tmp_path):
+    doc = tmp_path / "benchmarks.md"
+    doc.write_text(f"# 手写标题\n\n说明。\n\n{bench.MARK_START}\n旧表格\n{bench.MARK_END}\n\n## 手写结尾\n", encoding="utf-8")
+    results = {"machine": bench.machine_facts(ROOT), "seed": 1, "page": None, "preview": None, "rows": [
+        {"system": "gongkai", "n": 100, "wall_s": 2.0, "cpu_s": 1.5, "user_s": 1.4, "sys_s": 0.1, "peak_bytes": 80 * 2**20,
+         "output_bytes": 5 * 2**20, "output_files": 300, "page_raw": 17000, "page_gzip": 5800, "median_url": "xxgk/a/2020/b/",
+         "search_bytes": None, "search_note": "n/a"},
+        {"system": "mkdocs-speed", "n": 100, "wall_s": 3.0, "cpu_s": 3.0, "user_s": 2.9, "sys_s": 0.1, "peak_bytes": 90 * 2**20,
+         "output_bytes": 6 * 2**20, "output_files": 300, "page_raw": 30000, "page_gzip": 7000, "median_url": "xxgk/a/2020/b/",
+         "search_bytes": 400_000, "search_note": "Material"}]}
+    results["derived"] = bench.derive(results)
+    bench.write_report(doc, results)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# 手写标题\n\n说明。") and text.rstrip().endswith("## 手写结尾")
+    assert "旧表格" not in text
+    assert "×1.50(CPU ×2.00)" in text and "n/a(搜索未合并)" in text
+    bench.write_report(doc, results)
+    assert doc.read_text(encoding="utf-8") == text
+
+
+def test_bench_smoke_at_100_plans(tmp_path):
+    """`gongkai bench` end to end at N = 100 (no baseline venv): every column present and sane."""
+    out_json, out_md = tmp_path / "r.json", tmp_path / "benchmarks.md"
+    done = subprocess.run(
+        [*gongkai_cmd(), "--root", str(ROOT), "bench", "--sizes", "100", "--no-baseline", "--preview-size", "100",
+         "--preview-edits", "1", "--work", str(tmp_path / "work"), "--json", str(out_json), "--output", str(out_md)],
+        capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    results = json.loads(out_json.read_text(encoding="utf-8"))
+    [row] = results["rows"]
+    assert row["system"] == "gongkai" and row["n"] == 100
+    assert row["wall_s"] > 0 and row["cpu_s"] > 0 and row["cpu_s"] == pytest.approx(row["user_s"] + row["sys_s"], abs=0.02)
+    assert 20 * 2**20 < row["peak_bytes"] < 4 * 2**30
+    assert row["output_bytes"] > 100 * row["page_raw"] > 0
+    assert row["page_raw"] > 2 * row["page_gzip"] > 0
+    assert row["search_bytes"] is None or row["search_bytes"] > 0
+    page = results["page"]
+    assert page["outside_requests"] == []
+    assert page["transfer_bytes"] > 5000 and page["by_kind"]["html"] > 1000 and page["by_kind"]["css"] > 0
+    assert page["decoded_bytes"] > page["transfer_bytes"]  # gzip was on the wire
+    assert all(not u.startswith("http") for u in page["render_blocking"])
+    preview = results["preview"]
+    assert preview["n"] == 100 and len(preview["latencies_s"]) == 1 and preview["median_s"] > 0
+    table = out_md.read_text(encoding="utf-8")
+    header = next(line for line in table.splitlines() if line.startswith("| 系统 |"))
+    assert [c.strip() for c in header.strip("|").split("|")] == bench.COLUMNS
+    ours = next(line for line in table.splitlines() if line.startswith("| gongkai | 100 |"))
+    assert len(ours.strip("|").split("|")) == len(bench.COLUMNS)
+    assert "### 计划页面大小" in table and "### 预览" in table and "### 目标" in table
+    assert not list((tmp_path / "work").glob("*/project"))  # scratch removed
+    assert json.loads((tmp_path / "work" / "last-results.json").read_text(encoding="utf-8"))["rows"] == results["rows"]
+    again = tmp_path / "again.md"
+    redo = subprocess.run([*gongkai_cmd(), "--root", str(ROOT), "bench", "--report-from", str(out_json), "--output", str(again)],
+                          capture_output=True, text=True, timeout=60)
+    assert redo.returncode == 0, redo.stderr
+    assert again.read_text(encoding="utf-8") == table
+
+
+def test_bench_rejects_bad_sizes():
+    done = subprocess.run([*gongkai_cmd(), "--root", str(ROOT), "bench", "--sizes", "abc"], capture_output=True, text=True)
+    assert done.returncode != 0 and "规模" in done.stderr
