@@ -1,4 +1,5 @@
-"""Per-plan work split over processes gives exactly what a plain loop gives."""
+"""Per-plan work split over processes (loading, rendering, open data, search index) gives exactly
+what a plain loop gives."""
 from pathlib import Path
 
 from gongkai import parallel
@@ -20,7 +21,9 @@ def test_pmap_keeps_order_and_results(monkeypatch):
 def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setenv("GONGKAI_JOBS", "2")
+    _forget_rendered_bodies()
     assert build_site(project, tmp_path / "par", quiet=True) == 0
+    _forget_rendered_bodies()
     monkeypatch.setenv("GONGKAI_JOBS", "1")
     assert build_site(project, tmp_path / "ser", quiet=True) == 0
     files = sorted(p.relative_to(tmp_path / "par") for p in (tmp_path / "par").rglob("*") if p.is_file())
@@ -28,3 +31,57 @@ def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):
     for rel in files:
         if rel.name != "sitemap.xml.gz":  # gzip header holds a timestamp (reproducible builds deal with it)
             assert (tmp_path / "par" / rel).read_bytes() == (tmp_path / "ser" / rel).read_bytes(), rel
+
+
+def _forget_rendered_bodies():
+    """Earlier tests in this process may have rendered the same bodies; start from nothing."""
+    from gongkai import render, security, targets
+
+    render.BODY_CACHE.clear()
+    targets.ANCHORED_CACHE.clear()
+    security.REMOVED_CACHE.clear()
+    targets.body_map.cache_clear()
+
+
+def block_sum(start, block):
+    return (start, len(block), sum(block))
+
+
+def test_pmap_blocks_gives_one_result_per_consecutive_block_in_order(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    items = list(range(1001))
+    blocks = parallel.pmap_blocks(block_sum, items)
+    assert len(blocks) == 2
+    assert [b[0] for b in blocks] == [0, blocks[0][1]]  # the second block starts where the first ends
+    assert sum(b[1] for b in blocks) == len(items) and sum(b[2] for b in blocks) == sum(items)
+    assert parallel.pmap_blocks(block_sum, items, parallel=False) == [(0, 1001, sum(items))]
+    assert parallel.pmap_blocks(block_sum, [], parallel=False) == []
+
+
+def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_problems(project, monkeypatch):
+    from gongkai import prerender
+    from gongkai.loader import load_project
+
+    plan = next((project / "data/plans/skjj/2024").glob("*.yml"))
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("正文: |", "备注: 多余的字段\n正文: |\n  <script>alert(1)</script>\n", 1), encoding="utf-8")
+    other = project / "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+    other.write_text(other.read_text(encoding="utf-8").replace("发布日期:", "发布日期: 2021-13-45\n旧发布日期:", 1), encoding="utf-8")
+    (project / "data/plans/skjj/2024/link.yml").symlink_to(plan)
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    _forget_rendered_bodies()
+    primed = []
+    real_prime = prerender.prime
+    monkeypatch.setattr(prerender, "prime", lambda bodies, parallel: primed.append(real_prime(bodies, parallel=parallel)))
+    par_project, par_problems = load_project(project, parallel=True)
+    assert primed and primed[0] >= 5  # every plan body was rendered by the workers
+    _forget_rendered_bodies()
+    ser_project, ser_problems = load_project(project, parallel=False)
+    assert par_project is None and ser_project is None
+    assert par_problems.report() == ser_problems.report()
+    assert par_problems.warnings == ser_problems.warnings
+    report = par_problems.report()
+    assert "备注" in report and "2021-13-45" in report and "符号链接" in report

@@ -63,7 +63,7 @@ def test_no_inline_scripts_or_outside_requests():
 FAILING_INDEX = """
 import sys
 from gongkai import search
-def broken(site_dir, docs):
+def broken(site_dir, docs, **options):
     raise search.SearchIndexError("磁盘已满(测试)")
 search.write_index = broken
 from gongkai.cli import main

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from .loader import load_project
+from .timing import phase, report
 
 
 class _Collector(logging.Handler):
@@ -60,7 +61,8 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     root = Path(root).resolve()
     site_dir = (site_dir or root / "site").resolve()
     recover(site_dir)
-    project, problems = load_project(root)
+    with phase("读取和检查数据"):
+        project, problems = load_project(root, parallel=True)  # a CLI process: forking workers is safe
     if project is None:
         print(problems.report(), file=sys.stderr)
         print(f"数据检查未通过,网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
@@ -81,7 +83,8 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
         mkdocs_site.state.preloaded = project
         mkdocs_site.state.parallel = True
-        build(config)
+        with phase("MkDocs 生成（含以上各步）"):
+            build(config)
         ok = True
     except mkdocs_site.DataError as exc:
         print(exc.code, file=sys.stderr)
@@ -106,4 +109,6 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     swap_in(tmp, site_dir)
     if not quiet:
         print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
+        if timings := report():
+            print(timings)
     return 0

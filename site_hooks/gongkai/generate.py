@@ -16,7 +16,7 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from jinja2 import Environment
 
@@ -24,6 +24,8 @@ from . import history, targets_pages, withdrawal
 from .model import Plan, Project
 from .parallel import pmap
 from .render import component, render_body
+from .targets import closings
+from .timing import phase
 
 ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
 PAGE_SIZE = 100  # catalogue entries per page
@@ -105,6 +107,7 @@ class _Ctx:
         self.c = {name: component(env, name) for name in (
             "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
         self.site_meta = [("SiteName", project.site.name), ("SiteDomain", project.site.domain), ("SiteIDCode", project.site.site_id)]
+        self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
 
     def crumbs(self, here: str, trail: list[tuple[str, str]], current: str = "page") -> dict[str, Any]:
         items = [{"text": "网站首页", "href": rel(here, "")}, {"text": "政府信息公开首页", "href": rel(here, XXGK)}]
@@ -205,11 +208,20 @@ def _count(plans: list[Plan], key) -> dict[Any, int]:
     return counts
 
 
+def _call(job: Callable[[], Page]) -> Page:
+    return job()
+
+
 def generate(project: Project, env: Environment, *, parallel: bool = False) -> list[Page]:
     """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``)."""
     ctx = _Ctx(project, env)
     plans = project.plans  # newest first
-    pages = pmap(functools.partial(_plan_page, ctx), plans, parallel=parallel)
+    # The plan pages and the large 目标任务/汇编 pages are independent: one pool renders them all,
+    # the large ones first so that no worker is left with a heavy chunk at the end.
+    extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    with phase("计划页、目标任务页、汇编页"):
+        done = pmap(_call, extra + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel)
+    target_pages, pages = done[:len(extra)], done[len(extra):]
     link_list = ctx.c["link_list"]
 
     # per department, and department × 组配分类
@@ -271,7 +283,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False) -> l
     pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
                       ctx.site_meta + [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
 
-    pages += targets_pages.pages(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    pages += target_pages
 
     # 网站地图: sections, not every item (its size stays bounded)
     here = SITEMAP

@@ -15,9 +15,11 @@ from typing import Any
 
 from jsonschema import Draft202012Validator
 
-from . import codes, schema, security, targets, withdrawal
+from . import codes, prerender, schema, security, targets, withdrawal
 from .model import Category, Department, Plan, Project, Related, Site, Topic, Validity
+from .parallel import pmap
 from .problems import Problems
+from .timing import phase
 from .yamlio import YamlDoc, load_file
 
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -135,12 +137,13 @@ def _rel(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def _read(kind: str, path: Path, root: Path, problems: Problems) -> _FileChecker | None:
+def _read(kind: str, path: Path, root: Path, problems: Problems, parsed: _Parsed | None = None) -> _FileChecker | None:
+    """Check one data file; ``parsed`` is what :func:`_parse_all` made of it, if it ran."""
     rel = _rel(root, path)
     if path.is_symlink():  # git stores links; one could point anywhere on the build machine
         problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
         return None
-    doc = load_file(path)
+    doc, valid = parsed if parsed is not None else (load_file(path), False)
     for line, message, hint in doc.errors:
         problems.add(rel, line, "", message, hint)
     if doc.errors:
@@ -153,7 +156,7 @@ def _read(kind: str, path: Path, root: Path, problems: Problems) -> _FileChecker
     if expected == "array" and not isinstance(doc.data, list):
         problems.add(rel, 1, "", "文件内容应该是列表(每项以“- ”开头)", "请参照示例文件")
         return None
-    if not checker.check_schema():
+    if not valid and not checker.check_schema():
         if expected == "array":
             return None
         for path in checker.invalid:  # reported already: later checks see the field as absent
@@ -292,7 +295,26 @@ def _plan_files(root: Path) -> list[Path]:
     return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
 
 
-def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -> tuple[Plan | None, _FileChecker | None]:
+_Parsed = tuple[YamlDoc, bool]  # a plan file parsed, and whether it passed the JSON Schema
+
+
+def _parse_one(path: Path) -> _Parsed | None:
+    if path.is_symlink():
+        return None  # _read reports links; never follow them
+    doc = load_file(path)
+    return doc, not doc.errors and _VALIDATORS["plan"].is_valid(doc.data)
+
+
+def _parse_all(paths: list[Path], parallel: bool) -> dict[Path, _Parsed]:
+    """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
+    largest costs); the messages for files that fail are still made by :meth:`_FileChecker.check_schema`."""
+    if not parallel:
+        return {}
+    return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None}
+
+
+def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
+               parsed: _Parsed | None = None) -> tuple[Plan | None, _FileChecker | None]:
     rel = _rel(root, path)
     m = _PLAN_RE.match(rel)
     if not m:
@@ -316,7 +338,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems) -
         problems.add(rel, 0, "", f"文件夹“{dept_slug}”不是已有的发布机构", "可用的机构:" + "、".join(departments) if departments else "请先添加发布机构")
         ok_path = False
     before = problems.error_count
-    c = _read("plan", path, root, problems)
+    c = _read("plan", path, root, problems, parsed)
     if c is None or not ok_path:
         return None, c
     d = c.doc.data
@@ -445,8 +467,11 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unava
                     plan.related.append(Related(title, link, relation, False))
 
 
-def load_project(root: Path | str) -> tuple[Project | None, Problems]:
-    """Load and check all data under ``root``. Returns (project, problems); project is None on errors."""
+def load_project(root: Path | str, *, parallel: bool = False) -> tuple[Project | None, Problems]:
+    """Load and check all data under ``root``. Returns (project, problems); project is None on errors.
+
+    ``parallel`` (``gongkai build``) parses the plan files and renders their bodies on every core
+    first (it forks: not in the threaded preview server); the checks and messages are the same."""
     root = Path(root).resolve()
     problems = Problems()
     site = _load_site(root, problems)
@@ -455,8 +480,13 @@ def load_project(root: Path | str) -> tuple[Project | None, Problems]:
     bits = {"departments": departments, "topics": topics, "validity": validity}
     plans: list[Plan] = []
     checkers: dict[str, _FileChecker] = {}
-    for path in _plan_files(root):
-        plan, checker = _load_plan(path, root, bits, problems)
+    files = _plan_files(root)
+    with phase("读取计划文件（YAML、JSON Schema）"):
+        parsed = _parse_all(files, parallel)
+    with phase("正文 Markdown → HTML"):
+        prerender.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
+    for path in files:
+        plan, checker = _load_plan(path, root, bits, problems, parsed.get(path))
         if plan is not None and checker is not None:
             plans.append(plan)
             checkers[plan.path] = checker

@@ -20,6 +20,7 @@ from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
 from .render import make_env
+from .timing import phase
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
 
@@ -245,9 +246,12 @@ def on_post_build(config: Any) -> None:
     from .opendata import write_open_data
 
     if state.project is not None:
-        write_open_data(state.project, Path(config["site_dir"]), state.page_urls)
+        with phase("数据开放文件"):
+            write_open_data(state.project, Path(config["site_dir"]), state.page_urls, parallel=state.parallel)
     try:
-        search.write_index(Path(config["site_dir"]), search.documents(state.project, state.handwritten))
+        with phase("站内搜索索引"):
+            search.write_index(Path(config["site_dir"]), search.documents(state.project, state.handwritten),
+                               parallel=state.parallel)
     except search.SearchIndexError as exc:
         raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
 

@@ -4,6 +4,7 @@ everything into a built site folder (the MkDocs glue calls it after the build).
 
 Output is deterministic: no build time anywhere. Dates come from the data (发布日期, 发布时间 in
 China Standard Time), lists are sorted, JSON keys keep one order, files end with a newline.
+Per-plan files are indented; the two lists of everything (plans.json, targets.json) are compact.
 
 Stable URLs (relative to the site root, listed on the 数据开放 page ``sjkf/``):
 
@@ -21,11 +22,12 @@ import io
 import json
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from . import schema as data_schema
-from .targets import Target, all_targets, closed_by, fmt_number
+from .parallel import pmap
+from .targets import Target, all_targets, closed_by, closings, fmt_number
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Plan, Project
@@ -137,7 +139,8 @@ def target_record(t: Target, base_url: str) -> dict[str, Any]:
     }
 
 
-def plan_record(project: Project, plan: Plan) -> dict[str, Any]:
+def plan_record(project: Project, plan: Plan, closed: list[Target] | None = None) -> dict[str, Any]:
+    """A plan as open data; ``closed`` (the targets it closes, from ``closings``) saves a pass over every plan."""
     base = project.site.base_url
     targets = [t for t in plan.targets if isinstance(t, Target)]
     return {
@@ -160,7 +163,7 @@ def plan_record(project: Project, plan: Plan) -> dict[str, Any]:
         "正文": plan.body,
         "相关文件": [{"名称": r.title, "网址": _abs(base, r.href) if r.internal else r.href, "关系": r.relation} for r in plan.related],
         "指标": [target_record(t, base) for t in targets],
-        "目标完成情况": [target_record(t, base) for t in closed_by(plan, project.plans)],
+        "目标完成情况": [target_record(t, base) for t in (closed_by(plan, project.plans) if closed is None else closed)],
     }
 
 
@@ -357,18 +360,26 @@ def sitemap_entries(project: Project, page_urls: Iterable[str]) -> list[tuple[st
 
 # --- writing -----------------------------------------------------------------------------------
 
-def _json_bytes(data: Any) -> bytes:
+def _json_bytes(data: Any, compact: bool = False) -> bytes:
+    """Indented JSON for files people open; ``compact`` for the large lists (plans.json, targets.json):
+    Python encodes indented JSON in pure Python, ~10× slower, and the files are for programs."""
+    if compact:
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def open_data_files(project: Project, page_urls: Iterable[str]) -> dict[str, bytes]:
-    """Every open-data file as {site-relative path: bytes}."""
+def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
+    """A function giving one plan's open-data file as (site-relative path, bytes)."""
+    closed = closings(project.plans)
+    return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
+
+
+def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True) -> dict[str, bytes]:
+    """Every open-data file as {site-relative path: bytes} (without the per-plan files if not ``plans``)."""
     base = project.site.base_url
-    files: dict[str, bytes] = {}
-    for plan in project.plans:
-        files[plan_json_url(plan)] = _json_bytes(plan_record(project, plan))
-    files[PLANS_JSON] = _json_bytes(plans_index(project))
-    files[TARGETS_JSON] = _json_bytes(targets_document(project))
+    files: dict[str, bytes] = dict(map(plan_files(project), project.plans)) if plans else {}
+    files[PLANS_JSON] = _json_bytes(plans_index(project), compact=True)
+    files[TARGETS_JSON] = _json_bytes(targets_document(project), compact=True)
     files[TARGETS_CSV] = targets_csv(project)
     for kind, doc in published_schemas(base).items():
         files[SCHEMA_URLS[kind]] = _json_bytes(doc)
@@ -382,13 +393,22 @@ def open_data_files(project: Project, page_urls: Iterable[str]) -> dict[str, byt
     return files
 
 
-def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[str]) -> list[Path]:
-    """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap); return the paths."""
+def _write_file(site_dir: Path, rel_path: str, data: bytes) -> Path:
+    path = site_dir / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[str], *,
+                    parallel: bool = False) -> list[Path]:
+    """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap); return the paths.
+
+    With ``parallel`` the per-plan files (most of the work: indented JSON is encoded in Python)
+    are encoded and written by forked workers."""
     site_dir = Path(site_dir)
-    written = []
-    for rel_path, data in sorted(open_data_files(project, page_urls).items()):
-        path = site_dir / rel_path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(path)
-    return written
+    one_plan = plan_files(project)
+    written = pmap(lambda plan: _write_file(site_dir, *one_plan(plan)), project.plans, parallel=parallel)
+    for rel_path, data in sorted(open_data_files(project, page_urls, plans=False).items()):
+        written.append(_write_file(site_dir, rel_path, data))
+    return sorted(written)

@@ -31,18 +31,45 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
-def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:
-    """``[func(x) for x in items]``, split over the cores when it pays off."""
-    n = jobs()
-    if not parallel or n < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return [func(x) for x in items]
+def _run_block(bounds: tuple[int, int]) -> Any:
+    assert _work is not None
+    func, items = _work
+    return func(bounds[0], items[bounds[0]:bounds[1]])
+
+
+def _fork_ok(parallel: bool, count: int) -> bool:
+    return parallel and jobs() > 1 and count >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
+    size = -(-count // pieces)
+    return [(i, min(i + size, count)) for i in range(0, count, size)]
+
+
+def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any], items: Sequence[Any],
+              pieces: int) -> list[Any]:
     global _work
     _work = (func, items)
     try:
-        size = -(-len(items) // (n * 4))  # a few chunks per worker evens out slow items
-        chunks = [(i, min(i + size, len(items))) for i in range(0, len(items), size)]
-        with multiprocessing.get_context("fork").Pool(n) as pool:
-            results = pool.map(_run_chunk, chunks)
+        with multiprocessing.get_context("fork").Pool(jobs()) as pool:
+            return pool.map(runner, _bounds(len(items), pieces))
     finally:
         _work = None
-    return [r for chunk in results for r in chunk]
+
+
+def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:
+    """``[func(x) for x in items]``, split over the cores when it pays off."""
+    if not _fork_ok(parallel, len(items)):
+        return [func(x) for x in items]
+    # a few chunks per worker evens out slow items
+    return [r for chunk in _fork_map(_run_chunk, func, items, jobs() * 4) for r in chunk]
+
+
+def pmap_blocks(func: Callable[[int, Sequence[Any]], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:
+    """``func(start, items[start:stop])`` for one block of consecutive items per worker, results in order.
+
+    For work that folds many items into one result (a partial search index), where sending a
+    result back per item would cost more than the work. One block when not parallel."""
+    if not _fork_ok(parallel, len(items)):
+        return [func(0, items)] if items else []
+    return _fork_map(_run_block, func, items, jobs())

@@ -97,9 +97,14 @@ def body_html_unsanitised(text: str) -> str:
     return md.convert(text)
 
 
-@lru_cache(maxsize=None)
+BODY_CACHE: dict[str, str] = {}  # body Markdown → sanitised HTML; gongkai.prerender fills it on all cores
+
+
 def _cached_body(text: str) -> str:
-    return sanitize(body_html_unsanitised(text))
+    html = BODY_CACHE.get(text)
+    if html is None:
+        html = BODY_CACHE[text] = sanitize(body_html_unsanitised(text))
+    return html
 
 
 def render_body(text: str) -> Markup:

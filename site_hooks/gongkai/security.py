@@ -18,7 +18,6 @@ import posixpath
 import re
 import unicodedata
 from collections import Counter
-from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Iterable
@@ -188,17 +187,27 @@ def _danger(item: str) -> int:
     return 3
 
 
-@lru_cache(maxsize=256)
-def _removed_from_body(body: str) -> tuple[str, ...]:
-    raw = body_html_unsanitised(body)
-    return tuple(removed_html(raw, sanitize(raw)))
+REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.prerender fills it
+
+
+def may_lose_html(body: str) -> bool:
+    """False when the body has no HTML, link, attribute list or entity: then nothing can be removed."""
+    return any(mark in body for mark in ("<", "](", "{", "&"))
+
+
+def removed_from_body(body: str) -> tuple[str, ...]:
+    lost = REMOVED_CACHE.get(body)
+    if lost is None:
+        raw = body_html_unsanitised(body)
+        lost = REMOVED_CACHE[body] = tuple(removed_html(raw, sanitize(raw)))
+    return lost
 
 
 def report_removed_html(c: "_FileChecker", body: str) -> None:
     """Warn at the line of 正文 when the sanitizer removes anything from the editor's HTML."""
-    if not any(mark in body for mark in ("<", "](", "{", "&")):
-        return  # no HTML, link, attribute list or entity: nothing can be removed (keeps the common case fast)
-    lost = _removed_from_body(body)
+    if not may_lose_html(body):
+        return  # keeps the common case fast
+    lost = removed_from_body(body)
     if lost:
         shown = "、".join(lost[:8]) + (f" 等 {len(lost)} 处" if len(lost) > 8 else "")
         c.problems.warn(c.rel, c.doc.line(("正文",)), "正文", f"生成网页时删除了不允许的内容：{shown}",

@@ -349,12 +349,19 @@ def body_map(body: str) -> BodyMap:
             block.new_id = new_id
     return BodyMap(html, scanner.blocks, scanner.ids)
 
+ANCHORED_CACHE: dict[str, str] = {}  # body → anchored HTML (plan page and 汇编 both need it); filled by gongkai.prerender
+
+
 def anchored_body(body: str) -> str:
     """The body HTML with an id on every numbered paragraph (so targets and visitors can link to it)."""
+    html = ANCHORED_CACHE.get(body)
+    if html is not None:
+        return html
     bmap = body_map(body)
     html = bmap.html
     for block in sorted((b for b in bmap.blocks if b.new_id), key=lambda b: b.insert_at, reverse=True):
         html = html[:block.insert_at] + f' id="{block.new_id}"' + html[block.insert_at:]
+    ANCHORED_CACHE[body] = html
     return html
 
 def resolve_source(body: str, ref: str) -> tuple[str | None, str, str, str]:
@@ -647,6 +654,17 @@ def all_targets(plans: list[Plan]) -> list[Target]:
     out = [t for p in sorted(plans, key=lambda p: (p.year, p.department.slug, p.published, p.id)) for t in p.targets]
     return [t for t in out if isinstance(t, Target)]
 
+def closings(plans: list[Plan]) -> dict[str, list[Target]]:
+    """The targets each 工作总结 closes, keyed by the summary's ``path``, in the order of :func:`all_targets`.
+
+    One pass over every target: callers that need it for each plan compute it once
+    (asking :func:`closed_by` per plan sorts every plan per plan, quadratic at 10,000 plans)."""
+    out: dict[str, list[Target]] = {}
+    for t in all_targets(plans):
+        if t.closing is not None:
+            out.setdefault(t.closing.summary.path, []).append(t)
+    return out
+
 def closed_by(summary: Plan, plans: list[Plan]) -> list[Target]:
     """The targets a 工作总结 closes, in the order of the plans they come from."""
-    return [t for t in all_targets(plans) if t.closing is not None and t.closing.summary is summary]
+    return closings(plans).get(summary.path, [])

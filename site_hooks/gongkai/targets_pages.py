@@ -16,7 +16,8 @@ import datetime as dt
 import math
 import re
 from collections import Counter, defaultdict
-from typing import TYPE_CHECKING, Any
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
 
 from markupsafe import Markup, escape
 
@@ -158,7 +159,7 @@ def plan_params(ctx: _Ctx, plan: Plan, params: dict[str, Any]) -> None:
             "links": [{"text": "本文件数据（JSON）", "href": rel(here, opendata.plan_json_url(plan)), "type": "application/json"},
                       {"text": f"{plan.year}年全部目标任务", "href": rel(here, year_url(plan.year))}],
         }
-    closed = closed_by(plan, ctx.project.plans)
+    closed = ctx.closings.get(plan.path, [])
     if closed:
         years = sorted({t.plan.year for t in closed})
         label = "、".join(f"{y}年" for y in years)
@@ -395,6 +396,12 @@ def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
 
 def pages(ctx: _Ctx) -> list[Page]:
     """Every page of this module, in a deterministic order."""
+    return [job() for job in page_jobs(ctx)]
+
+
+def page_jobs(ctx: _Ctx) -> list[Callable[[], Page]]:
+    """:func:`pages` as independent jobs (the year, indicator and 汇编 pages are large; the generator
+    runs the jobs on every core with the plan pages)."""
     project: Project = ctx.project
     targets = all_targets(project.plans)
     order = {t.indicator.name: t.indicator.order for t in targets}  # the vocabulary's order
@@ -408,15 +415,16 @@ def pages(ctx: _Ctx) -> list[Page]:
     for p in project.plans:
         plans_by[(p.department.slug, p.year)].append(p)
     compilations = [(d, y, len(ps)) for (d, y), ps in sorted(plans_by.items(), key=lambda kv: (kv[0][0], -kv[0][1]))]
-    out: list[Page] = [_index_page(ctx, targets, by_year, by_indicator, compilations)]
+    out: list[Callable[[], Page]] = [partial(_index_page, ctx, targets, by_year, by_indicator, compilations)]
     if targets:
         for year in sorted(by_year, reverse=True):
-            out.append(_year_page(ctx, year, by_year[year], order))
+            out.append(partial(_year_page, ctx, year, by_year[year], order))
         for ts in by_indicator.values():
-            out.append(_indicator_page(ctx, ts))
+            out.append(partial(_indicator_page, ctx, ts))
     for (dept, year), ps in sorted(plans_by.items()):
-        out.append(_compilation_page(ctx, dept, year, sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))))
-    out.append(_open_data_page(ctx, targets))
+        out.append(partial(_compilation_page, ctx, dept, year,
+                           sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))))
+    out.append(partial(_open_data_page, ctx, targets))
     return out
 
 
