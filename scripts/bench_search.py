@@ -162,7 +162,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workdir", type=Path, default=None, help="合成项目的目录(默认临时目录;已有项目时直接重用)")
     ap.add_argument("--keep", action="store_true", help="保留合成项目和生成的网站")
     ap.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    ap.add_argument("--site-ready", action="store_true",
+                    help="--workdir 中的网站(site/)已经生成:不再生成,只测量(gongkai bench 用)")
     args = ap.parse_args(argv)
+    if args.site_ready and args.workdir is None:
+        ap.error("--site-ready 需要和 --workdir 一起使用")
 
     if not Path(CHROMIUM).exists():
         print(f"找不到 {CHROMIUM}:请先运行 make test-deps 安装 Chromium。", file=sys.stderr)
@@ -175,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = tempfile.mkdtemp(prefix="gk-bench-search-")
         root = Path(tmp) / "project"
     try:
-        built = build(root, args.plans, args.seed)
+        built = None if args.site_ready else build(root, args.plans, args.seed)
         start_url, queries = pick_queries(root)
         server, base = serve(root / "site")
         results = []
@@ -205,11 +209,15 @@ def main(argv: list[str] | None = None) -> int:
                    and (r["expected"] is None or (r["first"] or "").rstrip("/").endswith(r["expected"].rstrip("/"))))
         ok = ok and r["ok"]
     if args.json:
-        print(json.dumps({"plans": args.plans, "seed": args.seed, "build": built, "results": results}, ensure_ascii=False, indent=1))
+        print(json.dumps({"plans": args.plans, "seed": args.seed, "build": built, "results": results,
+                          "bytes_to_first_result": max(r["bytes"] for r in results),
+                          "seconds_to_first_result": max(r["seconds"] for r in results), "ok": ok},
+                         ensure_ascii=False, indent=1))
         return 0 if ok else 1
-    print(f"站内搜索基准:{args.plans} 条合成计划(种子 {args.seed}),生成用时 {built['seconds']:.1f} 秒"
-          f"(其中写索引 {built['index_seconds']:.1f} 秒,CPU {built['index_cpu_seconds']:.1f} 秒);"
-          f"索引 {built['docs']} 个文档、{built['shards']} 个词项分片、{built['files']} 个文件、{built['index_bytes'] / 1e6:.1f} MB(未压缩)。")
+    if built:
+        print(f"站内搜索基准:{args.plans} 条合成计划(种子 {args.seed}),生成用时 {built['seconds']:.1f} 秒"
+              f"(其中写索引 {built['index_seconds']:.1f} 秒,CPU {built['index_cpu_seconds']:.1f} 秒);"
+              f"索引 {built['docs']} 个文档、{built['shards']} 个词项分片、{built['files']} 个文件、{built['index_bytes'] / 1e6:.1f} MB(未压缩)。")
     print(f"预算:从点入搜索框到第一条结果 ≤ {BUDGET_BYTES // 1024} KB(压缩后)、≤ {BUDGET_SECONDS:.0f} 秒;点入之前不下载任何搜索文件。")
     print(f"{'查询':<24}{'类型':<16}{'字节(KB)':>10}{'请求':>6}{'用时(秒)':>10}  {'点入前搜索请求':<8}  结果")
     for r in results:

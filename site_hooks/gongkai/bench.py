@@ -51,7 +51,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 MARK_START, MARK_END = "<!-- gongkai bench: start -->", "<!-- gongkai bench: end -->"
 TARGETS = {"build_s": 60.0, "peak_bytes": 4 * 1024**3, "speedup": 1.5, "flat": 0.20,
-           "page_bytes": 120 * 1024, "preview_s": 3.0}
+           "page_bytes": 120 * 1024, "preview_s": 3.0,
+           "search_bytes": 300 * 1024}
 
 
 class BenchError(RuntimeError):
@@ -178,6 +179,9 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
       search issue's script is there (it loads the page in a browser and prints
       ``{"bytes_to_first_result": N}``); otherwise an estimate from the files: entry, JS, WASM,
       metadata, plus the median index chunk and fragment (all stored compressed already).
+    * Gongkai's own index (``search-index/``): ``scripts/bench_search.py --site-ready`` on the
+      built site, in Chromium: the most bytes any of its queries downloads from the focus to the
+      first result (words, a phrase, 文号, 索引号, a query without hits).
     * Neither: ``None`` (no search in this build).
     """
     index = site_dir / "search" / "search_index.json"
@@ -185,6 +189,14 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
         worker = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search*.js"))
         total = gzip_size(index.read_bytes()) + sum(gzip_size(w.read_bytes()) for w in worker)
         return total, "Material 内置搜索:search_index.json + 搜索 worker(gzip)"
+    script = repo / "scripts" / "bench_search.py"
+    if (site_dir / "search-index" / "meta.json").is_file() and script.is_file():
+        done = subprocess.run([sys.executable, str(script), "--workdir", str(site_dir.parent), "--site-ready", "--json"],
+                              capture_output=True, text=True, timeout=1800)
+        try:
+            return int(json.loads(done.stdout)["bytes_to_first_result"]), "本项目的搜索索引:scripts/bench_search.py 在 Chromium 中实测,取各查询最大值"
+        except (ValueError, KeyError, TypeError):
+            return None, f"scripts/bench_search.py 没有给出结果(退出码 {done.returncode}):{done.stderr.strip()[-300:]}"
     pagefind = site_dir / "pagefind"
     if pagefind.is_dir():
         script = repo / "scripts" / "bench_search.py"
@@ -204,7 +216,7 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
         total += _largest_median(list((pagefind / "index").glob("*.pf_index")))
         total += _largest_median(list((pagefind / "fragment").glob("*.pf_fragment")))
         return total, note
-    return None, "n/a(搜索尚未合并)"
+    return None, "n/a(网站中没有搜索索引)"
 
 
 # --- our build ------------------------------------------------------------------------------
@@ -663,9 +675,11 @@ def derive(results: dict) -> dict[str, Any]:
     targets = out["targets"]
     if big:
         ours = _row(results, "gongkai", big)
-        what = "含搜索索引" if ours["search_bytes"] is not None else "搜索尚未合并,不含索引"
-        targets.append((f"{big} 条完整生成({what})≤ 60 秒", f"{ours['wall_s']} 秒(CPU {ours['cpu_s']} 秒)",
+        targets.append((f"{big} 条完整生成(含搜索索引和数据开放文件)≤ 60 秒", f"{ours['wall_s']} 秒(CPU {ours['cpu_s']} 秒)",
                         ours["wall_s"] <= TARGETS["build_s"]))
+        if ours["search_bytes"] is not None:
+            targets.append((f"{big} 条时从点入搜索框到第一条结果下载 ≤ 300 KB(压缩后)", f"{ours['search_bytes'] / 1024:.1f} KB",
+                            ours["search_bytes"] <= TARGETS["search_bytes"]))
         targets.append((f"{big} 条峰值内存(整个进程树)≤ 4 GB", f"{ours['peak_bytes'] / 2**30:.2f} GB", ours["peak_bytes"] <= TARGETS["peak_bytes"]))
         speed = _row(results, "mkdocs-speed", big)
         if speed:
@@ -719,7 +733,7 @@ def table_rows(results: dict) -> list[list[str]]:
             names.get(r["system"], r["system"]), f"{r['n']:,}", f"{r['wall_s']:.1f}", f"{r['cpu_s']:.1f}",
             f"{r['wall_s'] / r['n'] * 1000:.1f}", _mb(r["peak_bytes"]), _mb(r["output_bytes"]),
             f"{r['page_raw'] / 1024:.1f}", f"{r['page_gzip'] / 1024:.1f}",
-            f"{r['search_bytes'] / 1024:,.0f}" if r["search_bytes"] is not None else "n/a(搜索未合并)",
+            f"{r['search_bytes'] / 1024:,.0f}" if r["search_bytes"] is not None else "n/a",
             f"×{ratio['wall']:.2f}(CPU ×{ratio['cpu']:.2f})" if ratio else "—",
         ])
     ext = results.get("derived", {}).get("extrapolated")
