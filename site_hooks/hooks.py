@@ -5,6 +5,10 @@ from gongkai import mkdocs_site as site
 from gongkai import release
 
 
+def on_startup(command, dirty):
+    site.on_startup(command, dirty)
+
+
 def on_config(config):
     config = site.on_config(config)
     return release.on_config(config, site.state.project)

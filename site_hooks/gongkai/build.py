@@ -83,6 +83,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
         mkdocs_site.state.preloaded = project
         mkdocs_site.state.parallel = True
+        mkdocs_site.state.dirty = False  # a clean build, even in a process that served before
         with phase("MkDocs 生成（含以上各步）"):
             build(config)
         ok = True

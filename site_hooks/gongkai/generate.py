@@ -23,7 +23,7 @@ from jinja2 import Environment
 from . import history, targets_pages, withdrawal
 from .model import Plan, Project
 from .parallel import pmap
-from .render import component, render_body
+from .render import RenderMemo, component, render_body
 from .targets import closings
 from .timing import phase
 
@@ -101,10 +101,11 @@ GUIDE_PAGES = [  # the four standard entries: hand-written pages in content/xxgk
 
 
 class _Ctx:
-    def __init__(self, project: Project, env: Environment):
+    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None):
         self.project = project
         self.env = env
-        self.c = {name: component(env, name) for name in (
+        self.memo = memo
+        self.c = {name: component(env, name, memo) for name in (
             "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
         self.site_meta = [("SiteName", project.site.name), ("SiteDomain", project.site.domain), ("SiteIDCode", project.site.site_id)]
         self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
@@ -212,9 +213,11 @@ def _call(job: Callable[[], Page]) -> Page:
     return job()
 
 
-def generate(project: Project, env: Environment, *, parallel: bool = False) -> list[Page]:
-    """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``)."""
-    ctx = _Ctx(project, env)
+def generate(project: Project, env: Environment, *, parallel: bool = False,
+             memo: RenderMemo | None = None) -> list[Page]:
+    """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``;
+    ``memo``: the preview server's rendered components, reused when their params are unchanged)."""
+    ctx = _Ctx(project, env, memo)
     plans = project.plans  # newest first
     # The plan pages and the large 目标任务/汇编 pages are independent: one pool renders them all,
     # the large ones first so that no worker is left with a heavy chunk at the end.

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import pickle
 import re
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Any
@@ -305,12 +307,36 @@ def _parse_one(path: Path) -> _Parsed | None:
     return doc, not doc.errors and _VALIDATORS["plan"].is_valid(doc.data)
 
 
-def _parse_all(paths: list[Path], parallel: bool) -> dict[Path, _Parsed]:
+def _parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, _Parsed]:
     """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
-    largest costs); the messages for files that fail are still made by :meth:`_FileChecker.check_schema`."""
-    if not parallel:
-        return {}
-    return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None}
+    largest costs); the messages for files that fail are still made by :meth:`_FileChecker.check_schema`.
+
+    ``reuse`` (the preview server's, kept between its builds) holds each file's result by
+    (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
+    build gets fresh objects (the checks may change ``doc.data``)."""
+    if reuse is None:
+        return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None} if parallel else {}
+    out: dict[Path, _Parsed] = {}
+    kept: dict[tuple, bytes] = {}
+    for path in paths:
+        try:
+            st = path.lstat()
+        except OSError:
+            continue  # vanished while listing: _read reports it
+        if stat.S_ISLNK(st.st_mode):
+            continue
+        key = (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+        blob = reuse.get(key)
+        if blob is None:
+            parsed = _parse_one(path)
+            if parsed is None:
+                continue
+            blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        kept[key] = blob
+        out[path] = pickle.loads(blob)
+    reuse.clear()
+    reuse.update(kept)
+    return out
 
 
 def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
@@ -467,11 +493,13 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unava
                     plan.related.append(Related(title, link, relation, False))
 
 
-def load_project(root: Path | str, *, parallel: bool = False) -> tuple[Project | None, Problems]:
+def load_project(root: Path | str, *, parallel: bool = False,
+                 reuse: dict[tuple, bytes] | None = None) -> tuple[Project | None, Problems]:
     """Load and check all data under ``root``. Returns (project, problems); project is None on errors.
 
     ``parallel`` (``gongkai build``) parses the plan files and renders their bodies on every core
-    first (it forks: not in the threaded preview server); the checks and messages are the same."""
+    first (it forks: not in the threaded preview server); the checks and messages are the same.
+    ``reuse`` is the preview server's cache of parsed files (see :func:`_parse_all`)."""
     root = Path(root).resolve()
     problems = Problems()
     site = _load_site(root, problems)
@@ -482,7 +510,7 @@ def load_project(root: Path | str, *, parallel: bool = False) -> tuple[Project |
     checkers: dict[str, _FileChecker] = {}
     files = _plan_files(root)
     with phase("读取计划文件（YAML、JSON Schema）"):
-        parsed = _parse_all(files, parallel)
+        parsed = _parse_all(files, parallel, reuse)
     with phase("正文 Markdown → HTML"):
         prerender.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
     for path in files:

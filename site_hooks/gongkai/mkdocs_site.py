@@ -5,8 +5,10 @@ another engine, keep :mod:`gongkai.generate` and replace this module.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import pickle
 import re
 import sys
 from pathlib import Path
@@ -19,7 +21,7 @@ from . import history, preview
 from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
-from .render import make_env
+from .render import RenderMemo, make_env
 from .timing import phase
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -38,9 +40,21 @@ class _State:
     parallel: bool = False  # `gongkai build` turns it on; the preview server has threads and must not fork
     page_urls: list[str] = []  # every HTML page's URL, for sitemap.xml
     handwritten: list[tuple[str, str, str]] = []  # (url, title, content html) for the search index
+    # The preview server's (gongkai serve: dirty builds), kept from one build to the next:
+    dirty: bool = False  # MkDocs does not empty the site folder before building
+    parse_cache: dict[tuple, bytes] = {}  # plan files parsed (gongkai.loader._parse_all)
+    memo = RenderMemo()  # rendered components (gongkai.render.RenderMemo)
+    page_keys: dict[str, bytes] = {}  # digest of each generated page at the last build
+    chrome_key: bytes | None = None  # digest of everything all pages share at the last build
+    full: bool = True  # this build writes every page (else only the generated pages that changed)
 
 
 state = _State()
+
+
+def on_startup(command: str, dirty: bool) -> None:
+    """``gongkai serve`` runs MkDocs' dirty builds: pages that did not change are not written again."""
+    state.dirty = command == "serve" and dirty
 
 
 def project_root(config: Any) -> Path:
@@ -50,7 +64,8 @@ def project_root(config: Any) -> Path:
 def on_config(config: Any) -> Any:
     """Load and validate the data; stop with every problem listed if anything is wrong."""
     root = project_root(config)
-    project, problems = (state.preloaded, None) if state.preloaded is not None else load_project(root)
+    reuse = state.parse_cache if state.dirty else None
+    project, problems = (state.preloaded, None) if state.preloaded is not None else load_project(root, reuse=reuse)
     state.preloaded = None
     preview.start_build()
     if project is None and is_serving():  # live preview: show the report on the pages, keep serving
@@ -82,8 +97,13 @@ def on_files(files: Any, config: Any) -> Any:
 
     env = make_env(project_root(config) / "templates")
     state.shells = {}  # templates may have changed since the last preview build
+    memo = None
+    if state.dirty:
+        memo = state.memo
+        memo.start(_tree_key(project_root(config) / "templates"))
     try:
-        pages = generate(state.project, env, parallel=state.parallel) if state.project is not None else preview.placeholder_pages()
+        pages = (generate(state.project, env, parallel=state.parallel, memo=memo) if state.project is not None
+                 else preview.placeholder_pages())
         state.chrome = chrome(state.project, env) if state.project is not None else {}
     except Exception as exc:  # noqa: BLE001 - while previewing, a broken template is shown, not fatal
         if not is_serving():
@@ -113,7 +133,48 @@ def on_files(files: Any, config: Any) -> Any:
     elif clashes:
         raise DataError("\n" + "\n".join(clashes))
     state.page_urls = [f.url for f in files.documentation_pages()]
+    if state.dirty:
+        _skip_unchanged(files, config)
     return files
+
+
+def _digest(value: Any) -> bytes:
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+
+
+def _tree_key(folder: Path) -> tuple:
+    """Names, sizes and times of the files under ``folder``: changes when any of them is edited."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        try:
+            st = path.stat()
+        except OSError:
+            continue
+        out.append((path.as_posix(), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _skip_unchanged(files: Any, config: Any) -> None:
+    """Preview (dirty builds): MkDocs writes only the generated pages whose content changed.
+
+    What every page shares — the theme shell and chrome, the templates, the list of pages (the
+    navigation), mkdocs.yml and the red error panel — is digested too; when it changes, the site
+    folder is emptied and every page written, as in a clean build."""
+    from mkdocs.utils import clean_directory
+
+    keys = {src: _digest(page) for src, page in state.pages.items()}
+    config_file = Path(config.config_file_path)
+    shared = _digest((state.chrome, preview.panel_html(), sorted(f.src_uri for f in files),
+                      config_file.stat().st_mtime_ns, _tree_key(project_root(config) / "templates")))
+    state.full = shared != state.chrome_key
+    if state.full:
+        clean_directory(config["site_dir"])
+    else:
+        for f in files:
+            if f.src_uri in keys:
+                changed = state.page_keys.get(f.src_uri) != keys[f.src_uri]
+                f.is_modified = lambda changed=changed: changed  # MkDocs' dirty build asks each file
+    state.page_keys, state.chrome_key = keys, shared
 
 
 _ID = re.compile(r'\sid="([^"]+)"')
@@ -245,6 +306,8 @@ def on_post_build(config: Any) -> None:
     from . import search
     from .opendata import write_open_data
 
+    if state.dirty and not state.full:
+        return  # preview after an edit: open data and the search index stay as the first build wrote them
     if state.project is not None:
         with phase("数据开放文件"):
             write_open_data(state.project, Path(config["site_dir"]), state.page_urls, parallel=state.parallel)

@@ -1,6 +1,8 @@
 """Jinja environment for the components, and the plan body's Markdown → safe HTML."""
 from __future__ import annotations
 
+import hashlib
+import pickle
 import re
 import threading
 from functools import lru_cache
@@ -43,11 +45,44 @@ def make_env(templates_dir: Path | str) -> Environment:
     )
 
 
-def component(env: Environment, name: str) -> Callable[[dict[str, Any]], Markup]:
-    """The macro ``gk_<name>`` from ``templates/components/<name>/macro.html``."""
+def component(env: Environment, name: str, memo: RenderMemo | None = None) -> Callable[[dict[str, Any]], Markup]:
+    """The macro ``gk_<name>`` from ``templates/components/<name>/macro.html``.
+
+    With ``memo`` (the preview server's), the HTML of each distinct ``params`` is kept between builds:
+    a macro's output depends on its params alone (no globals), so equal params give equal HTML."""
     module = env.get_template(f"components/{name}/macro.html").module
     macro = getattr(module, f"gk_{name}")
-    return lambda params: Markup(macro(params))
+    if memo is None:
+        return lambda params: Markup(macro(params))
+    return lambda params: memo.get(name, params, lambda: Markup(macro(params)))
+
+
+class RenderMemo:
+    """Rendered component HTML by (component, params), kept from one preview build to the next.
+
+    Only what the last build used is kept, and everything is dropped when the templates change
+    (:meth:`start` with a new key)."""
+
+    def __init__(self) -> None:
+        self.key: Any = None
+        self._last: dict[tuple[str, bytes], Markup] = {}
+        self._now: dict[tuple[str, bytes], Markup] = {}
+
+    def start(self, key: Any) -> None:
+        """Begin a build; ``key`` identifies the templates (their files' sizes and times)."""
+        self._last = self._now if key == self.key else {}
+        self._now, self.key = {}, key
+
+    def get(self, name: str, params: Any, render: Callable[[], Markup]) -> Markup:
+        try:  # pickle keeps Markup apart from str (trusted html vs escaped text), which json would not
+            key = (name, hashlib.blake2b(pickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest())
+        except (pickle.PicklingError, TypeError, AttributeError):
+            return render()
+        html = self._now.get(key) or self._last.get(key)
+        if html is None:
+            html = render()
+        self._now[key] = html
+        return html
 
 
 _local = threading.local()

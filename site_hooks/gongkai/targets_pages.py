@@ -50,7 +50,7 @@ def compilation_url(dept: str, year: int) -> str:
 def _c(ctx: _Ctx) -> dict[str, Any]:
     cache = getattr(ctx, "_gk_targets_components", None)
     if cache is None:
-        cache = {name: component(ctx.env, name) for name in _COMPONENTS}
+        cache = {name: component(ctx.env, name, ctx.memo) for name in _COMPONENTS}
         ctx._gk_targets_components = cache
     return cache
 

@@ -12,6 +12,13 @@ def register(sub):
     return p
 
 
+class _NotDirtyWarning(logging.Filter):
+    """MkDocs warns in English at every dirty build; the preview chose dirty builds on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
 def run(args) -> int:
     from mkdocs.commands import serve as mkdocs_serve
 
@@ -19,11 +26,14 @@ def run(args) -> int:
 
     os.environ["GONGKAI_SERVE"] = "1"
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyWarning())
     print(f"正在生成并启动预览:http://{args.addr}/ (按 Ctrl+C 停止)")
     try:
         # Not strict: while an editor is mid-edit, a broken link is a warning in the terminal, not a dead
         # preview. `gongkai build` (and so publishing) stays strict.
-        mkdocs_serve.serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True, strict=False)
+        # Dirty builds: after an edit only the pages that changed are written (gongkai.mkdocs_site._skip_unchanged).
+        mkdocs_serve.serve(config_file=str(args.root / "mkdocs.yml"), dev_addr=args.addr, livereload=True, strict=False,
+                           build_type="dirty")
     except DataError as exc:
         print(exc.code, file=sys.stderr)
         return 1

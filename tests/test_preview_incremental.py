@@ -1,0 +1,62 @@
+"""The preview server's caches (gongkai serve): what did not change is not parsed or rendered again,
+and what did change always is."""
+from __future__ import annotations
+
+import os
+
+from markupsafe import Markup
+
+from gongkai import loader
+from gongkai.render import RenderMemo
+
+
+def test_render_memo_reuses_equal_params_and_forgets_the_rest():
+    memo, calls = RenderMemo(), []
+
+    def render(params):
+        return memo.get("box", params, lambda: calls.append(params) or Markup(f"<p>{params['text']}</p>"))
+
+    memo.start("templates-1")
+    assert render({"text": "甲"}) == Markup("<p>甲</p>")
+    assert render({"text": "甲"}) == Markup("<p>甲</p>") and len(calls) == 1  # equal params: rendered once
+    assert render({"text": Markup("甲")}) and len(calls) == 2  # trusted html is not the same input as text
+    memo.start("templates-1")  # next build, same templates: last build's results are kept
+    render({"text": "甲"})
+    assert len(calls) == 2
+    memo.start("templates-1")  # {"text": Markup("甲")} was not used in the build before: forgotten
+    render({"text": Markup("甲")})
+    assert len(calls) == 3
+    memo.start("templates-2")  # a template changed: everything is rendered again
+    render({"text": "甲"})
+    assert len(calls) == 4
+
+
+def test_render_memo_renders_params_it_cannot_key():
+    memo = RenderMemo()
+    memo.start(1)
+    assert memo.get("box", {"f": lambda: 1}, lambda: Markup("x")) == Markup("x")
+
+
+def test_parse_cache_reparses_only_changed_files_and_hands_out_fresh_data(project, monkeypatch):
+    parsed = []
+    real = loader._parse_one
+    monkeypatch.setattr(loader, "_parse_one", lambda path: parsed.append(path.name) or real(path))
+    cache: dict = {}
+    first, problems = loader.load_project(project, reuse=cache)
+    assert first is not None and len(parsed) == len(first.plans) and len(cache) == len(first.plans)
+
+    parsed.clear()
+    again, _ = loader.load_project(project, reuse=cache)
+    assert parsed == [] and [p.title for p in again.plans] == [p.title for p in first.plans]
+    assert again.plans[0] is not first.plans[0]
+
+    plan = project / "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("名称: 市科学技术局2021年全市科技工作要点", "名称: 改过的名称"), encoding="utf-8")
+    st = plan.stat()
+    os.utime(plan, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))  # a later save, even on a coarse clock
+    parsed.clear()
+    edited, _ = loader.load_project(project, reuse=cache)
+    assert parsed == ["keji-gongzuo-yaodian.yml"]
+    assert "改过的名称" in [p.title for p in edited.plans]
+    assert len(cache) == len(edited.plans)  # the old entry of the edited file is gone
