@@ -133,7 +133,7 @@ def test_report_replaces_only_the_measured_part(tmp_path):
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# 手写标题\n\n说明。") and text.rstrip().endswith("## 手写结尾")
     assert "旧表格" not in text
-    assert "×1.50(CPU ×2.00)" in text and "n/a(搜索未合并)" in text
+    assert "×1.50(CPU ×2.00)" in text and "| n/a |" in text
     bench.write_report(doc, results)
     assert doc.read_text(encoding="utf-8") == text
 

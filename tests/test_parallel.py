@@ -85,3 +85,23 @@ def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_proble
     assert par_problems.warnings == ser_problems.warnings
     report = par_problems.report()
     assert "备注" in report and "2021-13-45" in report and "符号链接" in report
+
+
+def _write_marker(path, text):
+    path.write_text(text, encoding="utf-8")
+
+
+def _fail(path):
+    raise OSError("磁盘已满(测试)")
+
+
+def test_background_runs_beside_the_caller_and_reports_failure_in_chinese(tmp_path, capfd):
+    done = parallel.background("写标记失败", _write_marker, tmp_path / "a.txt", "甲")
+    assert done() == (True, None) and (tmp_path / "a.txt").read_text(encoding="utf-8") == "甲"
+    assert parallel.background("计算失败", sum, [[1, 2], [3]], [])() == (True, [1, 2, 3])  # the result comes back
+    failed = parallel.background("数据开放文件生成失败", _fail, tmp_path)
+    assert failed() == (False, None)
+    err = capfd.readouterr().err
+    assert "数据开放文件生成失败：磁盘已满(测试)" in err and "Traceback" not in err
+    inline = parallel.background("写标记失败", _write_marker, tmp_path / "b.txt", "乙", parallel=False)
+    assert (tmp_path / "b.txt").exists() and inline() == (True, None)  # without parallel it ran at once

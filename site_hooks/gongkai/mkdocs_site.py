@@ -5,6 +5,7 @@ another engine, keep :mod:`gongkai.generate` and replace this module.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import os
@@ -17,10 +18,12 @@ from typing import Any
 from jinja2 import pass_context
 from markupsafe import escape
 
-from . import history, preview
+from . import history, preview, search
 from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
+from .opendata import sitemap_files, write_open_data
+from .parallel import background
 from .render import RenderMemo, make_env
 from .timing import phase
 
@@ -47,6 +50,9 @@ class _State:
     page_keys: dict[str, bytes] = {}  # digest of each generated page at the last build
     chrome_key: bytes | None = None  # digest of everything all pages share at the last build
     full: bool = True  # this build writes every page (else only the generated pages that changed)
+    open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
+    plan_docs: list = []  # gongkai build: the plans' search documents, whose terms are counted beside MkDocs
+    terms_done: Any = None  # waits for that count
 
 
 state = _State()
@@ -135,6 +141,16 @@ def on_files(files: Any, config: Any) -> Any:
     state.page_urls = [f.url for f in files.documentation_pages()]
     if state.dirty:
         _skip_unchanged(files, config)
+    elif state.parallel and state.project is not None:
+        # Open data needs only the project and the page list: a forked process writes it while MkDocs,
+        # in this process, writes the pages (on_post_build waits for it; sitemap.xml is written there,
+        # after the theme's own).
+        state.open_data_done = background("数据开放文件生成失败", functools.partial(write_open_data, sitemap=False),
+                                          state.project, Path(config["site_dir"]), state.page_urls)
+        # Likewise the plans' search terms (the hand-written pages are added in on_post_build).
+        state.plan_docs = search.documents(state.project)
+        state.terms_done = background("站内搜索索引生成失败", functools.partial(search.count_terms, parallel=True),
+                                      state.plan_docs)
     return files
 
 
@@ -303,24 +319,40 @@ def _fast_page(ctx: Any) -> str:
 def on_post_build(config: Any) -> None:
     """Open data, Atom feed, sitemap.xml (gongkai.opendata) and the search index (gongkai.search),
     written into the (temporary) site folder; a search index failure stops the build."""
-    from . import search
-    from .opendata import write_open_data
-
     if state.dirty and not state.full:
         return  # preview after an edit: open data and the search index stay as the first build wrote them
-    if state.project is not None:
+    site_dir = Path(config["site_dir"])
+    if state.open_data_done is not None:
+        with phase("数据开放文件（等待后台进程）"):
+            (done, _), state.open_data_done = state.open_data_done(), None
+        if not done:
+            raise DataError("\n数据开放文件生成失败，网站没有生成（原因见上一行）。")
+        for rel_path, data in sitemap_files(state.project, state.page_urls).items():
+            (site_dir / rel_path).write_bytes(data)
+    elif state.project is not None:
         with phase("数据开放文件"):
-            write_open_data(state.project, Path(config["site_dir"]), state.page_urls, parallel=state.parallel)
+            write_open_data(state.project, site_dir, state.page_urls, parallel=state.parallel)
     try:
         with phase("站内搜索索引"):
-            search.write_index(Path(config["site_dir"]), search.documents(state.project, state.handwritten),
-                               parallel=state.parallel)
+            if state.terms_done is not None:
+                (done, counted), state.terms_done = state.terms_done(), None
+                if not done:
+                    raise search.SearchIndexError("统计检索词的后台进程失败（原因见上一行）")
+                docs = state.plan_docs + [search.page_document(*page) for page in state.handwritten]
+                search.write_index(site_dir, docs, parallel=True, counted=counted, counted_docs=len(state.plan_docs))
+            else:
+                search.write_index(site_dir, search.documents(state.project, state.handwritten), parallel=state.parallel)
     except search.SearchIndexError as exc:
         raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
 
 
 def reset() -> None:
     """Forget the previous build (used between builds in one process)."""
+    for waiting in (state.open_data_done, state.terms_done):  # the build stopped before on_post_build:
+        if waiting is not None:                                # leave no process behind
+            waiting()
+    state.open_data_done = state.terms_done = None
+    state.plan_docs = []
     state.project = None
     state.pages = {}
     state.chrome = {}

@@ -374,8 +374,10 @@ def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
 
 
-def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True) -> dict[str, bytes]:
-    """Every open-data file as {site-relative path: bytes} (without the per-plan files if not ``plans``)."""
+def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True,
+                    sitemap: bool = True) -> dict[str, bytes]:
+    """Every open-data file as {site-relative path: bytes} (without the per-plan files if not ``plans``,
+    without sitemap.xml if not ``sitemap``)."""
     base = project.site.base_url
     files: dict[str, bytes] = dict(map(plan_files(project), project.plans)) if plans else {}
     files[PLANS_JSON] = _json_bytes(plans_index(project), compact=True)
@@ -384,7 +386,15 @@ def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool =
     for kind, doc in published_schemas(base).items():
         files[SCHEMA_URLS[kind]] = _json_bytes(doc)
     files[FEED] = atom_feed(project)
-    sitemap = sitemap_xml(base, sitemap_entries(project, page_urls))
+    if sitemap:
+        files.update(sitemap_files(project, page_urls))
+    return files
+
+
+def sitemap_files(project: Project, page_urls: Iterable[str]) -> dict[str, bytes]:
+    """sitemap.xml and sitemap.xml.gz as {site-relative path: bytes}."""
+    files: dict[str, bytes] = {}
+    sitemap = sitemap_xml(project.site.base_url, sitemap_entries(project, page_urls))
     files[SITEMAP] = sitemap
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", filename="", mtime=0) as gz:  # mtime 0: same bytes every build
@@ -401,14 +411,15 @@ def _write_file(site_dir: Path, rel_path: str, data: bytes) -> Path:
 
 
 def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[str], *,
-                    parallel: bool = False) -> list[Path]:
-    """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap); return the paths.
+                    parallel: bool = False, sitemap: bool = True) -> list[Path]:
+    """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap unless not
+    ``sitemap``); return the paths.
 
     With ``parallel`` the per-plan files (most of the work: indented JSON is encoded in Python)
     are encoded and written by forked workers."""
     site_dir = Path(site_dir)
     one_plan = plan_files(project)
     written = pmap(lambda plan: _write_file(site_dir, *one_plan(plan)), project.plans, parallel=parallel)
-    for rel_path, data in sorted(open_data_files(project, page_urls, plans=False).items()):
+    for rel_path, data in sorted(open_data_files(project, page_urls, plans=False, sitemap=sitemap).items()):
         written.append(_write_file(site_dir, rel_path, data))
     return sorted(written)

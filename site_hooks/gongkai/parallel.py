@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
+import sys
+import tempfile
 from typing import Any, Callable, Sequence
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
@@ -63,6 +66,45 @@ def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = T
         return [func(x) for x in items]
     # a few chunks per worker evens out slow items
     return [r for chunk in _fork_map(_run_chunk, func, items, jobs() * 4) for r in chunk]
+
+
+def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool = True) -> Callable[[], tuple[bool, Any]]:
+    """Start ``func(*args)`` in a forked process and go on; the returned function waits for it and
+    gives ``(succeeded, func's result)`` (the result comes back pickled through a temporary file; a
+    failure is printed as ``label：reason``). Without ``parallel`` or fork, ``func`` runs at once (and
+    an exception propagates as usual)."""
+    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+        result = func(*args)
+        return lambda: (True, result)
+    fd, out = tempfile.mkstemp(prefix="gongkai-", suffix=".pickle")
+    os.close(fd)
+    sys.stdout.flush()  # the child must not write the parent's buffered output a second time
+    sys.stderr.flush()
+    proc = multiprocessing.get_context("fork").Process(target=_background_child, args=(label, func, args, out))
+    proc.start()
+
+    def wait() -> tuple[bool, Any]:
+        proc.join()
+        try:
+            if proc.exitcode != 0:
+                return False, None
+            with open(out, "rb") as f:
+                return True, pickle.load(f)
+        finally:
+            os.unlink(out)
+
+    return wait
+
+
+def _background_child(label: str, func: Callable[..., Any], args: tuple, out: str) -> None:
+    try:
+        result = func(*args)
+        with open(out, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - the parent reports the failure; no traceback for editors
+        print(f"{label}：{exc}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
 
 
 def pmap_blocks(func: Callable[[int, Sequence[Any]], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:

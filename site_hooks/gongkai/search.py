@@ -227,13 +227,13 @@ def documents(project: Any, pages: Iterable[tuple[str, str, str]] = ()) -> list[
 
 # --- the index files -------------------------------------------------------------
 
-def _postings(docs: list[SearchDoc], parallel: bool = False) -> dict[str, list[int]]:
+def count_terms(docs: Sequence[SearchDoc], start: int = 0, parallel: bool = False) -> dict[str, list[int]]:
     """term → [(document number << 5) | weight, …] in document order (weight: tf ≤ 7, META_BIT, TITLE_BIT).
 
     The build's largest search cost (counting the terms of every document), so with ``parallel``
     each core counts one block of consecutive documents and the blocks' lists are joined in order.
     """
-    blocks = pmap_blocks(_block_postings, docs, parallel=parallel)
+    blocks = pmap_blocks(lambda first, block: _block_postings(start + first, block), docs, parallel=parallel)
     if len(blocks) == 1:
         return blocks[0]
     postings: dict[str, list[int]] = {}
@@ -248,7 +248,7 @@ def _postings(docs: list[SearchDoc], parallel: bool = False) -> dict[str, list[i
 
 
 def _block_postings(start: int, docs: Sequence[SearchDoc]) -> dict[str, list[int]]:
-    """:func:`_postings` of ``docs``, numbered from ``start``: one dict lookup and one append per (term, document).
+    """:func:`count_terms` of ``docs``, numbered from ``start``: one dict lookup and one append per (term, document).
 
     10,000 plans make some 15 million postings, so this loop is kept to the fastest form measured
     (a ``defaultdict(list)``; ``array`` appends and ``setdefault`` were both ~1.7× slower)."""
@@ -284,11 +284,14 @@ def _write(path: Path, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False) -> dict[str, Any]:
+def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False,
+                counted: dict[str, list[int]] | None = None, counted_docs: int = 0) -> dict[str, Any]:
     """Write ``site_dir/search-index/`` for ``docs``; return figures (documents, terms, shards, bytes).
 
     Raises :class:`SearchIndexError` (Chinese message) when there is nothing to index or
-    the files cannot be written. ``parallel`` counts terms on every core (it forks).
+    the files cannot be written. ``parallel`` counts terms on every core (it forks). ``counted`` is
+    :func:`count_terms` of ``docs[:counted_docs]``, done already (``gongkai build`` counts the plans'
+    terms in a background process while MkDocs writes the pages); only the rest are counted here.
     """
     site_dir = Path(site_dir)
     if not docs:
@@ -300,7 +303,11 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "t").mkdir(parents=True)
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
-            postings = _postings(docs, parallel)
+            postings = count_terms(docs[counted_docs:], counted_docs, parallel)
+            if counted is not None:  # the earlier documents' lists come first
+                for term, values in postings.items():
+                    counted[term] = counted[term] + values if term in counted else values
+                postings = counted
         raw = sum(len(t.encode()) + 4 + 4 * len(v) for t, v in postings.items())
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         buckets: list[list[str]] = [[] for _ in range(shards)]
