@@ -95,7 +95,8 @@ def _fail(path):
     raise OSError("磁盘已满(测试)")
 
 
-def test_background_runs_beside_the_caller_and_reports_failure_in_chinese(tmp_path, capfd):
+def test_background_runs_beside_the_caller_and_reports_failure_in_chinese(tmp_path, capfd, monkeypatch):
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
     done = parallel.background("写标记失败", _write_marker, tmp_path / "a.txt", "甲")
     assert done() == (True, None) and (tmp_path / "a.txt").read_text(encoding="utf-8") == "甲"
     assert parallel.background("计算失败", sum, [[1, 2], [3]], [])() == (True, [1, 2, 3])  # the result comes back

@@ -51,8 +51,6 @@ class _State:
     chrome_key: bytes | None = None  # digest of everything all pages share at the last build
     full: bool = True  # this build writes every page (else only the generated pages that changed)
     open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
-    plan_docs: list = []  # gongkai build: the plans' search documents, whose terms are counted beside MkDocs
-    terms_done: Any = None  # waits for that count
 
 
 state = _State()
@@ -147,10 +145,9 @@ def on_files(files: Any, config: Any) -> Any:
         # after the theme's own).
         state.open_data_done = background("数据开放文件生成失败", functools.partial(write_open_data, sitemap=False),
                                           state.project, Path(config["site_dir"]), state.page_urls)
-        # Likewise the plans' search terms (the hand-written pages are added in on_post_build).
-        state.plan_docs = search.documents(state.project)
-        state.terms_done = background("站内搜索索引生成失败", functools.partial(search.count_terms, parallel=True),
-                                      state.plan_docs)
+        # Tried and measured worse: counting the plans' search terms the same way (78 s instead of 66 s
+        # at 10,000 plans; the counting pool then competes with this loop, and 15 million postings are
+        # pickled back). docs/benchmarks.md, "Session 2".
     return files
 
 
@@ -334,25 +331,16 @@ def on_post_build(config: Any) -> None:
             write_open_data(state.project, site_dir, state.page_urls, parallel=state.parallel)
     try:
         with phase("站内搜索索引"):
-            if state.terms_done is not None:
-                (done, counted), state.terms_done = state.terms_done(), None
-                if not done:
-                    raise search.SearchIndexError("统计检索词的后台进程失败（原因见上一行）")
-                docs = state.plan_docs + [search.page_document(*page) for page in state.handwritten]
-                search.write_index(site_dir, docs, parallel=True, counted=counted, counted_docs=len(state.plan_docs))
-            else:
-                search.write_index(site_dir, search.documents(state.project, state.handwritten), parallel=state.parallel)
+            search.write_index(site_dir, search.documents(state.project, state.handwritten), parallel=state.parallel)
     except search.SearchIndexError as exc:
         raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
 
 
 def reset() -> None:
     """Forget the previous build (used between builds in one process)."""
-    for waiting in (state.open_data_done, state.terms_done):  # the build stopped before on_post_build:
-        if waiting is not None:                                # leave no process behind
-            waiting()
-    state.open_data_done = state.terms_done = None
-    state.plan_docs = []
+    if state.open_data_done is not None:  # the build stopped before on_post_build: leave no process behind
+        state.open_data_done()
+        state.open_data_done = None
     state.project = None
     state.pages = {}
     state.chrome = {}

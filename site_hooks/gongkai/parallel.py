@@ -71,9 +71,9 @@ def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = T
 def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool = True) -> Callable[[], tuple[bool, Any]]:
     """Start ``func(*args)`` in a forked process and go on; the returned function waits for it and
     gives ``(succeeded, func's result)`` (the result comes back pickled through a temporary file; a
-    failure is printed as ``label：reason``). Without ``parallel`` or fork, ``func`` runs at once (and
-    an exception propagates as usual)."""
-    if not parallel or "fork" not in multiprocessing.get_all_start_methods():
+    failure is printed as ``label：reason``). Without ``parallel``, on one core (or GONGKAI_JOBS=1) or
+    without fork, ``func`` runs at once (and an exception propagates as usual)."""
+    if not parallel or jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         result = func(*args)
         return lambda: (True, result)
     fd, out = tempfile.mkstemp(prefix="gongkai-", suffix=".pickle")

@@ -284,14 +284,11 @@ def _write(path: Path, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False,
-                counted: dict[str, list[int]] | None = None, counted_docs: int = 0) -> dict[str, Any]:
+def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False) -> dict[str, Any]:
     """Write ``site_dir/search-index/`` for ``docs``; return figures (documents, terms, shards, bytes).
 
     Raises :class:`SearchIndexError` (Chinese message) when there is nothing to index or
-    the files cannot be written. ``parallel`` counts terms on every core (it forks). ``counted`` is
-    :func:`count_terms` of ``docs[:counted_docs]``, done already (``gongkai build`` counts the plans'
-    terms in a background process while MkDocs writes the pages); only the rest are counted here.
+    the files cannot be written. ``parallel`` counts terms on every core (it forks).
     """
     site_dir = Path(site_dir)
     if not docs:
@@ -303,11 +300,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "t").mkdir(parents=True)
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
-            postings = count_terms(docs[counted_docs:], counted_docs, parallel)
-            if counted is not None:  # the earlier documents' lists come first
-                for term, values in postings.items():
-                    counted[term] = counted[term] + values if term in counted else values
-                postings = counted
+            postings = count_terms(docs, 0, parallel)
         raw = sum(len(t.encode()) + 4 + 4 * len(v) for t, v in postings.items())
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         buckets: list[list[str]] = [[] for _ in range(shards)]
