@@ -6,6 +6,7 @@ keeps running until it is fixed.
 """
 from __future__ import annotations
 
+import os
 import re
 import socket
 import subprocess
@@ -30,11 +31,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, env: dict | None = None):
         self.root, self.port = root, free_port()
         self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
         self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
-                                      f"127.0.0.1:{self.port}"], stdout=self.log, stderr=subprocess.STDOUT)
+                                      f"127.0.0.1:{self.port}"], stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=None if env is None else {**os.environ, **env})
         self.wait_until(lambda: self.get(""), 90, "the server did not start")
 
     def get(self, path: str, timeout: float = 10) -> str:
@@ -162,3 +164,32 @@ def test_click_is_pinned_below_the_live_reload_bug():
     assert version("click") == "8.2.1"
     source = (REPO / "site_hooks/gongkai/commands/serve.py").read_text(encoding="utf-8")
     assert "livereload=True" in source
+
+
+OTHER_PAGE = "xxgk/skjj/2024/gongzuo-jihua-ba-xiang/index.html"  # unrelated to PLAN (the 2021 总结 links to it)
+
+
+def test_an_edit_rewrites_only_the_pages_it_changes_and_a_template_edit_rewrites_all(tmp_path):
+    """Dirty builds: after a body edit the other plans' files stay as they were; a template edit
+    changes what every page shares, so the folder is emptied and every page written again."""
+    root = copy_repo(tmp_path / "repo")
+    (tmp_path / "tmp").mkdir()
+    s = Server(root, env={"TMPDIR": str(tmp_path / "tmp")})  # MkDocs serves from a folder it makes there
+    try:
+        site = next((tmp_path / "tmp").glob("mkdocs_*"))
+        edited, other = site / PAGE / "index.html", site / OTHER_PAGE
+        before = (edited.stat().st_mtime_ns, other.stat().st_mtime_ns)
+        page = s.get(PAGE)
+        edit(root, PLAN, "名称: 市科学技术局2021年全市科技工作要点", "名称: 市科学技术局2021年全市科技工作要点(改)")
+        s.reload_signal(page)
+        page = s.wait_until(lambda: (p := s.get(PAGE)) and "工作要点(改)" in p and p, 30, "edit not shown")
+        assert edited.stat().st_mtime_ns > before[0]
+        assert other.stat().st_mtime_ns == before[1], "an unchanged plan page was written again"
+        assert "工作要点(改)" in s.get("xxgk/")  # the catalogue lists the new title
+
+        edit(root, "templates/components/article_info/template.html", "来源：", "信息来源：")
+        s.reload_signal(page)
+        s.wait_until(lambda: "信息来源：" in s.get(OTHER_PAGE.removesuffix("index.html")), 30, "template edit not shown")
+        assert other.stat().st_mtime_ns > before[1]
+    finally:
+        s.stop()
