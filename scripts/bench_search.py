@@ -37,15 +37,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
 from gongkai import search as gk_search  # noqa: E402
+from gongkai.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from gongkai.build import build_site  # noqa: E402
 from gongkai.loader import load_project  # noqa: E402
 from gongkai.synth import write_synthetic_project  # noqa: E402
 
 BUDGET_BYTES = 300 * 1024
 BUDGET_SECONDS = 1.0
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 SEARCH_PATHS = ("assets/gongkai/search.js", gk_search.BUNDLE_DIR + "/")
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
 

@@ -20,30 +20,11 @@ from typing import Iterator
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-PROJECT_PARTS = ["data", "content", "templates", "mkdocs.yml"]
+from conftest import copy_project, gongkai_cmd as gongkai_exe  # noqa: E402,F401 - shared with the other tests
+from gongkai.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 PLAN_FILE = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
-
-
-def gongkai_exe() -> list[str]:
-    exe = Path(sys.executable).with_name("gongkai")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "gongkai.cli"]
-
-
-def copy_project(dest: Path) -> Path:
-    """A copy of the sample project (site_hooks linked, so the code under test is the repository's)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part)
-        else:
-            shutil.copy2(src, dest / part)
-    os.symlink(ROOT / "site_hooks", dest / "site_hooks")
-    return dest
 
 
 def git_commit(project: Path, when: str, message: str = "数据更新") -> int:

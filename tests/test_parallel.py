@@ -1,6 +1,5 @@
 """Per-plan work split over processes (loading, rendering, open data, search index) gives exactly
 what a plain loop gives."""
-from pathlib import Path
 
 from gongkai import parallel
 from gongkai.build import build_site
@@ -106,3 +105,13 @@ def test_background_runs_beside_the_caller_and_reports_failure_in_chinese(tmp_pa
     assert "数据开放文件生成失败：磁盘已满(测试)" in err and "Traceback" not in err
     inline = parallel.background("写标记失败", _write_marker, tmp_path / "b.txt", "乙", parallel=False)
     assert (tmp_path / "b.txt").exists() and inline() == (True, None)  # without parallel it ran at once
+
+
+def test_file_system_errors_are_told_in_chinese():
+    import errno
+
+    from gongkai.problems import os_error_text
+
+    assert os_error_text(OSError(errno.ENOSPC, "No space left on device", "/srv/site/a.json")) == "磁盘空间不足（/srv/site/a.json）"
+    assert os_error_text(OSError(errno.EACCES, "Permission denied")) == "没有写入权限"
+    assert os_error_text(OSError("磁盘已满(测试)")) == "磁盘已满(测试)"  # no errno: its own words

@@ -25,9 +25,8 @@ from fuzz.xss import PAYLOADS, write_fixture
 from gongkai.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from gongkai.security import inventory
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+from gongkai.browser import CHROMIUM
+from gongkai.browser import CHROMIUM_ARGS as ARGS
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 

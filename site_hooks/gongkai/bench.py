@@ -40,14 +40,12 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import benchdata
+from .browser import CHROMIUM, CHROMIUM_ARGS
 
 WRITE_PROJECT: Callable[..., Any] = benchdata.write_synthetic_project  # (dest, n, seed) -> anything
 
 BASELINE_PINS = ["mkdocs==1.6.1", "mkdocs-material==9.8.1", "jieba==0.42.1", "setuptools<81"]
 BASELINE_VARIANTS = ("default", "speed")
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--no-first-run"]
 GZIP_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml", "application/xml")
 MARK_START, MARK_END = "<!-- gongkai bench: start -->", "<!-- gongkai bench: end -->"
 TARGETS = {"build_s": 60.0, "peak_bytes": 4 * 1024**3, "speedup": 1.5, "flat": 0.20,

@@ -101,10 +101,11 @@ def on_files(files: Any, config: Any) -> Any:
 
     env = make_env(project_root(config) / "templates")
     state.shells = {}  # templates may have changed since the last preview build
-    memo = None
+    memo = templates_key = None
     if state.dirty:
+        templates_key = _tree_key(project_root(config) / "templates")
         memo = state.memo
-        memo.start(_tree_key(project_root(config) / "templates"))
+        memo.start(templates_key)
     try:
         pages = (generate(state.project, env, parallel=state.parallel, memo=memo) if state.project is not None
                  else preview.placeholder_pages())
@@ -138,7 +139,7 @@ def on_files(files: Any, config: Any) -> Any:
         raise DataError("\n" + "\n".join(clashes))
     state.page_urls = [f.url for f in files.documentation_pages()]
     if state.dirty:
-        _skip_unchanged(files, config)
+        _skip_unchanged(files, config, templates_key)
     elif state.parallel and state.project is not None:
         # Open data needs only the project and the page list: a forked process writes it while MkDocs,
         # in this process, writes the pages (on_post_build waits for it; sitemap.xml is written there,
@@ -167,7 +168,7 @@ def _tree_key(folder: Path) -> tuple:
     return tuple(out)
 
 
-def _skip_unchanged(files: Any, config: Any) -> None:
+def _skip_unchanged(files: Any, config: Any, templates_key: tuple) -> None:
     """Preview (dirty builds): MkDocs writes only the generated pages whose content changed.
 
     What every page shares — the theme shell and chrome, the templates, the list of pages (the
@@ -178,7 +179,7 @@ def _skip_unchanged(files: Any, config: Any) -> None:
     keys = {src: _digest(page) for src, page in state.pages.items()}
     config_file = Path(config.config_file_path)
     shared = _digest((state.chrome, preview.panel_html(), sorted(f.src_uri for f in files),
-                      config_file.stat().st_mtime_ns, _tree_key(project_root(config) / "templates")))
+                      config_file.stat().st_mtime_ns, templates_key))
     state.full = shared != state.chrome_key
     if state.full:
         clean_directory(config["site_dir"])

@@ -120,7 +120,9 @@ def _background_child(label: str, func: Callable[..., Any], args: tuple, out: st
         with open(out, "wb") as f:
             pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
     except BaseException as exc:  # noqa: BLE001 - the parent reports the failure; no traceback for editors
-        print(f"{label}：{exc}", file=sys.stderr)
+        from .problems import os_error_text
+
+        print(f"{label}：{os_error_text(exc)}", file=sys.stderr)
         sys.stderr.flush()
         os._exit(1)
 

@@ -1,6 +1,7 @@
 """Validation problems: one line each, ``path:line: 字段: 问题 — 怎么改``, like a linter."""
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 
 
@@ -67,3 +68,18 @@ class ValidationFailed(Exception):
     def __init__(self, problems: Problems):
         super().__init__(problems.report())
         self.problems = problems
+
+
+_OS_ERRORS = {
+    errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
+    errno.EPERM: "没有权限", errno.EROFS: "磁盘是只读的", errno.ENOENT: "文件或文件夹不存在",
+}
+
+
+def os_error_text(exc: BaseException) -> str:
+    """A file-system error in Chinese (the system's own text is English on most build machines);
+    anything else as its message."""
+    if isinstance(exc, OSError) and exc.errno in _OS_ERRORS:
+        where = f"（{exc.filename}）" if exc.filename else ""
+        return _OS_ERRORS[exc.errno] + where
+    return str(exc)

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 from .parallel import pmap, pmap_blocks
+from .problems import os_error_text
 from .timing import phase
 
 BUNDLE_DIR = "search-index"  # inside the built site; search.js finds it from the site root
@@ -227,13 +228,13 @@ def documents(project: Any, pages: Iterable[tuple[str, str, str]] = ()) -> list[
 
 # --- the index files -------------------------------------------------------------
 
-def count_terms(docs: Sequence[SearchDoc], start: int = 0, parallel: bool = False) -> dict[str, list[int]]:
+def count_terms(docs: Sequence[SearchDoc], parallel: bool = False) -> dict[str, list[int]]:
     """term → [(document number << 5) | weight, …] in document order (weight: tf ≤ 7, META_BIT, TITLE_BIT).
 
     The build's largest search cost (counting the terms of every document), so with ``parallel``
     each core counts one block of consecutive documents and the blocks' lists are joined in order.
     """
-    blocks = pmap_blocks(lambda first, block: _block_postings(start + first, block), docs, parallel=parallel)
+    blocks = pmap_blocks(_block_postings, docs, parallel=parallel)
     if len(blocks) == 1:
         return blocks[0]
     postings: dict[str, list[int]] = {}
@@ -300,7 +301,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "t").mkdir(parents=True)
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
-            postings = count_terms(docs, 0, parallel)
+            postings = count_terms(docs, parallel)
         raw = sum(len(t.encode()) + 4 + 4 * len(v) for t, v in postings.items())
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         buckets: list[list[str]] = [[] for _ in range(shards)]
@@ -340,7 +341,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
                 "filters": [{"name": name, "label": label, "values": labels[name]} for name, label in FILTERS]}
         total += _write(out / "meta.json", _dump(meta))
     except OSError as exc:
-        raise SearchIndexError(f"无法写入站内搜索索引 {out}:{exc.strerror or exc}") from exc
+        raise SearchIndexError(f"无法写入站内搜索索引 {out}:{os_error_text(exc)}") from exc
     return {"documents": len(docs), "terms": len(postings), "shards": shards, "bytes": total}
 
 

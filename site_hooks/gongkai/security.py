@@ -20,7 +20,7 @@ import unicodedata
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from . import schema

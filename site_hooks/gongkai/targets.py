@@ -657,14 +657,10 @@ def all_targets(plans: list[Plan]) -> list[Target]:
 def closings(plans: list[Plan]) -> dict[str, list[Target]]:
     """The targets each 工作总结 closes, keyed by the summary's ``path``, in the order of :func:`all_targets`.
 
-    One pass over every target: callers that need it for each plan compute it once
-    (asking :func:`closed_by` per plan sorts every plan per plan, quadratic at 10,000 plans)."""
+    One pass over every target: callers that need it for each plan compute it once (asking per plan
+    would sort every plan per plan, quadratic at 10,000 plans)."""
     out: dict[str, list[Target]] = {}
     for t in all_targets(plans):
         if t.closing is not None:
             out.setdefault(t.closing.summary.path, []).append(t)
     return out
-
-def closed_by(summary: Plan, plans: list[Plan]) -> list[Target]:
-    """The targets a 工作总结 closes, in the order of the plans they come from."""
-    return closings(plans).get(summary.path, [])

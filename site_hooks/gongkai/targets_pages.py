@@ -23,7 +23,7 @@ from markupsafe import Markup, escape
 
 from . import opendata
 from .render import component
-from .targets import (GROWTH, QUALITATIVE, STATUSES, Target, all_targets, anchored_body, closed_by,
+from .targets import (GROWTH, QUALITATIVE, STATUSES, Target, all_targets, anchored_body,
                       fmt_number, fmt_percent)
 
 if TYPE_CHECKING:  # pragma: no cover
