@@ -12,6 +12,7 @@ from typing import Any, Callable
 import markdown
 import markdown.extensions.toc  # not imported by `import markdown`; needed when MkDocs has not loaded it
 from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import InlineProcessor
 import nh3
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -87,16 +88,44 @@ class RenderMemo:
 
 _local = threading.local()
 
+# Python-Markdown tries each of its 14 inline patterns (a regex search each) on every text node;
+# a plan body is mostly Chinese prose in which none of them can match. A pattern can only match
+# where one of these occurs: ` \\ (backtick, escape), [ (links, references, images after !),
+# < (autolink, automail, inline HTML), & (entity), * _ (emphasis), two spaces + newline (line
+# break). INLINE_PATTERNS is the set they were read from; tests/test_render_markdown.py fails
+# when Python-Markdown registers another one, and compares the output with the plain processor's.
+INLINE_PATTERNS = frozenset({
+    "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
+    "short_image_ref", "autolink", "automail", "linebreak", "html", "entity", "em_strong",
+})
+_INLINE_TRIGGER = re.compile(r"[`\\\[<&*_]|  \n")
+
+
+class _GatedInlineProcessor(InlineProcessor):
+    """Python-Markdown's inline step, skipping text in which no inline pattern can match (same output)."""
+
+    # Replaces InlineProcessor's private __handleInline (name-mangled); Markdown is pinned in constraints.txt.
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802
+        if _INLINE_TRIGGER.search(data) is None:
+            return data
+        return InlineProcessor._InlineProcessor__handleInline(self, data, patternIndex)  # type: ignore[attr-defined]
+
+
+def _new_markdown(*, gated: bool = True) -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=["tables", "attr_list", "sane_lists", "toc"],
+        extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
+        output_format="html",
+    )
+    if gated:
+        md.treeprocessors.register(_GatedInlineProcessor(md), "inline", 20)
+    return md
+
 
 def _markdown() -> markdown.Markdown:
     md = getattr(_local, "md", None)
     if md is None:
-        md = markdown.Markdown(
-            extensions=["tables", "attr_list", "sane_lists", "toc"],
-            extension_configs={"toc": {"slugify": slugify_unicode, "permalink": False}},
-            output_format="html",
-        )
-        _local.md = md
+        md = _local.md = _new_markdown()
     return md
 
 

@@ -24,11 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import html as html_lib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -275,44 +275,58 @@ class Block:
 
 _BLOCK_TAGS = {"p", "h2", "h3", "h4", "h5", "h6", "li"}
 
-class _Scanner(HTMLParser):
-    def __init__(self, html: str):
-        super().__init__(convert_charrefs=True)
-        self.html = html
-        self.line_starts = [0]
-        for m in re.finditer("\n", html):
-            self.line_starts.append(m.end())
-        self.blocks: list[Block] = []
-        self.open: list[Block] = []
-        self.ids: set[str] = set()
-        self.ol_counters: list[int] = []
+# A tag of the sanitiser's output (html5ever serialises it: lower-case names, quoted values, no
+# comments, "<" in text always escaped), so a regular expression reads it as an HTML parser would.
+_TAG = re.compile(r"""<(/?)([a-zA-Z][a-zA-Z0-9]*)((?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]+))?)*)\s*/?>""")
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+)))?""")
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        attr = dict(attrs)
+
+def _attributes(text: str) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+    for m in _ATTR.finditer(text):
+        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
+        found[m.group(1).lower()] = html_lib.unescape(value) if value is not None else None
+    return found
+
+
+def _ol_start(value: str | None) -> int:
+    digits = re.match(r"\s*(\d{1,6})", value or "")
+    return int(digits.group(1)) if digits else 1
+
+
+def _scan(html: str) -> tuple[list[Block], set[str]]:
+    """The paragraphs, headings and list items of sanitised body HTML, with their text, and every id."""
+    blocks: list[Block] = []
+    open_blocks: list[Block] = []
+    ids: set[str] = set()
+    ol_counters: list[int] = []
+    pos = 0
+    for m in _TAG.finditer(html):
+        if open_blocks and m.start() > pos:
+            open_blocks[-1].text += html_lib.unescape(html[pos:m.start()])
+        pos = m.end()
+        tag = m.group(2).lower()
+        if m.group(1):  # end tag
+            if tag == "ol" and ol_counters:
+                ol_counters.pop()
+            if tag in _BLOCK_TAGS and open_blocks:
+                open_blocks.pop()
+            continue
+        attr = _attributes(m.group(3)) if m.group(3) else {}
         if attr.get("id"):
-            self.ids.add(str(attr["id"]))
+            ids.add(str(attr["id"]))
         if tag == "ol":
-            self.ol_counters.append(int(attr.get("start") or 1) - 1)
+            ol_counters.append(_ol_start(attr.get("start")) - 1)
         if tag in _BLOCK_TAGS:
-            line, col = self.getpos()
-            start = self.line_starts[line - 1] + col
-            raw = self.get_starttag_text() or ""
-            block = Block(tag, start + len(raw) - 1, attr.get("id"))
-            if tag == "li" and self.ol_counters and not self.open:
-                self.ol_counters[-1] += 1
-                block.text = f"{self.ol_counters[-1]}."
-            self.blocks.append(block)
-            self.open.append(block)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "ol" and self.ol_counters:
-            self.ol_counters.pop()
-        if tag in _BLOCK_TAGS and self.open:
-            self.open.pop()
-
-    def handle_data(self, data: str) -> None:
-        if self.open:
-            self.open[-1].text += data
+            block = Block(tag, m.end() - 1, attr.get("id"))
+            if tag == "li" and ol_counters and not open_blocks:
+                ol_counters[-1] += 1
+                block.text = f"{ol_counters[-1]}."
+            blocks.append(block)
+            open_blocks.append(block)
+    if open_blocks and pos < len(html):
+        open_blocks[-1].text += html_lib.unescape(html[pos:])
+    return blocks, ids
 
 @dataclass
 class BodyMap:
@@ -327,12 +341,10 @@ class BodyMap:
 def body_map(body: str) -> BodyMap:
     """The rendered body's paragraphs and headings, each with its numbering key and id."""
     html = str(render_body(body))
-    scanner = _Scanner(html)
-    scanner.feed(html)
-    scanner.close()
+    blocks, ids = _scan(html)
     stack: list[tuple[str, int]] = []
-    taken = set(scanner.ids)
-    for block in scanner.blocks:
+    taken = set(ids)
+    for block in blocks:
         part, _ = read_marker(block.text)
         if part is None:
             continue
@@ -347,7 +359,7 @@ def body_map(body: str) -> BodyMap:
                 new_id += "-x"
             taken.add(new_id)
             block.new_id = new_id
-    return BodyMap(html, scanner.blocks, scanner.ids)
+    return BodyMap(html, blocks, ids)
 
 ANCHORED_CACHE: dict[str, str] = {}  # body → anchored HTML (plan page and 汇编 both need it); filled by gongkai.prerender
 

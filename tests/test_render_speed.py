@@ -1,0 +1,152 @@
+"""The shortcuts that make body rendering fast give the same result as the slow, obvious way.
+
+* render._GatedInlineProcessor skips text in which no Markdown inline pattern can match: its HTML
+  must equal Python-Markdown's own, and the set of registered patterns must be the one the trigger
+  characters were read from.
+* targets._scan reads the sanitiser's output with a regular expression: it must find the same
+  paragraphs, texts, insert positions and ids as an HTML parser.
+"""
+from __future__ import annotations
+
+import dataclasses
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+import yaml
+
+from gongkai import render, targets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+TRICKY = [
+    "（一）普通的中文段落，没有任何标记。",
+    "一是加强*重点*工作，二是**突出**成效。",
+    "下划线_不是_强调吗？snake_case_word 和 __粗体__。",
+    "代码 `a*b` 与 ``双`反引号`` 以及 \\*转义\\* 和 \\\\ 反斜杠。",
+    "链接 [科技局](https://example.gov.cn/) 和 ![图](a.png) 和 [引用][r]\n\n[r]: https://example.gov.cn/r",
+    "自动链接 <https://example.gov.cn/> 和 <info@example.gov.cn> 和 <span>行内 HTML</span>。",
+    "实体 &amp; &copy; &#x4e00; 和孤立的 & 符号。",
+    "行末两个空格  \n换行，行末一个空格 \n不换行。",
+    "全角符号：＊星号＊、［方括号］、＜尖括号＞、＆、｀、＿、＼。",
+    "## 一、总体要求 {#zongti}\n\n（一）目标\n\n1. 第一条 *强调*\n2. 第二条\n\n- 甲\n- 乙_丙_\n",
+    "| 指标 | 目标 |\n| :--- | ---: |\n| 高新技术企业 | 25家 |\n| *研发* | `3%` |\n",
+    "> 引用段落 **加粗**\n>\n> 第二段\n\n    缩进代码 *不* 处理\n",
+    "<div>原始 HTML 块 *不处理*</div>\n\n之后的段落 *处理*。",
+    "1) 编号\n2) 另一种编号\n\n3. 从三开始\n4. 第四\n",
+]
+
+
+def _sample_bodies() -> list[str]:
+    bodies = []
+    for path in sorted((ROOT / "data").rglob("*.yml")) + sorted((ROOT / "tests").rglob("*.yml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (yaml.YAMLError, UnicodeDecodeError):
+            continue  # the tests' deliberately broken files
+        if isinstance(data, dict) and isinstance(data.get("正文"), str):
+            bodies.append(data["正文"])
+    return bodies
+
+
+SAMPLES = _sample_bodies()
+
+
+def test_there_are_sample_bodies_to_compare():
+    assert len(SAMPLES) >= 6
+
+
+def test_the_inline_patterns_are_the_ones_the_triggers_were_read_from():
+    md = render._new_markdown()
+    assert {item.name for item in md.inlinePatterns._priority} == render.INLINE_PATTERNS
+    assert isinstance(md.treeprocessors["inline"], render._GatedInlineProcessor)
+
+
+@pytest.mark.parametrize("body", TRICKY + SAMPLES, ids=lambda b: b[:12])
+def test_gated_markdown_equals_python_markdown(body):
+    plain, gated = render._new_markdown(gated=False), render._new_markdown()
+    assert gated.convert(body) == plain.convert(body)
+
+
+def test_text_without_triggers_is_not_searched():
+    md = render._new_markdown()
+    calls = []
+    original = render.InlineProcessor._InlineProcessor__handleInline
+
+    def counting(self, data, patternIndex=0):
+        calls.append(data)
+        return original(self, data, patternIndex)
+
+    try:
+        render.InlineProcessor._InlineProcessor__handleInline = counting
+        html = md.convert("（一）没有标记的段落。\n\n（二）有*强调*的段落。")
+    finally:
+        render.InlineProcessor._InlineProcessor__handleInline = original
+    assert "<em>强调</em>" in html
+    assert calls == ["（二）有*强调*的段落。"]
+
+
+class _ParserScan(HTMLParser):
+    """What targets._scan must agree with: the same walk done by Python's HTML parser."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.starts = [0] + [i + 1 for i, ch in enumerate(html) if ch == "\n"]
+        self.blocks: list[targets.Block] = []
+        self.open: list[targets.Block] = []
+        self.ids: set[str] = set()
+        self.ol: list[int] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        attr = dict(attrs)
+        if attr.get("id"):
+            self.ids.add(attr["id"])
+        if tag == "ol":
+            self.ol.append(int(attr.get("start") or 1) - 1)
+        if tag in targets._BLOCK_TAGS:
+            line, col = self.getpos()
+            block = targets.Block(tag, self.starts[line - 1] + col + len(self.get_starttag_text()) - 1, attr.get("id"))
+            if tag == "li" and self.ol and not self.open:
+                self.ol[-1] += 1
+                block.text = f"{self.ol[-1]}."
+            self.blocks.append(block)
+            self.open.append(block)
+
+    def handle_endtag(self, tag):
+        if tag == "ol" and self.ol:
+            self.ol.pop()
+        if tag in targets._BLOCK_TAGS and self.open:
+            self.open.pop()
+
+    def handle_data(self, data):
+        if self.open:
+            self.open[-1].text += data
+
+
+SCAN_HTML = [
+    '<ol start="3"><li>一是甲</li><li><p>（二）乙 &amp; 丙</p></li></ol>',
+    '<p id="a&amp;b" title="x>y">（一）a</p><p title=\'单引号\'>二</p>',
+    '<div><p>①甲</p>尾巴</div><h3 id="t">（1）标题 <em>强调</em>&lt;不是标签&gt;</h3>',
+    "<ul><li>无序<ol><li>内层</li></ol></li></ul><p>末段没有结束标签",
+]
+
+
+@pytest.mark.parametrize("html", SCAN_HTML + [str(render.render_body(b)) for b in TRICKY + SAMPLES],
+                         ids=lambda h: h[:16])
+def test_scanner_agrees_with_an_html_parser(html):
+    blocks, ids = targets._scan(html)
+    expected = _ParserScan(html)
+    assert [dataclasses.astuple(b) for b in blocks] == [dataclasses.astuple(b) for b in expected.blocks]
+    assert ids == expected.ids
+    for block in blocks:
+        assert html[block.insert_at] == ">"
+
+
+@pytest.mark.parametrize("start", ["abc", "", " 5x", "-2", "99999999999"])
+def test_a_strange_list_start_does_not_stop_the_build(start):
+    body = f'一、总则\n\n<ol start="{start}"><li>第一条</li><li>第二条</li></ol>\n'
+    labels = targets.body_map(body).labels()
+    assert labels[0] == "一、" and len(labels) == 3
+    assert 'id="gk-s1-' in targets.anchored_body(body)
