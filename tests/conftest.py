@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -51,3 +53,22 @@ def project(tmp_path) -> Path:
 def gongkai_cmd() -> list[str]:
     exe = Path(sys.executable).with_name("gongkai")
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "gongkai.cli"]
+
+
+def build_with_patch(tmp_path: Path, patch: str) -> tuple[subprocess.CompletedProcess, Path]:
+    """Run ``gongkai build`` of the sample project in a new process after ``patch`` (Python code, e.g.
+    one that breaks a writer) has run, into a site folder that holds an old site."""
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.html").write_text("旧网站", encoding="utf-8")
+    code = f"import sys\n{textwrap.dedent(patch)}\nfrom gongkai.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+    proc = subprocess.run([sys.executable, "-c", code, "--root", str(ROOT), "build", "--site-dir", str(site)],
+                          capture_output=True, text=True, timeout=300)
+    return proc, site
+
+
+def assert_failed_keeping_the_old_site(proc: subprocess.CompletedProcess, site: Path, message: str) -> None:
+    assert proc.returncode == 1, proc.stderr
+    assert message in proc.stderr and "网站没有生成" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (site / "old.html").read_text(encoding="utf-8") == "旧网站" and not (site / "index.html").exists()

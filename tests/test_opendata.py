@@ -179,30 +179,14 @@ def test_open_data_page_lists_every_file(site):
         assert target.is_file() or (target / "index.html").is_file(), href
 
 
-FAILING_OPEN_DATA = """
-import sys
-from gongkai import opendata
-def broken(*args, **options):
-    raise OSError("磁盘已满(测试)")
-opendata.write_open_data = broken
-from gongkai.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path):
     """gongkai build writes the open data in a forked process beside MkDocs; its failure must still stop the build."""
-    import subprocess
-    import sys
+    from conftest import assert_failed_keeping_the_old_site, build_with_patch
 
-    from conftest import ROOT
-
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "old.html").write_text("旧网站")
-    proc = subprocess.run([sys.executable, "-c", FAILING_OPEN_DATA, "--root", str(ROOT), "build", "--site-dir", str(site)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 1
-    assert "数据开放文件生成失败：磁盘已满(测试)" in proc.stderr and "网站没有生成" in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert (site / "old.html").read_text() == "旧网站" and not (site / "index.html").exists()
+    proc, site = build_with_patch(tmp_path, """
+        from gongkai import opendata
+        def broken(*args, **options):
+            raise OSError("磁盘已满(测试)")
+        opendata.write_open_data = broken
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "数据开放文件生成失败：磁盘已满(测试)")

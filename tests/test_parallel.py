@@ -115,3 +115,20 @@ def test_file_system_errors_are_told_in_chinese():
     assert os_error_text(OSError(errno.ENOSPC, "No space left on device", "/srv/site/a.json")) == "磁盘空间不足（/srv/site/a.json）"
     assert os_error_text(OSError(errno.EACCES, "Permission denied")) == "没有写入权限"
     assert os_error_text(OSError("磁盘已满(测试)")) == "磁盘已满(测试)"  # no errno: its own words
+
+
+def test_failing_page_writer_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path):
+    """gongkai build writes the generated pages on every core after MkDocs' page loop; a full disk in a
+    worker must stop the build with a Chinese sentence and leave the old site."""
+    from conftest import assert_failed_keeping_the_old_site, build_with_patch
+
+    proc, site = build_with_patch(tmp_path, """
+        import errno, os
+        from gongkai import mkdocs_site, parallel
+        parallel.MIN_ITEMS = 1
+        os.environ["GONGKAI_JOBS"] = "2"
+        def broken(start, pages):
+            raise OSError(errno.ENOSPC, "No space left on device", pages[0][0])
+        mkdocs_site._write_pages = broken
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "网页文件写入失败，网站没有生成：磁盘空间不足")

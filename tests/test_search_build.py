@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from conftest_search import *  # noqa: F401,F403
-from conftest_search import ROOT, build_project
+from conftest import assert_failed_keeping_the_old_site, build_with_patch
+from conftest_search import ROOT
 from gongkai import search
 
 
@@ -60,24 +59,11 @@ def test_no_inline_scripts_or_outside_requests():
     assert "innerHTML" not in js and "eval(" not in js
 
 
-FAILING_INDEX = """
-import sys
-from gongkai import search
-def broken(site_dir, docs, **options):
-    raise search.SearchIndexError("磁盘已满(测试)")
-search.write_index = broken
-from gongkai.cli import main
-sys.exit(main(sys.argv[1:]))
-"""
-
-
 def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, search_site):
-    site = tmp_path / "site"
-    site.mkdir()
-    (site / "old.html").write_text("旧网站")
-    proc = subprocess.run([sys.executable, "-c", FAILING_INDEX, "--root", str(ROOT), "build", "--site-dir", str(site)],
-                          capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 1
-    assert "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)" in proc.stderr
-    assert "Traceback" not in proc.stderr
-    assert (site / "old.html").read_text() == "旧网站" and not (site / "index.html").exists()
+    proc, site = build_with_patch(tmp_path, """
+        from gongkai import search
+        def broken(site_dir, docs, **options):
+            raise search.SearchIndexError("磁盘已满(测试)")
+        search.write_index = broken
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)")

@@ -12,6 +12,7 @@ import os
 import pickle
 import re
 import sys
+from collections.abc import Iterator, Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,8 @@ from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
 from .opendata import sitemap_files, write_open_data
-from .parallel import background
+from .parallel import background, pmap_blocks
+from .problems import os_error_text
 from .render import RenderMemo, make_env
 from .timing import phase
 
@@ -51,6 +53,7 @@ class _State:
     chrome_key: bytes | None = None  # digest of everything all pages share at the last build
     full: bool = True  # this build writes every page (else only the generated pages that changed)
     open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
+    deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages to write in on_post_build
 
 
 state = _State()
@@ -138,6 +141,7 @@ def on_files(files: Any, config: Any) -> Any:
     elif clashes:
         raise DataError("\n" + "\n".join(clashes))
     state.page_urls = [f.url for f in files.documentation_pages()]
+    state.deferred = [] if state.parallel and not state.dirty else None
     if state.dirty:
         _skip_unchanged(files, config, templates_key)
     elif state.parallel and state.project is not None:
@@ -194,6 +198,31 @@ def _skip_unchanged(files: Any, config: Any, templates_key: tuple) -> None:
 _ID = re.compile(r'\sid="([^"]+)"')
 
 
+class _AnchorIds(AbstractSet[str]):
+    """The ids in a generated page (our own output: ids are plain), found the first time MkDocs asks.
+
+    MkDocs only asks when a hand-written page links to an anchor in it; finding them in every page
+    up front cost ~0.2 ms a page in the one process that runs MkDocs' page loop."""
+
+    def __init__(self, html: str) -> None:
+        self._html: str | None = html
+        self._ids: frozenset[str] = frozenset()
+
+    def _found(self) -> frozenset[str]:
+        if self._html is not None:
+            self._ids, self._html = frozenset(_ID.findall(self._html)), None
+        return self._ids
+
+    def __contains__(self, anchor: object) -> bool:
+        return anchor in self._found()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found())
+
+    def __len__(self) -> int:
+        return len(self._found())
+
+
 def on_pre_page(page: Any) -> Any:
     """Generated pages are HTML already: replace MkDocs' Markdown step (a new parser per page)."""
     generated = state.pages.get(page.file.src_uri)
@@ -204,7 +233,7 @@ def on_pre_page(page: Any) -> Any:
             page.content = generated.html
             page.toc = get_toc([])
             page._title_from_render = str(escape(generated.title))  # the theme prints titles as HTML
-            page.present_anchor_ids = set(_ID.findall(generated.html))  # our own output: ids are plain
+            page.present_anchor_ids = _AnchorIds(generated.html)  # read only if a hand-written page links into it
             page.links_to_anchors = {}
 
         page.render = render
@@ -311,7 +340,29 @@ def _fast_page(ctx: Any) -> str:
             return _render(ctx)
         finally:
             page.meta = saved
-    return "".join(values.get(part, part) for part in _shell(ctx, page, generated))
+    shell = _shell(ctx, page, generated)
+    if state.deferred is not None:
+        # `gongkai build`: MkDocs writes no file for an empty page; on_post_build writes these on every core
+        state.deferred.append((page.file.abs_dest_path, shell, values))
+        return ""
+    return _fill(shell, values)
+
+
+def _fill(shell: list[str], values: dict[str, str]) -> str:
+    return "".join(values.get(part, part) for part in shell)
+
+
+def _write_pages(_start: int, pages: list[tuple[str, list[str], dict[str, str]]]) -> int:
+    """Write one block of the pages _fast_page deferred (in a worker: the shells and HTML are inherited)."""
+    folders: set[str] = set()
+    for path, shell, values in pages:
+        folder = os.path.dirname(path)
+        if folder not in folders:
+            os.makedirs(folder, exist_ok=True)
+            folders.add(folder)
+        with open(path, "wb") as f:
+            f.write(_fill(shell, values).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes pages
+    return len(pages)
 
 
 def on_post_build(config: Any) -> None:
@@ -320,6 +371,14 @@ def on_post_build(config: Any) -> None:
     if state.dirty and not state.full:
         return  # preview after an edit: open data and the search index stay as the first build wrote them
     site_dir = Path(config["site_dir"])
+    if state.deferred:
+        with phase("计划页等写入文件"):
+            try:
+                pmap_blocks(_write_pages, state.deferred, parallel=state.parallel)
+            except OSError as exc:
+                raise DataError(f"\n网页文件写入失败，网站没有生成：{os_error_text(exc)}") from exc
+            finally:
+                state.deferred = None
     if state.open_data_done is not None:
         with phase("数据开放文件（等待后台进程）"):
             (done, _), state.open_data_done = state.open_data_done(), None
@@ -347,6 +406,7 @@ def reset() -> None:
     state.chrome = {}
     state.shells = {}
     state.handwritten = []
+    state.deferred = None
 
 
 def is_serving() -> bool:
