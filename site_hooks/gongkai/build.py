@@ -107,7 +107,8 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
             print("手写页面(content/)中有链接指向不存在的页面或锚点,请按上面的提示修改。", file=sys.stderr)
         print(f"网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
         return 1
-    swap_in(tmp, site_dir)
+    with phase("替换原来的网站文件夹"):
+        swap_in(tmp, site_dir)
     if not quiet:
         print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
         if timings := report():

@@ -209,7 +209,7 @@ def _count(plans: list[Plan], key) -> dict[Any, int]:
     return counts
 
 
-def _call(job: Callable[[], Page]) -> Page:
+def _call(job: Callable[[], Any]) -> Any:
     return job()
 
 
@@ -219,13 +219,8 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     ``memo``: the preview server's rendered components, reused when their params are unchanged)."""
     ctx = _Ctx(project, env, memo)
     plans = project.plans  # newest first
-    # The plan pages and the large 目标任务/汇编 pages are independent: one pool renders them all,
-    # the large ones first so that no worker is left with a heavy chunk at the end.
-    extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
-    with phase("计划页、目标任务页、汇编页"):
-        done = pmap(_call, extra + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel)
-    target_pages, pages = done[:len(extra)], done[len(extra):]
     link_list = ctx.c["link_list"]
+    catalogues: list[Callable[[], list[Page]]] = []  # each makes one catalogue's pages (paged)
 
     # per department, and department × 组配分类
     by_dept: dict[str, list[Plan]] = defaultdict(list)
@@ -239,18 +234,19 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
             {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
         intro = f'<p class="gk-intro">{_esc(dept.intro)}</p>' if dept.intro else ""
-        pages += _catalogue(ctx, url, dept.full_name, [(dept.short_name, url)], dplans, intro, str(cat_links))
+        catalogues.append(functools.partial(_catalogue, ctx, url, dept.full_name, [(dept.short_name, url)], dplans,
+                                            intro, str(cat_links)))
         for c in cats:
             cplans = [p for p in dplans if p.category == c.name]
-            pages += _catalogue(ctx, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
-                                [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans)
+            catalogues.append(functools.partial(_catalogue, ctx, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
+                                                [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans))
 
     # across departments: by 组配分类, 主题分类, year
     used_cats = _count(plans, lambda p: p.category)
     for c in project.categories:
         if used_cats.get(c.name):
-            pages += _catalogue(ctx, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))],
-                                [p for p in plans if p.category == c.name])
+            catalogues.append(functools.partial(_catalogue, ctx, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))],
+                                                [p for p in plans if p.category == c.name]))
     topic_counts: dict[str, int] = defaultdict(int)
     for p in plans:
         topic_counts[p.topic] += 1
@@ -260,10 +256,21 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         if topic_counts.get(t.name):
             label = t.name
             members = [p for p in plans if p.topic == t.name or p.topic.split("\\")[0] == t.name]
-            pages += _catalogue(ctx, topic_url(t.slug), label, [(label, topic_url(t.slug))], members)
+            catalogues.append(functools.partial(_catalogue, ctx, topic_url(t.slug), label, [(label, topic_url(t.slug))], members))
     years = sorted({p.year for p in plans}, reverse=True)
     for y in years:
-        pages += _catalogue(ctx, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))], [p for p in plans if p.year == y])
+        catalogues.append(functools.partial(_catalogue, ctx, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
+                                            [p for p in plans if p.year == y]))
+
+    # The plan pages, the catalogues and the large 目标任务/汇编 pages are independent: one pool renders
+    # them all, the large ones first so that no worker is left with a heavy chunk at the end.
+    extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    with phase("计划页、目标任务页、汇编页"):
+        done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel)
+    target_pages = done[:len(extra)]
+    pages = done[len(extra) + len(catalogues):]
+    for made in done[len(extra):len(extra) + len(catalogues)]:
+        pages += made
 
     # 政府信息公开首页
     here = XXGK
