@@ -32,7 +32,7 @@ def on_page_content(html, page, config, files):
 
 
 def on_env(env, config, files):
-    env = site.on_env(env)
+    env = site.on_env(env, config)
     return release.on_env(env, site.is_serving())
 
 

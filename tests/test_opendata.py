@@ -179,14 +179,20 @@ def test_open_data_page_lists_every_file(site):
         assert target.is_file() or (target / "index.html").is_file(), href
 
 
-def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path):
-    """gongkai build writes the open data in a forked process beside MkDocs; its failure must still stop the build."""
+@pytest.mark.parametrize("jobs,message", [
+    ("2", "数据开放文件生成失败：磁盘已满(测试)"),  # written by a forked process beside MkDocs
+    ("1", "数据开放文件生成失败，网站没有生成：磁盘已满(测试)"),  # one core: written after the pages
+])
+def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, jobs, message):
+    """gongkai build writes the open data beside MkDocs (or after it on one core); a failure must stop the build."""
     from conftest import assert_failed_keeping_the_old_site, build_with_patch
 
-    proc, site = build_with_patch(tmp_path, """
+    proc, site = build_with_patch(tmp_path, f"""
+        import os
+        os.environ["GONGKAI_JOBS"] = "{jobs}"
         from gongkai import opendata
         def broken(*args, **options):
             raise OSError("磁盘已满(测试)")
         opendata.write_open_data = broken
     """)
-    assert_failed_keeping_the_old_site(proc, site, "数据开放文件生成失败：磁盘已满(测试)")
+    assert_failed_keeping_the_old_site(proc, site, message)

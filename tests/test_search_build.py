@@ -59,11 +59,17 @@ def test_no_inline_scripts_or_outside_requests():
     assert "innerHTML" not in js and "eval(" not in js
 
 
-def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, search_site):
-    proc, site = build_with_patch(tmp_path, """
+@pytest.mark.parametrize("jobs,message", [
+    ("2", "站内搜索索引生成失败：磁盘已满(测试)"),  # written by a forked process beside MkDocs' page loop
+    ("1", "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)"),  # one core: written after the pages
+])
+def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, search_site, jobs, message):
+    proc, site = build_with_patch(tmp_path, f"""
+        import os
+        os.environ["GONGKAI_JOBS"] = "{jobs}"
         from gongkai import search
         def broken(site_dir, docs, **options):
             raise search.SearchIndexError("磁盘已满(测试)")
         search.write_index = broken
     """)
-    assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)")
+    assert_failed_keeping_the_old_site(proc, site, message)

@@ -24,7 +24,7 @@ from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
 from .opendata import sitemap_files, write_open_data
-from .parallel import background, pmap_blocks
+from .parallel import background, jobs, pmap_blocks
 from .problems import os_error_text
 from .render import RenderMemo, make_env
 from .timing import phase
@@ -53,6 +53,7 @@ class _State:
     chrome_key: bytes | None = None  # digest of everything all pages share at the last build
     full: bool = True  # this build writes every page (else only the generated pages that changed)
     open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
+    search_done: Any = None  # gongkai build: waits for the search index writer running beside MkDocs
     deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages to write in on_post_build
 
 
@@ -144,15 +145,14 @@ def on_files(files: Any, config: Any) -> Any:
     state.deferred = [] if state.parallel and not state.dirty else None
     if state.dirty:
         _skip_unchanged(files, config, templates_key)
-    elif state.parallel and state.project is not None:
+    elif state.parallel and jobs() > 1 and state.project is not None:
         # Open data needs only the project and the page list: a forked process writes it while MkDocs,
         # in this process, writes the pages (on_post_build waits for it; sitemap.xml is written there,
         # after the theme's own).
         state.open_data_done = background("数据开放文件生成失败", functools.partial(write_open_data, sitemap=False),
                                           state.project, Path(config["site_dir"]), state.page_urls)
-        # Tried and measured worse: counting the plans' search terms the same way (78 s instead of 66 s
-        # at 10,000 plans; the counting pool then competes with this loop, and 15 million postings are
-        # pickled back). docs/benchmarks.md, "Session 2".
+        # The search index starts the same way in on_env. (Counting only its terms in the background
+        # and sending the postings back measured worse: 15 million postings pickled; docs/benchmarks.md.)
     return files
 
 
@@ -269,10 +269,21 @@ def on_page_content(html: str, page: Any) -> str:
     return preview.panel_html() + html if is_serving() else html
 
 
-def on_env(env: Any) -> Any:
+def on_env(env: Any, config: Any) -> Any:
     env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": "", "a11y_toolbar_html": ""}, **state.chrome, root_token=ROOT)
     env.globals["gk_fast_page"] = _fast_page
+    if state.parallel and jobs() > 1 and not state.dirty and state.project is not None:
+        # Every page's content is known now (MkDocs has read the hand-written ones): a forked process
+        # writes the whole search index (its term counting forks one worker per core) while MkDocs
+        # writes the pages; nothing comes back but success (on_post_build waits for it).
+        state.search_done = background("站内搜索索引生成失败", functools.partial(_write_search_index, parallel=True),
+                                       state.project, list(state.handwritten), Path(config["site_dir"]))
     return env
+
+
+def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
+                        parallel: bool = False) -> None:
+    search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
 
 
 # --- rendering the theme once per kind of page -----------------------------------
@@ -387,20 +398,30 @@ def on_post_build(config: Any) -> None:
         for rel_path, data in sitemap_files(state.project, state.page_urls).items():
             (site_dir / rel_path).write_bytes(data)
     elif state.project is not None:
-        with phase("数据开放文件"):
-            write_open_data(state.project, site_dir, state.page_urls, parallel=state.parallel)
+        try:
+            with phase("数据开放文件"):
+                write_open_data(state.project, site_dir, state.page_urls, parallel=state.parallel)
+        except OSError as exc:
+            raise DataError(f"\n数据开放文件生成失败，网站没有生成：{os_error_text(exc)}") from exc
+    if state.search_done is not None:
+        with phase("站内搜索索引（等待后台进程）"):
+            (done, _), state.search_done = state.search_done(), None
+        if not done:
+            raise DataError("\n站内搜索索引生成失败，网站没有生成（原因见上一行）。")
+        return
     try:
         with phase("站内搜索索引"):
-            search.write_index(site_dir, search.documents(state.project, state.handwritten), parallel=state.parallel)
+            _write_search_index(state.project, state.handwritten, site_dir, parallel=state.parallel)
     except search.SearchIndexError as exc:
         raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
 
 
 def reset() -> None:
     """Forget the previous build (used between builds in one process)."""
-    if state.open_data_done is not None:  # the build stopped before on_post_build: leave no process behind
-        state.open_data_done()
-        state.open_data_done = None
+    for name in ("open_data_done", "search_done"):  # the build stopped before on_post_build: leave no process behind
+        if getattr(state, name) is not None:
+            getattr(state, name)()
+            setattr(state, name, None)
     state.project = None
     state.pages = {}
     state.chrome = {}
