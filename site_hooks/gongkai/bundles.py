@@ -16,7 +16,8 @@ from typing import Any
 
 # bundle -> its parts, in order. For the stylesheet the order is the cascade order: later rules win.
 BUNDLES: dict[str, tuple[str, ...]] = {
-    # mkdocs.yml extra_css: the only stylesheet of our own, after Material's.
+    # mkdocs.yml extra_css: the only stylesheet after Material's main.css (base.html's block styles
+    # is overridden in templates/main.html without palette.css, which has no rule for primary: custom).
     "assets/gongkai/site.css": (
         "assets/gongkai/gongkai.css",   # page, metadata table, header and footer colours
         "assets/gongkai/targets.css",   # 主要目标 table, progress bars, charts, print styles of the 汇编
