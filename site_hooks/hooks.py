@@ -1,6 +1,8 @@
 """MkDocs hooks, in lifecycle order. Each is a line or two calling gongkai.mkdocs_site;
 the YAML → page work itself is the plain function gongkai.generate.generate().
+gongkai.bundles joins the site's stylesheets (and its first-paint scripts) into one file each;
 gongkai.release adds what publishing needs (reproducible dates, release id, asset fingerprints, robots.txt)."""
+from gongkai import bundles
 from gongkai import mkdocs_site as site
 from gongkai import release
 
@@ -16,6 +18,7 @@ def on_config(config):
 
 def on_files(files, config):
     files = site.on_files(files, config)
+    bundles.bundle(files, config)
     return release.on_files(files, config)
 
 

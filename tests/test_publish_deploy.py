@@ -31,7 +31,7 @@ def live_release(target_root: Path) -> str:
 
 
 def own_css(site: Path) -> str:
-    return next(p for p in deploy.site_files(site) if release.FINGERPRINTED.search(p) and p.startswith("assets/gongkai/gongkai.") and p.endswith(".css"))
+    return next(p for p in deploy.site_files(site) if release.FINGERPRINTED.search(p) and p.startswith("assets/gongkai/site.") and p.endswith(".css"))
 
 
 def test_the_two_builds_differ(sites):

@@ -67,7 +67,7 @@ def test_pages_are_utf8_with_security_headers_and_short_caching(server):
 
 def test_fingerprinted_assets_are_immutable_and_compressed(server):
     html = get(server, "/" + PLAN).body.decode("utf-8")
-    css = next(ref for ref in asset_refs(html) if "assets/gongkai/gongkai." in ref and ref.endswith(".css"))
+    css = next(ref for ref in asset_refs(html) if "assets/gongkai/site." in ref and ref.endswith(".css"))
     path = posixpath.normpath(posixpath.join("/" + PLAN, css))
     plain = get(server, path)
     assert plain.status == 200 and plain.getheader("Cache-Control") == "public, max-age=31536000, immutable"

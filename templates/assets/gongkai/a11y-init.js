@@ -1,6 +1,7 @@
-/* Gongkai 无障碍, first part: loaded synchronously in <head>, so 长辈版 and the toolbar's settings
+/* Gongkai 无障碍, first part: in assets/gongkai/init.js (joined with material-init.js by
+   gongkai/bundles.py), loaded synchronously in <head>, so 长辈版 and the toolbar's settings
    apply before the first paint. Reads ?mode=elder|standard and localStorage["gongkai.a11y"], and
-   sets classes and data attributes on <html>; a11y.js does the rest at the end of the page. */
+   sets classes and data attributes on <html>; a11y.js (deferred) does the rest once the page is parsed. */
 (function () {
   "use strict";
   var html = document.documentElement, s = {}, KEY = "gongkai.a11y";

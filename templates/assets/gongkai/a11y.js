@@ -1,4 +1,4 @@
-/* Gongkai 无障碍, second part (end of the page): the 无障碍 toolbar, the 长辈版 / 标准版 links,
+/* Gongkai 无障碍, second part (deferred: runs once the page is parsed): the 无障碍 toolbar, the 长辈版 / 标准版 links,
    keyboard shortcuts, read-aloud with the browser's Web Speech API (zh-CN), and keyboard access
    to Material's navigation drawer. a11y-init.js has already applied the stored settings.
    Shortcuts (Alt+Shift+…): W toolbar, Z 长辈版, = / - zoom, C colours, L line spacing, M cursor,

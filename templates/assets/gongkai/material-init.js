@@ -1,11 +1,12 @@
 /* Gongkai: the helpers Material for MkDocs' bundle expects before it runs (__md_scope, __md_hash,
    __md_get, __md_set). Upstream (Material 9.8.1) writes them as an inline script in
    partials/javascripts/base.html; they live in this file so that the Content-Security-Policy can
-   forbid inline scripts. Loaded synchronously in <head>, before the bundle. */
+   forbid inline scripts. Joined with a11y-init.js into assets/gongkai/init.js (gongkai/bundles.py),
+   the page's one synchronous script in <head>; the bundle, deferred, runs after it. */
 (function () {
   "use strict";
   var self = document.currentScript;
-  // This file is <site root>/assets/gongkai/material-init.<hash>.js: the site root is two folders up.
+  // This file is part of <site root>/assets/gongkai/init.<hash>.js: the site root is two folders up.
   // Material names its browser-storage keys after this path, so two sites on one host keep apart.
   var scope = new URL("../../", self ? self.src : location.href);
 
