@@ -138,6 +138,31 @@ def test_report_replaces_only_the_measured_part(tmp_path):
     assert doc.read_text(encoding="utf-8") == text
 
 
+def _cpu_row(n, cpu, calib=None):
+    row = {"system": "gongkai", "n": n, "wall_s": cpu, "cpu_s": cpu, "peak_bytes": 1, "search_bytes": None}
+    if calib is not None:
+        row["calib_s"] = calib
+    return row
+
+
+def _flatness(rows):
+    results = {"rows": rows}
+    return next((text, value, ok) for text, value, ok in bench.derive(results)["targets"] if text.startswith("每条用时"))
+
+
+def test_flatness_is_judged_at_one_machine_speed():
+    """The same per-plan work measured while the machine ran at half speed for the 2,000-plan build and
+    the 10,000-plan build: raw CPU times say the cost per plan grew; calibrated they say it is flat."""
+    # at full speed: 4 s fixed + 10 ms a plan; calibration loop 1.0 s
+    rows = [_cpu_row(1000, 14.0, 1.0), _cpu_row(2000, 2 * 24.0, 2.0), _cpu_row(10000, 2 * 104.0, 2.0)]
+    text, value, ok = _flatness(rows)
+    assert "按每次测得的机器速度校准" in text and "4.0 秒固定开销" in text
+    assert value.startswith("+0%") and ok
+    uncalibrated = [{k: v for k, v in r.items() if k != "calib_s"} for r in rows]
+    text, value, ok = _flatness(uncalibrated)
+    assert "校准" not in text and not ok
+
+
 def test_bench_smoke_at_100_plans(tmp_path):
     """`gongkai bench` end to end at N = 100 (no baseline venv): every column present and sane."""
     out_json, out_md = tmp_path / "r.json", tmp_path / "benchmarks.md"
