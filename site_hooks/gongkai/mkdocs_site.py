@@ -5,11 +5,8 @@ another engine, keep :mod:`gongkai.generate` and replace this module.
 """
 from __future__ import annotations
 
-import functools
-import hashlib
 import logging
 import os
-import pickle
 import re
 import sys
 from collections.abc import Iterator, Set as AbstractSet
@@ -26,7 +23,7 @@ from .model import Project
 from .opendata import sitemap_files, write_open_data
 from .parallel import background, jobs, pmap_blocks
 from .problems import os_error_text
-from .render import RenderMemo, make_env
+from .render import RenderMemo, digest, make_env
 from .timing import phase
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -145,19 +142,36 @@ def on_files(files: Any, config: Any) -> Any:
     state.deferred = [] if state.parallel and not state.dirty else None
     if state.dirty:
         _skip_unchanged(files, config, templates_key)
-    elif state.parallel and jobs() > 1 and state.project is not None:
-        # Open data needs only the project and the page list: a forked process writes it while MkDocs,
-        # in this process, writes the pages (on_post_build waits for it; sitemap.xml is written there,
-        # after the theme's own).
-        state.open_data_done = background("数据开放文件生成失败", functools.partial(write_open_data, sitemap=False),
-                                          state.project, Path(config["site_dir"]), state.page_urls)
-        # The search index starts the same way in on_env. (Counting only its terms in the background
-        # and sending the postings back measured worse: 15 million postings pickled; docs/benchmarks.md.)
+    # Open data needs only the project and the page list: it can be written while MkDocs writes the
+    # pages (sitemap.xml is written in on_post_build, after the theme's own).
+    state.open_data_done = _beside("数据开放文件", _write_open_data, state.project, Path(config["site_dir"]),
+                                   state.page_urls)
     return files
 
 
-def _digest(value: Any) -> bytes:
-    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+def _beside(what: str, func: Any, *args: Any) -> Any:
+    """``gongkai build`` on two or more cores: start ``func(*args)`` in a forked process beside MkDocs'
+    page loop and return the function that waits for it (see :func:`_finish`); otherwise None, and
+    on_post_build runs it itself."""
+    if not (state.parallel and jobs() > 1 and not state.dirty and state.project is not None):
+        return None
+    return background(f"{what}生成失败", func, *args)
+
+
+def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
+    """on_post_build: wait for ``what`` started by :func:`_beside`, or make it now if ``done`` is None.
+    A failure stops the build (the forked process has printed its reason on the line above)."""
+    if done is not None:
+        with phase(f"{what}（等待后台进程）"):
+            ok, _ = done()
+        if not ok:
+            raise DataError(f"\n{what}生成失败，网站没有生成（原因见上一行）。")
+        return
+    try:
+        with phase(what):
+            func(*args)
+    except (OSError, search.SearchIndexError) as exc:
+        raise DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}") from exc
 
 
 def _tree_key(folder: Path) -> tuple:
@@ -180,9 +194,9 @@ def _skip_unchanged(files: Any, config: Any, templates_key: tuple) -> None:
     folder is emptied and every page written, as in a clean build."""
     from mkdocs.utils import clean_directory
 
-    keys = {src: _digest(page) for src, page in state.pages.items()}
+    keys = {src: digest(page) for src, page in state.pages.items()}
     config_file = Path(config.config_file_path)
-    shared = _digest((state.chrome, preview.panel_html(), sorted(f.src_uri for f in files),
+    shared = digest((state.chrome, preview.panel_html(), sorted(f.src_uri for f in files),
                       config_file.stat().st_mtime_ns, templates_key))
     state.full = shared != state.chrome_key
     if state.full:
@@ -272,18 +286,28 @@ def on_page_content(html: str, page: Any) -> str:
 def on_env(env: Any, config: Any) -> Any:
     env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": "", "a11y_toolbar_html": ""}, **state.chrome, root_token=ROOT)
     env.globals["gk_fast_page"] = _fast_page
-    if state.parallel and jobs() > 1 and not state.dirty and state.project is not None:
-        # Every page's content is known now (MkDocs has read the hand-written ones): a forked process
-        # writes the whole search index (its term counting forks one worker per core) while MkDocs
-        # writes the pages; nothing comes back but success (on_post_build waits for it).
-        state.search_done = background("站内搜索索引生成失败", functools.partial(_write_search_index, parallel=True),
-                                       state.project, list(state.handwritten), Path(config["site_dir"]))
+    # Every page's content is known now (MkDocs has read the hand-written ones): the whole search index
+    # can be written while MkDocs writes the pages (its term counting still forks one worker per core).
+    # Counting only its terms beside the loop and sending the postings back measured worse (15 million
+    # postings pickled; docs/benchmarks.md, "Session 2").
+    state.search_done = _beside("站内搜索索引", _write_search_index, state.project, list(state.handwritten),
+                                Path(config["site_dir"]), True)
     return env
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
-                        parallel: bool = False) -> None:
+                        parallel: bool) -> None:
     search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
+
+
+def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = True) -> None:
+    write_open_data(project, site_dir, page_urls, parallel=parallel, sitemap=False)
+
+
+def _write_sitemap(project: Project, site_dir: Path, page_urls: list[str]) -> None:
+    """sitemap.xml(.gz), written after the theme's own (which the open data's replaces)."""
+    for rel_path, data in sitemap_files(project, page_urls).items():
+        (site_dir / rel_path).write_bytes(data)
 
 
 # --- rendering the theme once per kind of page -----------------------------------
@@ -390,30 +414,14 @@ def on_post_build(config: Any) -> None:
                 raise DataError(f"\n网页文件写入失败，网站没有生成：{os_error_text(exc)}") from exc
             finally:
                 state.deferred = None
-    if state.open_data_done is not None:
-        with phase("数据开放文件（等待后台进程）"):
-            (done, _), state.open_data_done = state.open_data_done(), None
-        if not done:
-            raise DataError("\n数据开放文件生成失败，网站没有生成（原因见上一行）。")
-        for rel_path, data in sitemap_files(state.project, state.page_urls).items():
-            (site_dir / rel_path).write_bytes(data)
-    elif state.project is not None:
-        try:
-            with phase("数据开放文件"):
-                write_open_data(state.project, site_dir, state.page_urls, parallel=state.parallel)
-        except OSError as exc:
-            raise DataError(f"\n数据开放文件生成失败，网站没有生成：{os_error_text(exc)}") from exc
-    if state.search_done is not None:
-        with phase("站内搜索索引（等待后台进程）"):
-            (done, _), state.search_done = state.search_done(), None
-        if not done:
-            raise DataError("\n站内搜索索引生成失败，网站没有生成（原因见上一行）。")
-        return
-    try:
-        with phase("站内搜索索引"):
-            _write_search_index(state.project, state.handwritten, site_dir, parallel=state.parallel)
-    except search.SearchIndexError as exc:
-        raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{exc}") from exc
+    # Each writer is taken out of `state` just before it is waited for: if one fails, reset() still
+    # waits for the others.
+    if state.project is not None:
+        done, state.open_data_done = state.open_data_done, None
+        _finish("数据开放文件", done, _write_open_data, state.project, site_dir, state.page_urls, state.parallel)
+        _finish("网站地图（sitemap.xml）", None, _write_sitemap, state.project, site_dir, state.page_urls)
+    done, state.search_done = state.search_done, None
+    _finish("站内搜索索引", done, _write_search_index, state.project, state.handwritten, site_dir, state.parallel)
 
 
 def reset() -> None:

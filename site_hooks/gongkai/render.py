@@ -58,6 +58,12 @@ def component(env: Environment, name: str, memo: RenderMemo | None = None) -> Ca
     return lambda params: memo.get(name, params, lambda: Markup(macro(params)))
 
 
+def digest(value: Any) -> bytes:
+    """A short fingerprint of ``value``'s contents (pickle keeps Markup apart from str — trusted html
+    vs escaped text — which json would not). Raises what pickle raises for values it cannot dump."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+
+
 class RenderMemo:
     """Rendered component HTML by (component, params), kept from one preview build to the next.
 
@@ -75,8 +81,8 @@ class RenderMemo:
         self._now, self.key = {}, key
 
     def get(self, name: str, params: Any, render: Callable[[], Markup]) -> Markup:
-        try:  # pickle keeps Markup apart from str (trusted html vs escaped text), which json would not
-            key = (name, hashlib.blake2b(pickle.dumps(params, protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest())
+        try:
+            key = (name, digest(params))
         except (pickle.PicklingError, TypeError, AttributeError):
             return render()
         html = self._now.get(key) or self._last.get(key)
@@ -92,7 +98,7 @@ _local = threading.local()
 # a plan body is mostly Chinese prose in which none of them can match. A pattern can only match
 # where one of these occurs: ` \\ (backtick, escape), [ (links, references, images after !),
 # < (autolink, automail, inline HTML), & (entity), * _ (emphasis), two spaces + newline (line
-# break). INLINE_PATTERNS is the set they were read from; tests/test_render_markdown.py fails
+# break). INLINE_PATTERNS is the set they were read from; tests/test_render_speed.py fails
 # when Python-Markdown registers another one, and compares the output with the plain processor's.
 INLINE_PATTERNS = frozenset({
     "backtick", "escape", "reference", "link", "image_link", "image_reference", "short_reference",
