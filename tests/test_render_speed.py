@@ -5,6 +5,8 @@
   characters were read from.
 * targets._scan reads the sanitiser's output with a regular expression: it must find the same
   paragraphs, texts, insert positions and ids as an HTML parser.
+* render.ComponentEnvironment reads dict keys before Python attributes: every lookup must give
+  what Jinja's own Environment gives.
 """
 from __future__ import annotations
 
@@ -150,3 +152,37 @@ def test_a_strange_list_start_does_not_stop_the_build(start):
     labels = targets.body_map(body).labels()
     assert labels[0] == "一、" and len(labels) == 3
     assert 'id="gk-s1-' in targets.anchored_body(body)
+
+
+class _Obj:
+    label = "属性"
+
+
+LOOKUPS = [
+    ("{{ p.label }}", {"p": {"label": "中文<b>"}}),
+    ("{{ p.missing }}|{{ p.missing is defined }}|{{ p.missing | default('无') }}", {"p": {"label": "x"}}),
+    ("{% if p.flag %}是{% else %}否{% endif %}", {"p": {"flag": 0}}),
+    ("{{ p.items is callable }}|{{ p.get('label') }}", {"p": {"label": "x", "items": "键值"}}),
+    ("{{ p.label }}|{{ p.nothing | default('无') }}", {"p": _Obj()}),
+    ("{% for row in p.rows %}{{ row.text }};{% endfor %}", {"p": {"rows": [{"text": "甲"}, {"text": "乙"}]}}),
+    ("{{ p.nested.deep }}|{{ p.nested.deeper | default('无') }}", {"p": {"nested": {"deep": "深"}}}),
+]
+
+
+@pytest.mark.parametrize("source,context", LOOKUPS)
+def test_component_environment_reads_like_jinja(source, context, tmp_path):
+    from jinja2 import Environment, select_autoescape
+
+    ours = render.make_env(tmp_path)
+    plain = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+    assert isinstance(ours, render.ComponentEnvironment)
+    assert ours.from_string(source).render(context) == plain.from_string(source).render(context)
+
+
+def test_component_environment_keeps_strict_undefined_errors(tmp_path):
+    from jinja2 import StrictUndefined, UndefinedError
+
+    env = render.make_env(tmp_path)
+    env.undefined = StrictUndefined
+    with pytest.raises(UndefinedError, match="missing"):
+        env.from_string("{{ p.missing }}").render(p={"label": "x"})

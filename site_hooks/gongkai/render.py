@@ -34,9 +34,29 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 STYLE_PROPERTIES = {"text-align"}  # what Markdown's aligned table columns write; every other property is removed
 
 
+_DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class ComponentEnvironment(Environment):
+    """Jinja's environment, reading ``params.x`` from a dict without first trying a Python attribute.
+
+    Jinja's ``getattr`` tries ``getattr(params, "x")`` first and looks the key up only after the
+    ``AttributeError``; components read millions of dict keys in a 10,000-plan build, and the
+    exception was ~12 % of page rendering. The result is the same: dict methods (``items``…, which
+    the style guide forbids as keys) and every non-dict still go through Jinja's own lookup."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
 def make_env(templates_dir: Path | str) -> Environment:
     """The components' environment: autoescape on, so text params are always escaped."""
-    return Environment(
+    return ComponentEnvironment(
         loader=FileSystemLoader(str(templates_dir)),
         autoescape=select_autoescape(default=True, default_for_string=True),
         trim_blocks=True,
