@@ -168,7 +168,7 @@ def test_bench_smoke_at_100_plans(tmp_path):
     out_json, out_md = tmp_path / "r.json", tmp_path / "benchmarks.md"
     done = subprocess.run(
         [*gongkai_cmd(), "--root", str(ROOT), "bench", "--sizes", "100", "--no-baseline", "--preview-size", "100",
-         "--preview-edits", "1", "--work", str(tmp_path / "work"), "--json", str(out_json), "--output", str(out_md)],
+         "--preview-edits", "1", "--settle", "5", "--work", str(tmp_path / "work"), "--json", str(out_json), "--output", str(out_md)],
         capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(out_json.read_text(encoding="utf-8"))
@@ -193,6 +193,9 @@ def test_bench_smoke_at_100_plans(tmp_path):
     assert len(ours.strip("|").split("|")) == len(bench.COLUMNS)
     assert "### 计划页面大小" in table and "### 预览" in table and "### 目标" in table
     assert not list((tmp_path / "work").glob("*/project"))  # scratch removed
+    assert not (tmp_path / "work" / bench.DISK_TRASH).exists()  # and the trash, after the last measurement
+    assert row["disk_us"] > 0 and 0 <= row["disk_wait_s"] <= 5 + 10
+    assert "磁盘状态" in table and "最多等 5.0 秒" in table
     assert json.loads((tmp_path / "work" / "last-results.json").read_text(encoding="utf-8"))["rows"] == results["rows"]
     again = tmp_path / "again.md"
     redo = subprocess.run([*gongkai_cmd(), "--root", str(ROOT), "bench", "--report-from", str(out_json), "--output", str(again)],
@@ -204,3 +207,26 @@ def test_bench_smoke_at_100_plans(tmp_path):
 def test_bench_rejects_bad_sizes():
     done = subprocess.run([*gongkai_cmd(), "--root", str(ROOT), "bench", "--sizes", "abc"], capture_output=True, text=True)
     assert done.returncode != 0 and "规模" in done.stderr
+
+
+def test_disk_probe_and_settle(tmp_path):
+    """settle_disk returns at once on a disk at rest, and gives up after its timeout on a 'slow' one."""
+    us = bench.disk_probe(tmp_path / "probe", files=20)
+    assert 0 < us < 1e6 and len(list((tmp_path / "probe").iterdir())) == 20  # the probe's files are kept
+    fast = bench.settle_disk(tmp_path / "probe", timeout=30, limit_us=1e9)
+    assert fast["disk_wait_s"] < 5 and fast["disk_us"] > 0
+    slow = bench.settle_disk(tmp_path / "probe", timeout=1, limit_us=0)
+    assert 1 <= slow["disk_wait_s"] < 10
+
+
+def test_discard_moves_into_trash_or_deletes(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f.txt").write_text("x")
+    trash = tmp_path / "trash"
+    bench.discard(tmp_path / "a", trash)
+    assert not (tmp_path / "a").exists()
+    [moved] = trash.iterdir()
+    assert (moved / "b" / "f.txt").read_text() == "x"
+    bench.discard(tmp_path / "missing", trash)  # nothing to do
+    bench.discard(moved, None)
+    assert not moved.exists()

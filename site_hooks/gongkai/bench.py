@@ -9,6 +9,8 @@
   went over the wire; :func:`preview_latency` edits a plan under ``gongkai serve`` and waits
   until the new text is served.
 * :func:`render_markdown` turns the results into the tables of ``docs/benchmarks.md``.
+* :func:`settle_disk` and :func:`discard`: nothing is deleted until the last measurement, and each
+  build starts once creating a file is fast again (deleting a GB makes it 5–25× slower here for minutes).
 
 The synthetic data comes from one function, :data:`WRITE_PROJECT` (swap it to use another
 writer with the signature ``(dest, n, seed)``). Nothing here asserts a timing: figures are
@@ -242,6 +244,50 @@ def calibrate() -> float:
     return round(time.process_time() - start, 3)
 
 
+DISK_SETTLED_US = 150  # µs to create one small file on a disk at rest (here 30–70; 200–900 after deleting a GB)
+DISK_TRASH = ".trash"  # inside the work folder: what the run no longer needs, deleted after the last measurement
+
+
+def disk_probe(folder: Path, files: int = 200) -> float:
+    """Microseconds to create and write one 4 KB file in ``folder``, averaged over ``files``.
+
+    The files stay until the run ends: deleting them would slow the next probe."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, data = folder / f"p{time.monotonic_ns()}-", b"x" * 4096
+    start = time.perf_counter()
+    for i in range(files):
+        with open(f"{stem}{i}", "wb") as f:
+            f.write(data)
+    return (time.perf_counter() - start) / files * 1e6
+
+
+def settle_disk(folder: Path, *, timeout: float = 150, limit_us: float = DISK_SETTLED_US) -> dict[str, float]:
+    """Before a measured build: flush, then wait (at most ``timeout`` seconds) until creating a file is fast.
+
+    On a file system mounted with ``discard`` (this machine's is), deleting a GB of files makes every
+    file creation 5–25× slower for minutes. A build of 10,000 plans creates some 33,000 files, so a
+    build measured just after the previous step's cleanup paid for that cleanup (tens of seconds).
+    The run therefore deletes nothing until its last measurement (:func:`discard`), and each build
+    starts on a disk at rest; the probe and the wait are recorded with the row."""
+    start = time.monotonic()
+    os.sync()
+    while True:
+        us = disk_probe(folder)
+        waited = time.monotonic() - start
+        if us <= limit_us or waited >= timeout:
+            return {"disk_us": round(us), "disk_wait_s": round(waited, 1)}
+        time.sleep(3)
+
+
+def discard(path: Path, trash: Path | None) -> None:
+    """Remove ``path``: moved into ``trash`` (deleted when the run ends), or deleted now without one."""
+    if trash is None:
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists():
+        trash.mkdir(parents=True, exist_ok=True)
+        os.replace(path, trash / f"{path.name}-{time.monotonic_ns()}")
+
+
 def measure_gongkai(project: Path, repo: Path, *, timeout: float = 3600) -> dict[str, Any]:
     site = project / "site"
     before = calibrate()
@@ -349,7 +395,8 @@ def check_jieba(python: Path) -> None:
             f"请删除 {python.parent.parent} 后重试(需要 setuptools<81)。\n{done.stderr[-1500:]}")
 
 
-def measure_baseline(source: Path, work: Path, variant: str, python: Path, *, timeout: float = 3600) -> dict[str, Any]:
+def measure_baseline(source: Path, work: Path, variant: str, python: Path, *, timeout: float = 3600,
+                     trash: Path | None = None) -> dict[str, Any]:
     dest = work / f"baseline-{variant}"
     urls = write_baseline_project(source, dest, variant)
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
@@ -359,7 +406,7 @@ def measure_baseline(source: Path, work: Path, variant: str, python: Path, *, ti
         raise BenchError(f"MkDocs({variant})生成失败:\n" + stats.output[-3000:])
     row = {"system": f"mkdocs-{variant}", "n": len(urls), **_run_fields(stats), **site_stats(dest / "site", urls)}
     row["search_bytes"], row["search_note"] = search_bytes(dest / "site", source)
-    shutil.rmtree(dest, ignore_errors=True)
+    discard(dest, trash)
     return row
 
 
@@ -604,6 +651,7 @@ class Options:
     work: Path | None = None  # scratch folder; default <root>/.bench/work
     keep: bool = False
     timeout: float = 3600
+    settle_s: float = 150  # longest wait for the disk to come to rest before each measured build
 
 
 def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict[str, Any]:
@@ -619,22 +667,32 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
     cache = root / ".bench"
     work = Path(opts.work or cache / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
+    trash = work / DISK_TRASH
+    shutil.rmtree(trash, ignore_errors=True)  # left by a run that was stopped; settle_disk waits for it
     results: dict[str, Any] = {"machine": machine_facts(root), "seed": opts.seed, "rows": [], "page": None, "preview": None}
+    results["machine"]["disk_settle_max_s"] = opts.settle_s
     checkpoint = work / "last-results.json"  # rewritten after every step: a killed run keeps its figures
 
     def save() -> None:
         checkpoint.write_text(to_json(results), encoding="utf-8")
+
+    def settle(n: int) -> dict[str, float]:
+        say(f"[{n} 条] 等待磁盘空闲(创建文件恢复正常速度)…")
+        disk = settle_disk(trash / "probe", timeout=opts.settle_s)
+        say(f"[{n} 条] 创建一个文件 {disk['disk_us']} 微秒(等待 {disk['disk_wait_s']} 秒)")
+        return disk
 
     python = baseline_python(cache) if opts.baseline else None
     speed_sizes = opts.speed_sizes if opts.speed_sizes is not None else opts.sizes
     ours = sorted(set(opts.sizes) | (set(opts.default_sizes) if opts.baseline else set()))
     for n in ours:
         folder = work / f"n{n}-seed{opts.seed}"
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(folder, trash)
         say(f"[{n} 条] 生成合成数据 …")
         WRITE_PROJECT(folder / "project", n, opts.seed)
+        disk = settle(n)
         say(f"[{n} 条] gongkai build …")
-        row = measure_gongkai(folder / "project", root, timeout=opts.timeout)
+        row = {**measure_gongkai(folder / "project", root, timeout=opts.timeout), **disk}
         results["rows"].append(row)
         save()
         say(f"[{n} 条] gongkai:{row['wall_s']} 秒(CPU {row['cpu_s']} 秒),峰值内存 {row['peak_bytes'] / 2**20:.0f} MB,"
@@ -646,8 +704,9 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         if python is not None:
             for variant, sizes in (("default", opts.default_sizes), ("speed", speed_sizes)):
                 if n in sizes:
+                    disk = settle(n)
                     say(f"[{n} 条] MkDocs + Material({variant})…")
-                    b = measure_baseline(folder / "project", folder, variant, python, timeout=opts.timeout)
+                    b = {**measure_baseline(folder / "project", folder, variant, python, timeout=opts.timeout, trash=trash), **disk}
                     results["rows"].append(b)
                     save()
                     say(f"[{n} 条] mkdocs-{variant}:{b['wall_s']} 秒(CPU {b['cpu_s']} 秒)")
@@ -655,15 +714,16 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
             say(f"[{n} 条] 预览:修改一个计划文件到页面更新的时间 …")
             results["preview"] = preview_latency(folder / "project", edits=opts.preview_edits)
         if not opts.keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            discard(folder, trash)
     if opts.preview_size is not None and results["preview"] is None:
         folder = work / f"preview-n{opts.preview_size}"
-        shutil.rmtree(folder, ignore_errors=True)
+        discard(folder, trash)
         WRITE_PROJECT(folder / "project", opts.preview_size, opts.seed)
         say(f"[{opts.preview_size} 条] 预览:修改一个计划文件到页面更新的时间 …")
         results["preview"] = preview_latency(folder / "project", edits=opts.preview_edits)
         if not opts.keep:
-            shutil.rmtree(folder, ignore_errors=True)
+            discard(folder, trash)
+    shutil.rmtree(trash, ignore_errors=True)  # the probe's files too
     results["machine"]["load_end"] = [round(x, 2) for x in os.getloadavg()]
     results["derived"] = derive(results)
     save()
@@ -799,6 +859,13 @@ def render_markdown(results: dict) -> str:
     if calibs:
         parts += ["", "机器速度基准(一段固定的 Python 循环的 CPU 时间,每次 gongkai 生成前后各测一次取平均;数字越大,当时机器越慢):"
                       + ",".join(f"{n:,} 条 {c} 秒" for n, c in calibs) + "。"]
+    disks = [(r["system"], r["n"], r["disk_us"], r["disk_wait_s"]) for r in results["rows"] if "disk_us" in r]
+    if disks:
+        names = {"gongkai": "gongkai", "mkdocs-default": "MkDocs 默认", "mkdocs-speed": "MkDocs 提速"}
+        parts += ["", "磁盘状态(每次生成前创建 200 个 4 KB 文件,平均每个的微秒数;这台机器删除大量文件后几分钟内创建文件会慢 5–25 倍,"
+                      f"所以测量期间不删除任何文件,并在每次生成前等到低于 {DISK_SETTLED_US} 微秒,"
+                      f"最多等 {results['machine'].get('disk_settle_max_s', '—')} 秒):"
+                      + ",".join(f"{names.get(s, s)} {n:,} 条 {us} 微秒(等待 {w} 秒)" for s, n, us, w in disks) + "。"]
     ext = results.get("derived", {}).get("extrapolated")
     if ext:
         parts += ["", f"MkDocs 默认配置在 {ext['n']:,} 条的数字是外推值:默认的完整导航让每个页面都包含所有页面的链接,"
