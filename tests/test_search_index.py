@@ -177,3 +177,59 @@ def test_unwritable_site_is_a_chinese_error(tmp_path):
     blocker.write_text("不是目录")
     with pytest.raises(search.SearchIndexError, match="无法写入站内搜索索引"):
         search.write_index(blocker, [_doc("a/", "甲", "乙")])
+
+
+# --- fold: skipping NFKC on plain plan text must not change a single term ----------------------
+
+def _terms_by_full_nfkc(text: str, unigrams: bool = True):
+    """The obvious way: NFKC and lower-case everything, then split (the oracle for search.fold's shortcut)."""
+    import unicodedata
+    from collections import Counter
+
+    counts = Counter()
+    for run in search._TOKEN.findall(unicodedata.normalize("NFKC", text).lower()):
+        if len(run) > 1 and search._is_cjk(run):
+            counts.update(run[i:i + 2] for i in range(len(run) - 1))
+            if unigrams:
+                counts.update(run)
+        else:
+            counts[run] += 1
+    return counts
+
+
+FOLD_CASES = [
+    "新认定高新技术企业25家，全年完成（预计）目标。",
+    "广科〔２０２４〕３号：【重点】任务——“科技特派员”；见《计划》…",
+    "ＡＢＣ公司与ｘｙｚ平台，Ｒ＆Ｄ投入增长１２．５％",
+    "①第一项 ⑵第二项 ㈠第三项 Ⅱ类 ㎡ ½ ²",
+    "兀﨑（兼容汉字）與\u3000全角空格　和 tab\t分隔",
+    "e\u0301 组合符号 café CAFÉ",
+    "！＂＃＄％＆＇（）＊＋，－．／：；＜＝＞？＠［＼］＾＿｀｛｜｝～",
+]
+
+
+@pytest.mark.parametrize("text", FOLD_CASES)
+def test_fold_shortcut_gives_the_terms_of_full_nfkc(text):
+    assert search.index_terms(text) == _terms_by_full_nfkc(text)
+    assert search.index_terms(text, unigrams=False) == _terms_by_full_nfkc(text, unigrams=False)
+
+
+def test_fold_shortcut_on_every_sample_body():
+    project, problems = load_project(ROOT)
+    assert project is not None, problems.report()
+    docs = search.documents(project)
+    assert len(docs) >= 5
+    for doc in docs:
+        for text in (doc.text, doc.meta_text, doc.title):
+            assert search.index_terms(text) == _terms_by_full_nfkc(text), doc.url
+
+
+def test_punctuation_allowed_without_nfkc_never_becomes_a_term():
+    import unicodedata
+
+    allowed = [chr(c) for c in range(0x80, 0x10000) if search._TERMS_NEED_NO_NFKC.fullmatch(chr(c))
+               and not (0x3400 <= c <= 0x4DBF or 0x4E00 <= c <= 0x9FFF) and unicodedata.category(chr(c)) != "Cs"]
+    assert "，" in allowed and "①" not in allowed and "Ａ" not in allowed and "兀" not in allowed
+    for c in allowed:
+        assert not search._TOKEN.search(unicodedata.normalize("NFKC", c).lower()), repr(c)
+        assert unicodedata.combining(c) == 0, repr(c)

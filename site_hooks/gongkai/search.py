@@ -81,10 +81,20 @@ class SearchIndexError(Exception):
 
 # --- text → terms -----------------------------------------------------------------
 
+# Text made only of these needs no NFKC for its terms: ASCII, CJK unified ideographs (NFKC leaves both
+# alone) and punctuation whose NFKC form holds no letter, digit or ideograph (full-width and Chinese
+# marks: at most they become ASCII punctuation, which separates terms exactly as they do). Plan text is
+# almost always of this kind, and it is full of ， （ ） that would make every body go through NFKC.
+_TERMS_NEED_NO_NFKC = re.compile(
+    "[\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff、。“”‘’—…·《》〈〉「」『』【】〔〕\u3000"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff5e]*")
+
+
 def fold(text: str) -> str:
-    """NFKC (full-width letters, digits and brackets to ASCII) and lower case."""
+    """Text whose terms are those of its NFKC form (full-width letters, digits and brackets to ASCII),
+    lower case. Punctuation that cannot change a term may stay as it was (see _TERMS_NEED_NO_NFKC)."""
     text = str(text)
-    if not unicodedata.is_normalized("NFKC", text):  # the check is much cheaper than normalising
+    if not _TERMS_NEED_NO_NFKC.fullmatch(text) and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return text.lower()
 
