@@ -15,6 +15,20 @@ def test_pmap_keeps_order_and_results(monkeypatch):
     items = list(range(1000))
     assert parallel.pmap(square, items) == [x * x for x in items]
     assert parallel.pmap(square, items, parallel=False) == [x * x for x in items]
+    for n in (1, 7, 8, 9, 1000, 1001):  # fewer, as many as and more items than tasks
+        assert parallel.pmap(square, items[:n], interleave=True) == [x * x for x in items[:n]]
+
+
+def test_interleaved_tasks_spread_the_first_items(monkeypatch):
+    """Each task of an interleaved pmap takes every n-th item: the first (large) items land in different tasks."""
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    seen = []
+    monkeypatch.setattr(parallel, "_fork_map", lambda runner, func, items, tasks: seen.append(tasks) or
+                        [[func(items[i]) for i in range(a, len(items), b)] for a, b in tasks])
+    assert parallel.pmap(square, list(range(100)), interleave=True) == [x * x for x in range(100)]
+    tasks = seen[0]
+    assert len(tasks) == 8 and {start for start, _ in tasks} == set(range(8))  # items 0..7 in eight different tasks
 
 
 def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):

@@ -263,10 +263,12 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
                                             [p for p in plans if p.year == y]))
 
     # The plan pages, the catalogues and the large 目标任务/汇编 pages are independent: one pool renders
-    # them all, the large ones first so that no worker is left with a heavy chunk at the end.
+    # them all. The large pages (half the work at 10,000 plans) are spread over the workers' tasks
+    # (interleave): in runs of neighbours they all fell into the first task, and one worker did them alone.
     extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
     with phase("计划页、目标任务页、汇编页"):
-        done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel)
+        done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel,
+                    interleave=True)
     target_pages = done[:len(extra)]
     pages = done[len(extra) + len(catalogues):]
     for made in done[len(extra):len(extra) + len(catalogues)]:

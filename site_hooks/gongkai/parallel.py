@@ -35,6 +35,12 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [func(items[i]) for i in range(*bounds)]
 
 
+def _run_strided(start_step: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    func, items = _work
+    return [func(items[i]) for i in range(start_step[0], len(items), start_step[1])]
+
+
 def _run_block(bounds: tuple[int, int]) -> Any:
     assert _work is not None
     func, items = _work
@@ -51,13 +57,13 @@ def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
 
 
 def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any], items: Sequence[Any],
-              pieces: int) -> list[Any]:
+              tasks: list[tuple[int, int]]) -> list[Any]:
     global _work
     _work = (func, items)
     frozen = _freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs()) as pool:
-            return pool.map(runner, _bounds(len(items), pieces))
+            return pool.map(runner, tasks)
     finally:
         _work = None
         if frozen:
@@ -74,12 +80,21 @@ def _freeze() -> bool:
     return True
 
 
-def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:
-    """``[func(x) for x in items]``, split over the cores when it pays off."""
+def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True, interleave: bool = False) -> list[Any]:
+    """``[func(x) for x in items]``, split over the cores when it pays off.
+
+    ``interleave``: the items are not alike (a few large pages first, then thousands of small ones):
+    each worker task takes every n-th item instead of a run of neighbours, so the large items are
+    spread over the tasks instead of all landing in the first one."""
     if not _fork_ok(parallel, len(items)):
         return [func(x) for x in items]
-    # a few chunks per worker evens out slow items
-    return [r for chunk in _fork_map(_run_chunk, func, items, jobs() * 4) for r in chunk]
+    pieces = jobs() * 4  # a few chunks per worker evens out slow items
+    if not interleave:
+        return [r for chunk in _fork_map(_run_chunk, func, items, _bounds(len(items), pieces)) for r in chunk]
+    out: list[Any] = [None] * len(items)
+    for start, chunk in enumerate(_fork_map(_run_strided, func, items, [(k, pieces) for k in range(pieces)])):
+        out[start::pieces] = chunk
+    return out
 
 
 def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool = True) -> Callable[[], tuple[bool, Any]]:
@@ -134,4 +149,4 @@ def pmap_blocks(func: Callable[[int, Sequence[Any]], Any], items: Sequence[Any],
     result back per item would cost more than the work. One block when not parallel."""
     if not _fork_ok(parallel, len(items)):
         return [func(0, items)] if items else []
-    return _fork_map(_run_block, func, items, jobs())
+    return _fork_map(_run_block, func, items, _bounds(len(items), jobs()))
