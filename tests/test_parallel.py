@@ -141,8 +141,19 @@ def test_failing_page_writer_fails_the_build_in_chinese_and_keeps_the_old_site(t
         from gongkai import mkdocs_site, parallel
         parallel.MIN_ITEMS = 1
         os.environ["GONGKAI_JOBS"] = "2"
-        def broken(start, pages):
-            raise OSError(errno.ENOSPC, "No space left on device", pages[0][0])
-        mkdocs_site._write_pages = broken
+        def broken(page):
+            raise OSError(errno.ENOSPC, "No space left on device", page[0])
+        mkdocs_site._write_page = broken
     """)
     assert_failed_keeping_the_old_site(proc, site, "网页文件写入失败，网站没有生成：磁盘空间不足")
+
+
+def test_two_builds_in_one_process_write_every_page(project, tmp_path, monkeypatch):
+    """The page writer remembers the folders it made; the second build writes into a new temporary
+    folder of the same name, so it must not trust what the first one made."""
+    monkeypatch.setenv("GONGKAI_JOBS", "1")  # pages written in this process
+    site = tmp_path / "site"
+    assert build_site(project, site, quiet=True) == 0
+    first = sorted(p.relative_to(site) for p in site.rglob("index.html"))
+    assert build_site(project, site, quiet=True) == 0
+    assert sorted(p.relative_to(site) for p in site.rglob("index.html")) == first and len(first) > 20

@@ -21,7 +21,7 @@ from .generate import ROOT, Page, chrome, generate
 from .loader import load_project
 from .model import Project
 from .opendata import sitemap_files, write_open_data
-from .parallel import background, jobs, pmap_blocks
+from .parallel import background, jobs, pmap
 from .problems import os_error_text
 from .render import RenderMemo, digest, make_env
 from .timing import phase
@@ -387,17 +387,18 @@ def _fill(shell: list[str], values: dict[str, str]) -> str:
     return "".join(values.get(part, part) for part in shell)
 
 
-def _write_pages(_start: int, pages: list[tuple[str, list[str], dict[str, str]]]) -> int:
-    """Write one block of the pages _fast_page deferred (in a worker: the shells and HTML are inherited)."""
-    folders: set[str] = set()
-    for path, shell, values in pages:
-        folder = os.path.dirname(path)
-        if folder not in folders:
-            os.makedirs(folder, exist_ok=True)
-            folders.add(folder)
-        with open(path, "wb") as f:
-            f.write(_fill(shell, values).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes pages
-    return len(pages)
+_made_folders: set[str] = set()  # folders made by this process in this build (cleared before each build's writes)
+
+
+def _write_page(page: tuple[str, list[str], dict[str, str]]) -> None:
+    """Write one page _fast_page deferred (in a worker: the shells and HTML are inherited)."""
+    path, shell, values = page
+    folder = os.path.dirname(path)
+    if folder not in _made_folders:
+        os.makedirs(folder, exist_ok=True)
+        _made_folders.add(folder)
+    with open(path, "wb") as f:
+        f.write(_fill(shell, values).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes pages
 
 
 def on_post_build(config: Any) -> None:
@@ -409,7 +410,9 @@ def on_post_build(config: Any) -> None:
     if state.deferred:
         with phase("计划页等写入文件"):
             try:
-                pmap_blocks(_write_pages, state.deferred, parallel=state.parallel)
+                _made_folders.clear()  # a second build in this process writes into a new folder of the same name
+                # interleaved: the large 目标任务/汇编 pages come last in MkDocs' order
+                pmap(_write_page, state.deferred, parallel=state.parallel, interleave=True)
             except OSError as exc:
                 raise DataError(f"\n网页文件写入失败，网站没有生成：{os_error_text(exc)}") from exc
             finally:
