@@ -233,3 +233,21 @@ def test_punctuation_allowed_without_nfkc_never_becomes_a_term():
     for c in allowed:
         assert not search._TOKEN.search(unicodedata.normalize("NFKC", c).lower()), repr(c)
         assert unicodedata.combining(c) == 0, repr(c)
+
+
+def test_count_terms_in_blocks_equals_one_pass_and_decodes_to_documents(monkeypatch):
+    """Postings are stored as gaps; joining the blocks counted on two cores must give the same lists."""
+    from gongkai import parallel
+
+    docs = [SearchDoc(url=f"d{i}/", title=f"标题{i % 3}", text="高新技术企业" * (i % 4) + f"第{i}号 abc{i % 5}",
+                      meta_text="科学技术局" if i % 2 else "") for i in range(41)]
+    one = search.count_terms(docs, parallel=False)
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    assert search.count_terms(docs, parallel=True) == one
+    doc, seen = -1, []
+    for value in one["高新"]:
+        doc += value >> 5
+        seen.append((doc, value & search.TF_MAX))
+    assert seen == [(i, min(i % 4, search.TF_MAX)) for i in range(41) if i % 4]
+    assert [v & search.META_BIT for v in one["科学"]] and all(v & search.META_BIT for v in one["科学"])
