@@ -157,3 +157,20 @@ def test_two_builds_in_one_process_write_every_page(project, tmp_path, monkeypat
     first = sorted(p.relative_to(site) for p in site.rglob("index.html"))
     assert build_site(project, site, quiet=True) == 0
     assert sorted(p.relative_to(site) for p in site.rglob("index.html")) == first and len(first) > 20
+
+
+def test_build_stopped_before_the_pages_are_read_stops_the_search_writer_quietly(tmp_path):
+    """The search index writer starts in on_files and waits for the hand-written pages (sent in on_env).
+    A build that stops in between must not hang, and must not blame the search index."""
+    from conftest import assert_failed_keeping_the_old_site, build_with_patch
+
+    proc, site = build_with_patch(tmp_path, """
+        import os
+        from gongkai import mkdocs_site
+        os.environ["GONGKAI_JOBS"] = "2"
+        def broken(*args, **kwargs):
+            raise mkdocs_site.DataError("\\n页面生成失败(测试),网站没有生成")
+        mkdocs_site.generate = broken
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "页面生成失败(测试)")
+    assert "站内搜索索引" not in proc.stderr

@@ -6,7 +6,10 @@ another engine, keep :mod:`gongkai.generate` and replace this module.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
+import pickle
+import tempfile
 import re
 import sys
 from collections.abc import Iterator, Set as AbstractSet
@@ -51,6 +54,8 @@ class _State:
     full: bool = True  # this build writes every page (else only the generated pages that changed)
     open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
     search_done: Any = None  # gongkai build: waits for the search index writer running beside MkDocs
+    search_pages: Any = None  # gongkai build: the pipe that tells that writer where the hand-written pages are
+    search_pages_file: str | None = None  # … and that file (removed after the writer has finished)
     deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages to write in on_post_build
 
 
@@ -100,6 +105,9 @@ def on_files(files: Any, config: Any) -> Any:
     """Add one generated file per page; drop the components' docs that the theme folder would copy."""
     from mkdocs.structure.files import File
 
+    # The search index of the plans can be counted now, beside everything MkDocs does next; the
+    # hand-written pages join it in on_env, once MkDocs has read them (see _search_beside).
+    state.search_done, state.search_pages = _search_beside(Path(config["site_dir"]))
     env = make_env(project_root(config) / "templates")
     state.shells = {}  # templates may have changed since the last preview build
     memo = templates_key = None
@@ -286,13 +294,51 @@ def on_page_content(html: str, page: Any) -> str:
 def on_env(env: Any, config: Any) -> Any:
     env.globals["gk"] = dict({"footer_html": "", "top_links_html": "", "site_meta_html": "", "a11y_toolbar_html": ""}, **state.chrome, root_token=ROOT)
     env.globals["gk_fast_page"] = _fast_page
-    # Every page's content is known now (MkDocs has read the hand-written ones): the whole search index
-    # can be written while MkDocs writes the pages (its term counting still forks one worker per core).
-    # Counting only its terms beside the loop and sending the postings back measured worse (15 million
-    # postings pickled; docs/benchmarks.md, "Session 2").
-    state.search_done = _beside("站内搜索索引", _write_search_index, state.project, list(state.handwritten),
-                                Path(config["site_dir"]), True)
+    # Every page's content is known now (MkDocs has read the hand-written ones): send them to the
+    # search index writer, which has been counting the plans' terms since on_files.
+    if state.search_pages is not None:
+        sender, state.search_pages = state.search_pages, None
+        try:
+            # through a file: a pipe holds 64 KB, and the writer reads only after counting the plans
+            fd, state.search_pages_file = tempfile.mkstemp(prefix="gongkai-pages-", suffix=".pickle")
+            with os.fdopen(fd, "wb") as f:
+                pickle.dump(list(state.handwritten), f, protocol=pickle.HIGHEST_PROTOCOL)
+            sender.send(state.search_pages_file)
+        except OSError:
+            pass  # the writer sees the end of input and stops; on_post_build then says the index failed
+        finally:
+            sender.close()
     return env
+
+
+def _search_beside(site_dir: Path) -> tuple[Any, Any]:
+    """``gongkai build`` on two or more cores: start the search index writer in a forked process now,
+    before MkDocs has read the hand-written pages; they are sent to it through a pipe in on_env.
+    Returns (wait function, sending end), or (None, None): on_post_build writes the index itself.
+    (Counting only the terms beside MkDocs and sending 8 million postings back measured worse:
+    docs/benchmarks.md, "Session 2".)"""
+    if not (state.parallel and jobs() > 1 and not state.dirty and state.project is not None):
+        return None, None
+    receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
+    try:
+        done = background("站内搜索索引生成失败", _write_search_index_when_told, state.project, receiver, sender,
+                          site_dir)
+    finally:
+        receiver.close()  # the child holds its own copy
+    return done, sender
+
+
+def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> None:
+    """In the forked writer: count the plans, wait for the hand-written pages, write the index."""
+    sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
+    docs = search.documents(project)
+    counted = search.count_first(docs, parallel=True)
+    try:
+        with open(receiver.recv(), "rb") as f:
+            handwritten = pickle.load(f)
+    except EOFError:
+        os._exit(3)  # the build stopped before on_env (it reports why): no index, and no message from here
+    search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=True, counted=counted)
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
@@ -429,10 +475,16 @@ def on_post_build(config: Any) -> None:
 
 def reset() -> None:
     """Forget the previous build (used between builds in one process)."""
+    if state.search_pages is not None:  # stopped before on_env: the search writer sees the end of input and stops
+        state.search_pages.close()
+        state.search_pages = None
     for name in ("open_data_done", "search_done"):  # the build stopped before on_post_build: leave no process behind
         if getattr(state, name) is not None:
             getattr(state, name)()
             setattr(state, name, None)
+    if state.search_pages_file is not None:
+        Path(state.search_pages_file).unlink(missing_ok=True)
+        state.search_pages_file = None
     state.project = None
     state.pages = {}
     state.chrome = {}

@@ -245,8 +245,13 @@ def count_terms(docs: Sequence[SearchDoc], parallel: bool = False) -> dict[str, 
     The build's largest search cost (counting the terms of every document), so with ``parallel``
     each core counts one block of consecutive documents and the blocks' lists are joined in order.
     """
+    return _join(pmap_blocks(_block_postings, docs, parallel=parallel))
+
+
+def _join(blocks: Iterable[dict[str, list[int]]]) -> dict[str, list[int]]:
+    """The lists of :func:`_block_postings` for consecutive blocks of documents, as one list per term."""
     postings: dict[str, list[int]] = {}
-    for block in pmap_blocks(_block_postings, docs, parallel=parallel):
+    for block in blocks:
         for term, values in block.items():
             have = postings.get(term)
             if have is None:
@@ -295,11 +300,22 @@ def _write(path: Path, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False) -> dict[str, Any]:
+Counted = tuple[int, list[dict[str, list[int]]]]  # (how many documents, their postings in blocks)
+
+
+def count_first(docs: Sequence[SearchDoc], parallel: bool = False) -> Counted:
+    """The terms of the first documents, counted before the rest are known (for :func:`write_index`'s
+    ``counted``): the build counts the plans while MkDocs is still reading the hand-written pages."""
+    return len(docs), pmap_blocks(_block_postings, docs, parallel=parallel)
+
+
+def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False,
+                counted: Counted | None = None) -> dict[str, Any]:
     """Write ``site_dir/search-index/`` for ``docs``; return figures (documents, terms, shards, bytes).
 
     Raises :class:`SearchIndexError` (Chinese message) when there is nothing to index or
     the files cannot be written. ``parallel`` counts terms on every core (it forks).
+    ``counted``: :func:`count_first` of ``docs[:n]``, already done; only the rest are counted here.
     """
     site_dir = Path(site_dir)
     if not docs:
@@ -311,7 +327,11 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "t").mkdir(parents=True)
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
-            postings = count_terms(docs, parallel)
+            if counted is None:
+                postings = count_terms(docs, parallel)
+            else:
+                first, blocks = counted
+                postings = _join([*blocks, _block_postings(first, docs[first:])])
         raw = sum(len(t.encode()) + 4 + 4 * len(v) for t, v in postings.items())
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         buckets: list[list[str]] = [[] for _ in range(shards)]
