@@ -117,6 +117,23 @@ def test_font_switch_changes_body_text_and_remembers(new_page, a11y_server):
     assert size() < medium, "字号选择应在其他文章页也有效"
 
 
+def test_stored_font_size_applies_before_the_deferred_script(new_page, a11y_server):
+    """A stored 字体 choice is applied by init.js in <head>, not only by the deferred gongkai.js:
+    with gongkai.js blocked the text is still large (no jump in size after the first paint)."""
+    page = new_page()
+    page.goto(a11y_server + PLAN)
+    size = lambda: page.evaluate("parseFloat(getComputedStyle(document.querySelector('.gk-body p')).fontSize)")  # noqa: E731
+    medium = size()
+    page.click(".gk-fontsize button[data-size=large]")
+    large = size()
+    assert large > medium
+    page.route("**/assets/gongkai/gongkai.*.js", lambda route: route.abort())
+    page.goto(a11y_server + "xxgk/skjj/2024/niandu-gongzuo-jihua/")
+    assert not page.is_visible(".gk-fontsize")  # gongkai.js really did not run (it shows the switch)
+    assert size() == large
+    assert page.evaluate("document.documentElement.getAttribute('data-gk-font')") == "large"
+
+
 SHOTS = [("desktop", 1280, 800, {}), ("phone", 375, 740, {"has_touch": True, "is_mobile": True})]
 
 

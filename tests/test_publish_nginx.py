@@ -237,7 +237,7 @@ def test_chromium_browses_a_plan_page_with_no_console_error_and_no_csp_violation
             assert page.evaluate("document.querySelector('[data-gk-fontsize]').hidden") is False  # gongkai.js
             assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
             page.click("[data-gk-fontsize] button[data-size=large]")
-            assert "gk-font-large" in page.evaluate("document.getElementById('gk-body').className")
+            assert page.evaluate("document.documentElement.getAttribute('data-gk-font')") == "large"
             page.goto(server + "/xxgk/", wait_until="networkidle")
             violations = page.evaluate("window.__gkViolations")
             assert messages == [] and violations == [] and outside == []

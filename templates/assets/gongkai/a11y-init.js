@@ -17,4 +17,8 @@
   if (s.zoom && s.zoom !== 100) html.setAttribute("data-gk-zoom", String(s.zoom));
   if (s.scheme) html.setAttribute("data-gk-scheme", s.scheme);
   window.gkA11ySettings = s;
+  // 字体[大 中 小] on plan pages (gongkai.js saves the choice): applied here too, before the first paint
+  var font = null;
+  try { font = localStorage.getItem("gongkai.fontsize"); } catch (e) { font = null; }
+  if (font === "large" || font === "small") html.setAttribute("data-gk-font", font);
 })();

@@ -1,14 +1,12 @@
-/* Gongkai: 字体[大 中 小] on plan pages. Remembers the choice in localStorage.
+/* Gongkai: 字体[大 中 小] on plan pages. Remembers the choice in localStorage; init.js (a11y-init.js)
+   applies a stored choice before the first paint, as data-gk-font on <html>, which the CSS reads.
    Without JavaScript the switch stays hidden and the page reads normally. */
 (function () {
   "use strict";
   var KEY = "gongkai.fontsize";
-  var SIZES = { large: "gk-font-large", medium: "", small: "gk-font-small" };
   function apply(size) {
-    var body = document.getElementById("gk-body");
-    if (!body) return;
-    Object.keys(SIZES).forEach(function (k) { if (SIZES[k]) body.classList.remove(SIZES[k]); });
-    if (SIZES[size]) body.classList.add(SIZES[size]);
+    if (size === "large" || size === "small") document.documentElement.setAttribute("data-gk-font", size);
+    else document.documentElement.removeAttribute("data-gk-font");
     document.querySelectorAll("[data-gk-fontsize] button").forEach(function (b) {
       b.setAttribute("aria-pressed", b.getAttribute("data-size") === size ? "true" : "false");
     });
