@@ -86,6 +86,8 @@ def test_plan_page_breadcrumb_and_related_links_resolve(site):
 
 def test_plan_page_meta_tags(site):
     page = soup(site, PLAN)
+    names = [m["name"] for m in page.select("meta[name]")]
+    assert len(names) == len(set(names)), "每个 meta 只应出现一次"
     meta = {m["name"]: m["content"] for m in page.select("meta[name]")}
     assert meta["SiteName"] == "科技政务公开示例网站"
     assert meta["SiteDomain"] == "kj.example.gov.cn"

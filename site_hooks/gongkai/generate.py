@@ -107,7 +107,6 @@ class _Ctx:
         self.memo = memo
         self.c = {name: component(env, name, memo) for name in (
             "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
-        self.site_meta = [("SiteName", project.site.name), ("SiteDomain", project.site.domain), ("SiteIDCode", project.site.site_id)]
         self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
 
     def crumbs(self, here: str, trail: list[tuple[str, str]], current: str = "page") -> dict[str, Any]:
@@ -158,7 +157,7 @@ def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
         "history": history.page_params(project.history, plan.path),
     }
     targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
-    meta = ctx.site_meta + [
+    meta = [
         ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),
         ("PubDate", plan.published_text), ("ContentSource", plan.source),
     ]
@@ -192,7 +191,7 @@ def _catalogue(ctx: _Ctx, url: str, title: str, trail: list[tuple[str, str]], pl
         table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
         html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{_esc(heading)}</h1>{intro_html if number == 1 else ""}'
                 f'{extra_html if number == 1 else ""}{table}{pager}')
-        meta = ctx.site_meta + [("ColumnName", title), ("ColumnType", "目录")]
+        meta = [("ColumnName", title), ("ColumnType", "目录")]
         pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta))
     return pages
 
@@ -293,7 +292,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
             f'<div class="gk-sections">{"".join(map(str, sections))}</div>'
             f'<h2 id="gk-latest">最新信息</h2>{latest}')
     pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
-                      ctx.site_meta + [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
+                      [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
 
     pages += target_pages
 
@@ -308,7 +307,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
                    for i, (g, links) in enumerate(groups))
     html = f'<h1>网站地图</h1><div class="gk-sitemap">{body}</div>'
-    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", ctx.site_meta + [("ColumnName", "网站地图")]))
+    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")]))
     return pages
 
 

@@ -219,7 +219,7 @@ def chart_params(indicator_slug: str, name: str, unit: str, targets: list[Target
 def _page(ctx: _Ctx, url: str, title: str, html: str, kind: str, column: str) -> Page:
     from .generate import Page, src_of
 
-    meta = ctx.site_meta + [("ColumnName", column), ("ColumnType", "目标任务" if kind != "compilation" else "汇编")]
+    meta = [("ColumnName", column), ("ColumnType", "目标任务" if kind != "compilation" else "汇编")]
     return Page(src_of(url), url, title, html, kind, meta)
 
 
