@@ -247,3 +247,13 @@ def test_fast_page_rendering_gives_the_same_bytes_as_a_full_theme_render(site, b
     assert fast_files == sorted(p.relative_to(slow) for p in slow.rglob("*.html"))
     for rel in fast_files:
         assert (site / rel).read_bytes() == (slow / rel).read_bytes(), rel
+
+
+def test_unused_theme_files_are_not_published(site):
+    """Material's search worker and lunr languages, its palette stylesheet and the components' sources
+    are never requested by the site; they are left out of it (the browser tests load every page type)."""
+    assert (site / "assets/stylesheets").is_dir() and list((site / "assets/javascripts").glob("bundle.*.js"))
+    assert not (site / "assets/javascripts/lunr").exists()
+    assert not list((site / "assets/javascripts").rglob("search.*.js"))
+    assert not list((site / "assets/stylesheets").glob("palette.*"))
+    assert not (site / "components").exists()
