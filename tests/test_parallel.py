@@ -174,3 +174,38 @@ def test_build_stopped_before_the_pages_are_read_stops_the_search_writer_quietly
     """)
     assert_failed_keeping_the_old_site(proc, site, "页面生成失败(测试)")
     assert "站内搜索索引" not in proc.stderr
+
+
+def test_search_writer_that_cannot_get_the_pages_fails_the_build_in_chinese(tmp_path):
+    """on_env hands the hand-written pages to the search writer through a temporary file; if that
+    file cannot be written, the build stops with a Chinese reason and keeps the old site."""
+    from conftest import assert_failed_keeping_the_old_site, build_with_patch
+
+    proc, site = build_with_patch(tmp_path, """
+        import errno, os, tempfile, types
+        from gongkai import mkdocs_site
+        os.environ["GONGKAI_JOBS"] = "2"
+        def mkstemp(*args, **kwargs):
+            if kwargs.get("prefix") == "gongkai-pages-":
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return tempfile.mkstemp(*args, **kwargs)
+        mkdocs_site.tempfile = types.SimpleNamespace(mkstemp=mkstemp)
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘空间不足")
+
+
+def test_background_writers_that_cannot_start_fail_the_build_in_chinese(tmp_path):
+    """parallel.background needs a temporary file for its result; with the disk full the build stops
+    with the writer's name and a Chinese reason, not Python's English error."""
+    from conftest import assert_failed_keeping_the_old_site, build_with_patch
+
+    proc, site = build_with_patch(tmp_path, """
+        import errno, os, tempfile, types
+        from gongkai import parallel
+        os.environ["GONGKAI_JOBS"] = "2"
+        def mkstemp(*args, **kwargs):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        parallel.tempfile = types.SimpleNamespace(mkstemp=mkstemp)
+    """)
+    assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘空间不足")
+    assert "Errno" not in proc.stderr

@@ -9,9 +9,9 @@ import logging
 import multiprocessing
 import os
 import pickle
-import tempfile
 import re
 import sys
+import tempfile
 from collections.abc import Iterator, Set as AbstractSet
 from pathlib import Path
 from typing import Any
@@ -170,7 +170,10 @@ def _beside(what: str, func: Any, *args: Any) -> Any:
     on_post_build runs it itself."""
     if not (state.parallel and jobs() > 1 and not state.dirty and state.project is not None):
         return None
-    return background(f"{what}生成失败", func, *args)
+    try:
+        return background(f"{what}生成失败", func, *args)
+    except OSError as exc:  # no room for its result file, or no process could be started
+        raise DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}") from exc
 
 
 def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
@@ -311,8 +314,8 @@ def on_env(env: Any, config: Any) -> Any:
             with os.fdopen(fd, "wb") as f:
                 pickle.dump(list(state.handwritten), f, protocol=pickle.HIGHEST_PROTOCOL)
             sender.send(state.search_pages_file)
-        except OSError:
-            pass  # the writer sees the end of input and stops; on_post_build then says the index failed
+        except OSError as exc:  # the writer sees the end of input and stops quietly; reset() waits for it
+            raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{os_error_text(exc)}") from exc
         finally:
             sender.close()
     return env
@@ -330,6 +333,9 @@ def _search_beside(site_dir: Path) -> tuple[Any, Any]:
     try:
         done = background("站内搜索索引生成失败", _write_search_index_when_told, state.project, receiver, sender,
                           site_dir)
+    except OSError as exc:  # no room for its result file, or no process could be started
+        sender.close()
+        raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{os_error_text(exc)}") from exc
     finally:
         receiver.close()  # the child holds its own copy
     return done, sender
