@@ -195,6 +195,11 @@ def test_bench_smoke_at_100_plans(tmp_path):
     assert not list((tmp_path / "work").glob("*/project"))  # scratch removed
     assert not (tmp_path / "work" / bench.DISK_TRASH).exists()  # and the trash, after the last measurement
     assert row["disk_us"] > 0 and 0 <= row["disk_wait_s"] <= 5 + 10
+    runs = row["runs"]  # 100 plans: built three times, the median (by calibrated CPU) reported
+    assert len(runs) == 3 and all(r["cpu_s"] > 0 and r["calib_s"] > 0 for r in runs)
+    ranked = sorted(runs, key=lambda r: r["cpu_s"] / r["calib_s"])
+    assert (row["cpu_s"], row["calib_s"]) == (ranked[1]["cpu_s"], ranked[1]["calib_s"])
+    assert "每个规模生成 3 次" in table
     assert "磁盘状态" in table and "最多等 5.0 秒" in table
     assert json.loads((tmp_path / "work" / "last-results.json").read_text(encoding="utf-8"))["rows"] == results["rows"]
     again = tmp_path / "again.md"

@@ -43,6 +43,8 @@ def register(sub):
                    help="不测量,只把以前保存的结果(--json 或 .bench/work/last-results.json)重新写成表格")
     p.add_argument("--work", type=Path, default=None, help="临时文件夹(默认 .bench/work)")
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
+    p.add_argument("--repeats", type=int, default=3, metavar="N",
+                   help="2000 条及以下的规模各生成 N 次,取校准后 CPU 时间居中的一次(默认 3;小规模单次起伏大)")
     p.add_argument("--settle", type=float, default=150, metavar="秒",
                    help="每次生成前最多等待多少秒,让磁盘从删除文件后的慢速状态恢复(默认 150;0 表示只探测不等待)")
     return p
@@ -52,7 +54,7 @@ def run(args) -> int:
     opts = bench.Options(
         sizes=args.sizes, seed=args.seed, default_sizes=args.default_sizes, speed_sizes=args.speed_sizes,
         baseline=not args.no_baseline, page=not args.no_page, preview_size=args.preview_size or None, preview_edits=max(1, args.preview_edits),
-        work=args.work, keep=args.keep, settle_s=max(0.0, args.settle),
+        work=args.work, keep=args.keep, settle_s=max(0.0, args.settle), repeats=max(1, args.repeats),
     )
     try:
         if args.report_from:
