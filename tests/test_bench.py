@@ -128,10 +128,12 @@ def test_report_replaces_only_the_measured_part(tmp_path):
         {"system": "mkdocs-speed", "n": 100, "wall_s": 3.0, "cpu_s": 3.0, "user_s": 2.9, "sys_s": 0.1, "peak_bytes": 90 * 2**20,
          "output_bytes": 6 * 2**20, "output_files": 300, "page_raw": 30000, "page_gzip": 7000, "median_url": "xxgk/a/2020/b/",
          "search_bytes": 400_000, "search_note": "Material"}]}
+    results["flat"] = {"rounds": 2, "cpu": {"1000": [1.0, 1.1], "10000": [9.0, 9.5]}}
     results["derived"] = bench.derive(results)
     bench.write_report(doc, results)
     text = doc.read_text(encoding="utf-8")
     assert text.startswith("# 手写标题\n\n说明。") and text.rstrip().endswith("## 手写结尾")
+    assert "交替生成 2 轮" in text and "10,000 条 9.0 / 9.5" in text
     assert "旧表格" not in text
     assert "×1.50(CPU ×2.00)" in text and "| n/a |" in text
     bench.write_report(doc, results)
@@ -235,3 +237,15 @@ def test_discard_moves_into_trash_or_deletes(tmp_path):
     bench.discard(tmp_path / "missing", trash)  # nothing to do
     bench.discard(moved, None)
     assert not moved.exists()
+
+
+def test_flatness_from_interleaved_rounds():
+    """With the interleaved rounds present, their medians decide (4 s fixed + 10 ms a plan: flat),
+    whatever the single rows say; a cost per plan that grows by half fails."""
+    rows = [_cpu_row(1000, 30.0), _cpu_row(2000, 50.0), _cpu_row(10000, 300.0)]  # drifted rows: not flat
+    flat = {"rounds": 3, "cpu": {"1000": [14.0, 13.0, 15.0], "2000": [24.0, 25.0, 23.0], "10000": [104.0, 110.0, 100.0]}}
+    text, value, ok = next(t for t in bench.derive({"rows": rows, "flat": flat})["targets"] if t[0].startswith("每条用时"))
+    assert "3 轮交替生成取中位数" in text and "4.0 秒固定开销" in text and value.startswith("+0%") and ok
+    flat["cpu"]["10000"] = [154.0, 160.0, 150.0]
+    text, value, ok = next(t for t in bench.derive({"rows": rows, "flat": flat})["targets"] if t[0].startswith("每条用时"))
+    assert value.startswith("+50%") and not ok

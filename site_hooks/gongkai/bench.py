@@ -311,6 +311,26 @@ def measure_gongkai(project: Path, repo: Path, *, timeout: float = 3600, repeats
     return row
 
 
+def flat_rounds(projects: dict[int, Path], rounds: int, say: Callable[[str], None], *,
+                timeout: float = 3600) -> dict[str, Any]:
+    """CPU seconds of ``rounds`` rounds of builds, each round building every size once in turn.
+
+    The per-plan flatness compares sizes measured minutes apart; this machine's speed drifts by a
+    fifth or more in that time, and a fixed calibration loop follows the drift only roughly. Built
+    in turn, every size sees the same conditions, and the median of each size is compared."""
+    cpu: dict[int, list[float]] = {n: [] for n in projects}
+    for r in range(rounds):
+        for n, project in sorted(projects.items()):
+            site = project / f"site-flat-{r + 1}"
+            stats = run_measured([*gongkai_command(), "--root", str(project), "build", "--site-dir", str(site)],
+                                 cwd=project, timeout=timeout)
+            if stats.returncode != 0:
+                raise BenchError("gongkai build 失败:\n" + stats.output[-3000:])
+            cpu[n].append(round(stats.cpu_s, 2))
+        say(f"[每条用时] 第 {r + 1}/{rounds} 轮:" + ",".join(f"{n} 条 CPU {cpu[n][-1]} 秒" for n in sorted(cpu)))
+    return {"rounds": rounds, "cpu": {str(n): v for n, v in sorted(cpu.items())}}
+
+
 def _run_fields(stats: RunStats) -> dict[str, Any]:
     return {"wall_s": round(stats.wall_s, 2), "cpu_s": round(stats.cpu_s, 2), "user_s": round(stats.user_s, 2),
             "sys_s": round(stats.sys_s, 2), "peak_bytes": stats.peak_bytes}
@@ -663,6 +683,7 @@ class Options:
     settle_s: float = 150  # longest wait for the disk to come to rest before each measured build
     repeats: int = 3  # gongkai builds of at most repeat_up_to plans: this many, the median one reported
     repeat_up_to: int = 2000
+    flat_rounds: int = 3  # rounds of interleaved builds (1,000, 2,000, largest) for the per-plan flatness
 
 
 def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(s, file=sys.stderr, flush=True)) -> dict[str, Any]:
@@ -696,6 +717,8 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
     python = baseline_python(cache) if opts.baseline else None
     speed_sizes = opts.speed_sizes if opts.speed_sizes is not None else opts.sizes
     ours = sorted(set(opts.sizes) | (set(opts.default_sizes) if opts.baseline else set()))
+    flat_sizes = {n for n in ours if n in (1000, 2000) or (n == max(ours) and n > 1000)}
+    flat_folders: dict[int, Path] = {}
     for n in ours:
         folder = work / f"n{n}-seed{opts.seed}"
         discard(folder, trash)
@@ -725,8 +748,16 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         if opts.preview_size == n:
             say(f"[{n} 条] 预览:修改一个计划文件到页面更新的时间 …")
             results["preview"] = preview_latency(folder / "project", edits=opts.preview_edits)
-        if not opts.keep:
+        if opts.flat_rounds and n in flat_sizes:
+            flat_folders[n] = folder / "project"  # discarded after the flatness rounds
+        elif not opts.keep:
             discard(folder, trash)
+    if flat_folders and len(flat_folders) >= 2:
+        results["flat"] = flat_rounds(flat_folders, opts.flat_rounds, say, timeout=opts.timeout)
+        save()
+    if not opts.keep:
+        for project in flat_folders.values():
+            discard(project.parent, trash)
     if opts.preview_size is not None and results["preview"] is None:
         folder = work / f"preview-n{opts.preview_size}"
         discard(folder, trash)
@@ -781,8 +812,11 @@ def derive(results: dict) -> dict[str, Any]:
         if ext:
             targets.append((f"{big} 条远快于 MkDocs + Material 默认配置(外推)", f"≈{ext['wall_ratio']} 倍(CPU ≈{ext['cpu_ratio']} 倍)",
                             ext["wall_ratio"] >= 5))
+        flat = results.get("flat")
+        if flat and "1000" in flat["cpu"] and str(big) in flat["cpu"]:
+            targets.append(_flatness_from_rounds(flat, big))
         small = _row(results, "gongkai", 1000)
-        if small and big > 1000:
+        if small and big > 1000 and not (flat and "1000" in flat["cpu"] and str(big) in flat["cpu"]):
             # CPU seconds at the machine speed of the 1,000-plan run (bench.calibrate), where every run has one
             calibrated = all(r.get("calib_s") for r in results["rows"] if r["system"] == "gongkai")
 
@@ -814,6 +848,21 @@ def derive(results: dict) -> dict[str, Any]:
     if preview:
         targets.append((f"预览:{preview['n']} 条时修改后 ≤ 3 秒可见", f"{preview['median_s']} 秒", preview["median_s"] <= TARGETS["preview_s"]))
     return out
+
+
+def _flatness_from_rounds(flat: dict[str, Any], big: int) -> tuple[str, str, bool]:
+    """Per-plan CPU from 1,000 to ``big`` plans, from the medians of the interleaved rounds; the fixed
+    cost (imports, theme, hand-written pages, starting the worker pools) is taken off first, from a
+    straight line through 1,000 and 2,000 plans (both use the worker pools, as ``big`` does)."""
+    med = {int(n): statistics.median(v) for n, v in flat["cpu"].items()}
+    change = (med[big] / big) / (med[1000] / 1000) - 1
+    how = f"按 CPU 时间,{flat['rounds']} 轮交替生成取中位数"
+    if 2000 in med and big > 2000:
+        fixed = max(0.0, min(med[1000] - 1000 * (med[2000] - med[1000]) / 1000, med[1000]))
+        marginal = ((med[big] - fixed) / big) / ((med[1000] - fixed) / 1000) - 1
+        return (f"每条用时从 1000 到 {big} 条基本不变(±20%,{how},扣除由 1000 和 2000 条推算的 {fixed:.1f} 秒固定开销)",
+                f"{marginal:+.0%}(不扣除:{change:+.0%})", abs(marginal) <= TARGETS["flat"])
+    return (f"每条用时从 1000 到 {big} 条基本不变(±20%,{how})", f"{change:+.0%}", abs(change) <= TARGETS["flat"])
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -878,6 +927,12 @@ def render_markdown(results: dict) -> str:
                       f"所以测量期间不删除任何文件,并在每次生成前等到低于 {DISK_SETTLED_US} 微秒,"
                       f"最多等 {results['machine'].get('disk_settle_max_s', '—')} 秒):"
                       + ",".join(f"{names.get(s, s)} {n:,} 条 {us} 微秒(等待 {w} 秒)" for s, n, us, w in disks) + "。"]
+    flat = results.get("flat")
+    if flat:
+        parts += ["", f"每条用时是否随规模增长:表中各行测于不同时刻,机器速度在其间会变;所以最后把 "
+                      + "、".join(f"{int(n):,}" for n in flat["cpu"]) + f" 条交替生成 {flat['rounds']} 轮,"
+                      "比较各自 CPU 时间的中位数(见“目标”)。各轮 CPU(秒):"
+                      + ";".join(f"{int(n):,} 条 " + " / ".join(map(str, v)) for n, v in flat["cpu"].items()) + "。"]
     repeated = [r for r in results["rows"] if r.get("runs")]
     if repeated:
         parts += ["", "小规模的 gongkai 生成只需几秒,单次测量的起伏可达两成:每个规模生成 "

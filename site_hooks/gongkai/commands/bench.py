@@ -45,6 +45,8 @@ def register(sub):
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
     p.add_argument("--repeats", type=int, default=3, metavar="N",
                    help="2000 条及以下的规模各生成 N 次,取校准后 CPU 时间居中的一次(默认 3;小规模单次起伏大)")
+    p.add_argument("--flat-rounds", type=int, default=3, metavar="N",
+                   help="最后把 1000、2000 条和最大规模交替生成 N 轮,用中位数判断每条用时是否随规模增长(默认 3;0 表示不做)")
     p.add_argument("--settle", type=float, default=150, metavar="秒",
                    help="每次生成前最多等待多少秒,让磁盘从删除文件后的慢速状态恢复(默认 150;0 表示只探测不等待)")
     return p
@@ -55,6 +57,7 @@ def run(args) -> int:
         sizes=args.sizes, seed=args.seed, default_sizes=args.default_sizes, speed_sizes=args.speed_sizes,
         baseline=not args.no_baseline, page=not args.no_page, preview_size=args.preview_size or None, preview_edits=max(1, args.preview_edits),
         work=args.work, keep=args.keep, settle_s=max(0.0, args.settle), repeats=max(1, args.repeats),
+        flat_rounds=max(0, args.flat_rounds),
     )
     try:
         if args.report_from:
