@@ -297,10 +297,7 @@ def measure_gongkai(project: Path, repo: Path, *, timeout: float = 3600, repeats
     for i in range(max(1, repeats)):
         site = project / ("site" if i == 0 else f"site-{i + 1}")
         before = calibrate()
-        stats = run_measured([*gongkai_command(), "--root", str(project), "build", "--site-dir", str(site)],
-                             cwd=project, timeout=timeout)
-        if stats.returncode != 0:
-            raise BenchError("gongkai build 失败:\n" + stats.output[-3000:])
+        stats = _build(project, site, timeout)
         runs.append((site, stats, round((before + calibrate()) / 2, 3)))
     site, stats, calib = sorted(runs, key=lambda r: r[1].cpu_s / max(r[2], 1e-9))[len(runs) // 2]
     urls = plan_urls(project)
@@ -309,6 +306,15 @@ def measure_gongkai(project: Path, repo: Path, *, timeout: float = 3600, repeats
         row["runs"] = [{"wall_s": round(st.wall_s, 2), "cpu_s": round(st.cpu_s, 2), "calib_s": c} for _, st, c in runs]
     row["search_bytes"], row["search_note"] = search_bytes(site, repo)
     return row
+
+
+def _build(project: Path, site: Path, timeout: float) -> RunStats:
+    """One measured ``gongkai build`` of ``project`` into ``site``."""
+    stats = run_measured([*gongkai_command(), "--root", str(project), "build", "--site-dir", str(site)],
+                         cwd=project, timeout=timeout)
+    if stats.returncode != 0:
+        raise BenchError("gongkai build 失败:\n" + stats.output[-3000:])
+    return stats
 
 
 def flat_rounds(projects: dict[int, Path], rounds: int, say: Callable[[str], None], *,
@@ -321,12 +327,7 @@ def flat_rounds(projects: dict[int, Path], rounds: int, say: Callable[[str], Non
     cpu: dict[int, list[float]] = {n: [] for n in projects}
     for r in range(rounds):
         for n, project in sorted(projects.items()):
-            site = project / f"site-flat-{r + 1}"
-            stats = run_measured([*gongkai_command(), "--root", str(project), "build", "--site-dir", str(site)],
-                                 cwd=project, timeout=timeout)
-            if stats.returncode != 0:
-                raise BenchError("gongkai build 失败:\n" + stats.output[-3000:])
-            cpu[n].append(round(stats.cpu_s, 2))
+            cpu[n].append(round(_build(project, project / f"site-flat-{r + 1}", timeout).cpu_s, 2))
         say(f"[每条用时] 第 {r + 1}/{rounds} 轮:" + ",".join(f"{n} 条 CPU {cpu[n][-1]} 秒" for n in sorted(cpu)))
     return {"rounds": rounds, "cpu": {str(n): v for n, v in sorted(cpu.items())}}
 
@@ -813,10 +814,11 @@ def derive(results: dict) -> dict[str, Any]:
             targets.append((f"{big} 条远快于 MkDocs + Material 默认配置(外推)", f"≈{ext['wall_ratio']} 倍(CPU ≈{ext['cpu_ratio']} 倍)",
                             ext["wall_ratio"] >= 5))
         flat = results.get("flat")
-        if flat and "1000" in flat["cpu"] and str(big) in flat["cpu"]:
+        from_rounds = bool(flat) and "1000" in flat["cpu"] and str(big) in flat["cpu"]
+        if from_rounds:
             targets.append(_flatness_from_rounds(flat, big))
         small = _row(results, "gongkai", 1000)
-        if small and big > 1000 and not (flat and "1000" in flat["cpu"] and str(big) in flat["cpu"]):
+        if small and big > 1000 and not from_rounds:
             # CPU seconds at the machine speed of the 1,000-plan run (bench.calibrate), where every run has one
             calibrated = all(r.get("calib_s") for r in results["rows"] if r["system"] == "gongkai")
 

@@ -168,12 +168,20 @@ def _beside(what: str, func: Any, *args: Any) -> Any:
     """``gongkai build`` on two or more cores: start ``func(*args)`` in a forked process beside MkDocs'
     page loop and return the function that waits for it (see :func:`_finish`); otherwise None, and
     on_post_build runs it itself."""
-    if not (state.parallel and jobs() > 1 and not state.dirty and state.project is not None):
+    if not _may_fork_beside():
         return None
     try:
         return background(f"{what}生成失败", func, *args)
     except OSError as exc:  # no room for its result file, or no process could be started
-        raise DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}") from exc
+        raise _writer_failed(what, exc) from exc
+
+
+def _may_fork_beside() -> bool:
+    return state.parallel and jobs() > 1 and not state.dirty and state.project is not None
+
+
+def _writer_failed(what: str, exc: BaseException) -> DataError:
+    return DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}")
 
 
 def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
@@ -189,7 +197,7 @@ def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
         with phase(what):
             func(*args)
     except (OSError, search.SearchIndexError) as exc:
-        raise DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}") from exc
+        raise _writer_failed(what, exc) from exc
 
 
 def _tree_key(folder: Path) -> tuple:
@@ -315,7 +323,7 @@ def on_env(env: Any, config: Any) -> Any:
                 pickle.dump(list(state.handwritten), f, protocol=pickle.HIGHEST_PROTOCOL)
             sender.send(state.search_pages_file)
         except OSError as exc:  # the writer sees the end of input and stops quietly; reset() waits for it
-            raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{os_error_text(exc)}") from exc
+            raise _writer_failed("站内搜索索引", exc) from exc
         finally:
             sender.close()
     return env
@@ -327,15 +335,14 @@ def _search_beside(site_dir: Path) -> tuple[Any, Any]:
     Returns (wait function, sending end), or (None, None): on_post_build writes the index itself.
     (Counting only the terms beside MkDocs and sending 8 million postings back measured worse:
     docs/benchmarks.md, "Session 2".)"""
-    if not (state.parallel and jobs() > 1 and not state.dirty and state.project is not None):
+    if not _may_fork_beside():
         return None, None
     receiver, sender = multiprocessing.get_context("fork").Pipe(duplex=False)
     try:
-        done = background("站内搜索索引生成失败", _write_search_index_when_told, state.project, receiver, sender,
-                          site_dir)
-    except OSError as exc:  # no room for its result file, or no process could be started
+        done = _beside("站内搜索索引", _write_search_index_when_told, state.project, receiver, sender, site_dir)
+    except DataError:
         sender.close()
-        raise DataError(f"\n站内搜索索引生成失败，网站没有生成：{os_error_text(exc)}") from exc
+        raise
     finally:
         receiver.close()  # the child holds its own copy
     return done, sender

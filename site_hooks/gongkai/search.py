@@ -245,7 +245,7 @@ def count_terms(docs: Sequence[SearchDoc], parallel: bool = False) -> dict[str, 
     The build's largest search cost (counting the terms of every document), so with ``parallel``
     each core counts one block of consecutive documents and the blocks' lists are joined in order.
     """
-    return _join(pmap_blocks(_block_postings, docs, parallel=parallel))
+    return _join(count_first(docs, parallel)[1])
 
 
 def _join(blocks: Iterable[dict[str, list[int]]]) -> dict[str, list[int]]:
