@@ -26,7 +26,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "site_hooks"))
 
-from gongkai import bench, benchdata  # noqa: E402
+from gongkai.bench import run as bench
+from gongkai import benchdata  # noqa: E402
 
 
 def export(commit: str, dest: Path) -> str:

@@ -36,11 +36,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-from gongkai import search as gk_search  # noqa: E402
-from gongkai.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
-from gongkai.build import build_site  # noqa: E402
-from gongkai.loader import load_project  # noqa: E402
-from gongkai.synth import write_synthetic_project  # noqa: E402
+from gongkai.pages import search as gk_search  # noqa: E402
+from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from gongkai.engine.build import build_site  # noqa: E402
+from gongkai.data.loader import load_project  # noqa: E402
+from gongkai.bench.search_synth import write_synthetic_project  # noqa: E402
 
 BUDGET_BYTES = 300 * 1024
 BUDGET_SECONDS = 1.0

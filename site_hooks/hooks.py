@@ -2,9 +2,9 @@
 the YAML → page work itself is the plain function gongkai.generate.generate().
 gongkai.bundles joins the site's stylesheets (and its first-paint scripts) into one file each;
 gongkai.release adds what publishing needs (reproducible dates, release id, asset fingerprints, robots.txt)."""
-from gongkai import bundles
-from gongkai import mkdocs_site as site
-from gongkai import release
+from gongkai.engine import bundles
+from gongkai.engine import adapter as site
+from gongkai.publish import release
 
 
 def on_startup(command, dirty):

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-from gongkai.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported to the tests
+from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported to the tests
 AXE_JS = ROOT / "tests" / ".deps" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = ROOT / "tests" / "artifacts"

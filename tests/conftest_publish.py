@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
 from conftest import copy_project, gongkai_cmd as gongkai_exe  # noqa: E402,F401 - shared with the other tests
-from gongkai.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 PLAN_FILE = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
@@ -87,7 +87,7 @@ def free_port() -> int:
 @contextlib.contextmanager
 def nginx(root: Path, workdir: Path, *, brotli: bool | None = None) -> Iterator[str]:
     """A real nginx serving ``root`` (usually a deploy target's ``current``) on 127.0.0.1; yields the base URL."""
-    from gongkai.hosting import standalone
+    from gongkai.publish.hosting import standalone
 
     if shutil.which("nginx") is None:
         raise RuntimeError("nginx is not installed: run `make test-deps` (it installs Debian's nginx)")

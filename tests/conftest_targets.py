@@ -59,7 +59,7 @@ def built_sample_site() -> Path:
     """Build the repository's sample site once (into a temporary folder) and return the folder."""
     import tempfile
 
-    from gongkai.build import build_site
+    from gongkai.engine.build import build_site
 
     out = Path(tempfile.mkdtemp(prefix="gk-targets-site-")) / "site"
     assert build_site(REPO, out, quiet=True) == 0, "the sample site must build"

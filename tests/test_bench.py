@@ -15,8 +15,8 @@ import pytest
 
 from conftest import ROOT, gongkai_cmd
 
-from gongkai import bench, benchdata
-from gongkai.loader import load_project
+from gongkai.bench import run as bench, synth as benchdata
+from gongkai.data.loader import load_project
 
 
 def _digest(root: Path) -> dict[str, str]:

@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import copy_project, gongkai_cmd
-from gongkai.build import build_site
+from gongkai.engine.build import build_site
 from test_components import normalise
 
 GOLDEN = Path(__file__).parent / "golden" / "pages"

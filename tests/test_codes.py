@@ -3,7 +3,7 @@ import datetime as dt
 
 import pytest
 
-from gongkai import codes
+from gongkai.rules import codes
 
 
 def test_uscc_check_character_of_the_reference_page_code():

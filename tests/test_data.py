@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gongkai.loader import load_project
+from gongkai.data.loader import load_project
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yml"))

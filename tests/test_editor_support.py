@@ -15,10 +15,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest_editors import REPO, copy_repo, git
-from gongkai.commands.schema import render
-from gongkai.loader import load_project
-from gongkai.schema import SCHEMAS
-from gongkai.yamlio import load_file
+from gongkai.cli.schema import render
+from gongkai.data.loader import load_project
+from gongkai.data.schema import SCHEMAS
+from gongkai.data.yamlio import load_file
 
 GUIDE = REPO / "docs" / "editing-guide.md"
 PLAN = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"

@@ -18,9 +18,9 @@ import pytest
 from conftest_fuzz import project_copy, scratch  # noqa: F401 - fixtures
 from fuzz.corpus import BILLION_LAUGHS, MUTATORS, Case, cases, sample_files
 from fuzz.harness import run_case
-from gongkai.loader import load_project
-from gongkai.render import make_env
-from gongkai.yamlio import MAX_BYTES, load_file
+from gongkai.data.loader import load_project
+from gongkai.markup.body import make_env
+from gongkai.data.yamlio import MAX_BYTES, load_file
 
 CASES = int(os.environ.get("GONGKAI_FUZZ_CASES", "2000"))
 SEED = int(os.environ.get("GONGKAI_FUZZ_SEED", "8"))
@@ -30,7 +30,7 @@ MAX_RSS_GROWTH_MB = 400
 
 def _calibrate(root: Path, env) -> float:
     """Seconds to load and generate the unchanged sample here and now (machines and their load differ)."""
-    from gongkai.generate import generate
+    from gongkai.pages.generate import generate
     times = []
     for _ in range(5):
         start = time.perf_counter()

@@ -14,12 +14,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest_fuzz import scratch  # noqa: F401 - fixture
-from gongkai import codes
-from gongkai.generate import generate
-from gongkai.loader import load_project
-from gongkai.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, make_env, render_body, sanitize
-from gongkai.security import inventory, removed_html
-from gongkai.yamlio import decode, parse_text
+from gongkai.rules import codes
+from gongkai.pages.generate import generate
+from gongkai.data.loader import load_project
+from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, make_env, render_body, sanitize
+from gongkai.data.security import inventory, removed_html
+from gongkai.data.yamlio import decode, parse_text
 
 settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("long", max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

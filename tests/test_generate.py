@@ -1,9 +1,9 @@
 """The plain generator: relative links and page set, without MkDocs."""
 import pytest
 
-from gongkai.generate import generate, rel, src_of
-from gongkai.loader import load_project
-from gongkai.render import make_env
+from gongkai.pages.generate import generate, rel, src_of
+from gongkai.data.loader import load_project
+from gongkai.markup.body import make_env
 
 
 @pytest.mark.parametrize(

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from conftest_editors import copy_repo, git
-from gongkai import history
-from gongkai.build import build_site
+from gongkai.data import history
+from gongkai.engine.build import build_site
 
 PLAN = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
 
@@ -112,7 +112,7 @@ def test_revision_history_component_examples():
     import yaml
 
     from conftest_editors import REPO, html_text
-    from gongkai.render import component, make_env
+    from gongkai.markup.body import component, make_env
 
     macro = component(make_env(REPO / "templates"), "revision_history")
     spec = yaml.safe_load((REPO / "templates/components/revision_history/revision_history.yml").read_text(encoding="utf-8"))

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from conftest_editors import REFERENCE, REPO, html_text, project_copy, run_cli  # noqa: F401
-from gongkai import targets as tg
-from gongkai.import_targets import (fill_targets, find_keyword, keywords, load_vocab, match_indicator, source_ref,
+from gongkai.data import targets as tg
+from gongkai.editors.import_targets import (fill_targets, find_keyword, keywords, load_vocab, match_indicator, source_ref,
                                     target_kind)
-from gongkai.importer import find_targets, import_text
-from gongkai.loader import load_project
+from gongkai.editors.importer import find_targets, import_text
+from gongkai.data.loader import load_project
 
 WORK_POINTS = REFERENCE / "plans" / "work-points-2021.txt"
 COMPILATION = REFERENCE / "plans" / "compilation-3-plans-2024.txt"
@@ -176,8 +176,8 @@ def test_without_a_vocabulary_every_candidate_is_left_for_the_editor():
     filled, left = fill_targets(draft.targets, draft.body_markdown(), tg.Vocab())
     assert filled == [] and len(left) == len(draft.targets) == 8
     assert all("没有指标词表" in c["原因"] for c in left)
-    from gongkai.planfile import check_roundtrip, render_plan
-    from gongkai.yamlio import parse_text
+    from gongkai.editors.planfile import check_roundtrip, render_plan
+    from gongkai.data.yamlio import parse_text
 
     text = render_plan({"名称": draft.title}, body=draft.body_markdown(), targets=filled, leftovers=left)
     assert check_roundtrip(text) == [] and parse_text(text).data["指标"] == []
@@ -243,7 +243,7 @@ def test_reference_imports_validate_build_and_agree_with_the_hand_written_sample
     for imported, sample in pairs.items():
         by_hand = {t for t in _targets(plans[sample]) if t[1] != "定性"}
         assert _targets(plans[imported]) == by_hand - missing.get(imported, set()) | extra.get(imported, set()), imported
-    from gongkai.build import build_site
+    from gongkai.engine.build import build_site
 
     site = tmp_path / "site"
     assert build_site(root, site, quiet=True) == 0

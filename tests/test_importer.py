@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from conftest_editors import REFERENCE, html_text, no_space, project_copy, run_cli  # noqa: F401
-from gongkai.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
-from gongkai.loader import load_project
-from gongkai.render import render_body
+from gongkai.editors.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
+from gongkai.data.loader import load_project
+from gongkai.markup.body import render_body
 
 WORK_POINTS = REFERENCE / "plans" / "work-points-2021.txt"
 COMPILATION = REFERENCE / "plans" / "compilation-3-plans-2024.txt"
@@ -268,7 +268,7 @@ def test_docx_with_automatic_numbering_and_a_table(tmp_path):
 
 
 def test_damaged_docx_is_explained(tmp_path):
-    from gongkai.importer import ImportError_
+    from gongkai.editors.importer import ImportError_
 
     bad = tmp_path / "坏文件.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")
@@ -324,7 +324,7 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
         ("列入上级科技计划项目数", "不少于", 60, "一、1."), ("新认定高新技术企业数量", "达到", 25, "二、5."),
         ("新增备案省级高新技术企业数量", "达到", 30, "二、5.")]
     assert len(plan.targets) == 9
-    from gongkai.build import build_site
+    from gongkai.engine.build import build_site
 
     assert build_site(root, tmp_path / "site", quiet=True) == 0
     page = (tmp_path / "site/xxgk/skjj/2021/keji-gongzuo-yaodian-2/index.html").read_text(encoding="utf-8")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gongkai.loader import load_project
+from gongkai.data.loader import load_project
 
 PLAN = """\
 # 测试用计划。渲染模板:templates/components/plan_page。修改后运行:make validate。

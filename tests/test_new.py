@@ -5,10 +5,10 @@ import datetime as dt
 import re
 
 from conftest_editors import project_copy, run_cli  # noqa: F401
-from gongkai.fix import fix_project
-from gongkai.loader import load_project
-from gongkai.planfile import scalar, suggest_slug
-from gongkai.yamlio import parse_text
+from gongkai.editors.fix import fix_project
+from gongkai.data.loader import load_project
+from gongkai.editors.planfile import scalar, suggest_slug
+from gongkai.data.yamlio import parse_text
 
 
 def test_new_with_flags(project_copy, capsys):

@@ -13,9 +13,9 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from conftest_targets import REPO, built_sample_site
-from gongkai import opendata
-from gongkai.loader import load_project
-from gongkai.targets import all_targets
+from gongkai.pages import opendata
+from gongkai.data.loader import load_project
+from gongkai.data.targets import all_targets
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -190,7 +190,7 @@ def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_s
     proc, site = build_with_patch(tmp_path, f"""
         import os
         os.environ["GONGKAI_JOBS"] = "{jobs}"
-        from gongkai import opendata
+        from gongkai.pages import opendata
         def broken(*args, **options):
             raise OSError("磁盘已满(测试)")
         opendata.write_open_data = broken

@@ -1,8 +1,8 @@
 """Per-plan work split over processes (loading, rendering, open data, search index) gives exactly
 what a plain loop gives."""
 
-from gongkai import parallel
-from gongkai.build import build_site
+from gongkai.runtime import parallel
+from gongkai.engine.build import build_site
 
 
 def square(x):
@@ -48,7 +48,8 @@ def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):
 
 def _forget_rendered_bodies():
     """Earlier tests in this process may have rendered the same bodies; start from nothing."""
-    from gongkai import render, security, targets
+    from gongkai.markup import body as render
+    from gongkai.data import security, targets
 
     render.BODY_CACHE.clear()
     targets.ANCHORED_CACHE.clear()
@@ -73,8 +74,8 @@ def test_pmap_blocks_gives_one_result_per_consecutive_block_in_order(monkeypatch
 
 
 def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_problems(project, monkeypatch):
-    from gongkai import prerender
-    from gongkai.loader import load_project
+    from gongkai.markup import prime as prerender
+    from gongkai.data.loader import load_project
 
     plan = next((project / "data/plans/skjj/2024").glob("*.yml"))
     text = plan.read_text(encoding="utf-8")
@@ -138,7 +139,8 @@ def test_failing_page_writer_fails_the_build_in_chinese_and_keeps_the_old_site(t
 
     proc, site = build_with_patch(tmp_path, """
         import errno, os
-        from gongkai import mkdocs_site, parallel
+        from gongkai.engine import adapter as mkdocs_site
+        from gongkai.runtime import parallel
         parallel.MIN_ITEMS = 1
         os.environ["GONGKAI_JOBS"] = "2"
         def broken(page):
@@ -166,7 +168,7 @@ def test_build_stopped_before_the_pages_are_read_stops_the_search_writer_quietly
 
     proc, site = build_with_patch(tmp_path, """
         import os
-        from gongkai import mkdocs_site
+        from gongkai.engine import adapter as mkdocs_site
         os.environ["GONGKAI_JOBS"] = "2"
         def broken(*args, **kwargs):
             raise mkdocs_site.DataError("\\n页面生成失败(测试),网站没有生成")
@@ -183,7 +185,7 @@ def test_search_writer_that_cannot_get_the_pages_fails_the_build_in_chinese(tmp_
 
     proc, site = build_with_patch(tmp_path, """
         import errno, os, tempfile, types
-        from gongkai import mkdocs_site
+        from gongkai.engine import adapter as mkdocs_site
         os.environ["GONGKAI_JOBS"] = "2"
         def mkstemp(*args, **kwargs):
             if kwargs.get("prefix") == "gongkai-pages-":
@@ -201,7 +203,7 @@ def test_background_writers_that_cannot_start_fail_the_build_in_chinese(tmp_path
 
     proc, site = build_with_patch(tmp_path, """
         import errno, os, tempfile, types
-        from gongkai import parallel
+        from gongkai.runtime import parallel
         os.environ["GONGKAI_JOBS"] = "2"
         def mkstemp(*args, **kwargs):
             raise OSError(errno.ENOSPC, "No space left on device")

@@ -6,8 +6,8 @@ import os
 
 from markupsafe import Markup
 
-from gongkai import loader
-from gongkai.render import RenderMemo
+from gongkai.data import loader
+from gongkai.markup.body import RenderMemo
 
 
 def test_render_memo_reuses_equal_params_and_forgets_the_rest():

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from conftest_publish import build, copy_project, html_pages
-from gongkai import csp, release
+from gongkai.publish import csp, release
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from conftest_publish import PLAN, PLAN_FILE, copy_project, gongkai_exe, sites_a_and_b, tree
-from gongkai import deploy, release
-from gongkai.deploy import DeployError, LocalTarget, S3Target, SshTarget, parse_target
+from gongkai.publish import deploy, release
+from gongkai.publish.deploy import DeployError, LocalTarget, S3Target, SshTarget, parse_target
 
 
 @pytest.fixture(scope="module")

@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest_publish import asset_refs, html_pages, launch_chromium, nginx, sha, sites_a_and_b, PLAN
-from gongkai import csp, release
-from gongkai.deploy import LocalTarget
+from gongkai.publish import csp, release
+from gongkai.publish.deploy import LocalTarget
 
 CLIENTS = 20
 DURATION = 18.0  # seconds of load: B goes live after 5 s, A comes back after 11 s
@@ -83,7 +83,7 @@ def test_fingerprinted_assets_are_immutable_and_compressed(server):
 
 
 def test_brotli_when_the_host_has_it(server):
-    from gongkai.hosting import brotli_module
+    from gongkai.publish.hosting import brotli_module
 
     resp = get(server, "/" + PLAN, {"Accept-Encoding": "br, gzip"})
     if brotli_module() is None:
@@ -106,7 +106,7 @@ def test_missing_pages_get_the_site_404_page_at_any_depth(server):
 
 def test_shipped_example_matches_the_renderer():
     """hosting/nginx/example.conf is what `gongkai nginx` prints for the example site."""
-    from gongkai.hosting import server_block
+    from gongkai.publish.hosting import server_block
 
     root = Path(__file__).resolve().parent.parent
     expected = server_block("/srv/www/kj/current", server_name="kj.example.gov.cn", listen="80", brotli=True)

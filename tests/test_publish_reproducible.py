@@ -10,7 +10,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from conftest_publish import PLAN_FILE, build, copy_project, git_commit, html_pages, tree
-from gongkai import release
+from gongkai.publish import release
 
 COMMIT_DATE = "2024-03-05T10:00:00+08:00"  # 02:00 UTC on 5 March
 
@@ -91,7 +91,7 @@ def test_build_date_comes_from_git_then_data(tmp_path, monkeypatch):
 
 def test_build_leaves_the_environment_as_it_was(tmp_path, monkeypatch):
     """`gongkai build` in a long-lived process sets SOURCE_DATE_EPOCH only for the build."""
-    from gongkai.build import build_site
+    from gongkai.engine.build import build_site
 
     project = copy_project(tmp_path / "kj")
     git_commit(project, COMMIT_DATE)

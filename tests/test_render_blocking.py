@@ -15,7 +15,7 @@ import pytest
 
 from conftest_a11y import *  # noqa: F403 - fixtures and helpers
 from conftest import ROOT, copy_project
-from gongkai import bundles
+from gongkai.engine import bundles
 
 BLOCKING = {"assets/stylesheets/main.*.min.css", "assets/gongkai/site.*.css", "assets/gongkai/init.*.js"}
 DEFERRED = {"assets/javascripts/bundle.*.min.js", "assets/gongkai/material-content.*.js",

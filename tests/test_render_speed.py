@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from gongkai import render, targets
+from gongkai.markup import body as render
+from gongkai.data import targets
 
 ROOT = Path(__file__).resolve().parents[1]
 

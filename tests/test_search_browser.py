@@ -17,7 +17,7 @@ import pytest
 
 from conftest_search import *  # noqa: F401,F403
 from conftest_search import AXE_JS, AXE_TAGS
-from gongkai import search
+from gongkai.pages import search
 
 GD = "xxgk/gdkjj/2024/gongzuo-jihua/"          # 广德市科技局2024年工作计划, 索引号 1134172300325409XR/202403-00002
 YD = "xxgk/skjj/2021/keji-gongzuo-yaodian/"     # 市科学技术局2021年全市科技工作要点, 示科〔2021〕5号, …/202102-00001

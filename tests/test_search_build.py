@@ -11,7 +11,7 @@ import pytest
 from conftest_search import *  # noqa: F401,F403
 from conftest import assert_failed_keeping_the_old_site, build_with_patch
 from conftest_search import ROOT
-from gongkai import search
+from gongkai.pages import search
 
 
 def _index_urls(site: Path) -> set[str]:
@@ -67,7 +67,7 @@ def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_pat
     proc, site = build_with_patch(tmp_path, f"""
         import os
         os.environ["GONGKAI_JOBS"] = "{jobs}"
-        from gongkai import search
+        from gongkai.pages import search
         def broken(site_dir, docs, **options):
             raise search.SearchIndexError("磁盘已满(测试)")
         search.write_index = broken

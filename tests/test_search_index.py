@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import search
-from gongkai.loader import load_project
-from gongkai.search import SearchDoc
+from gongkai.pages import search
+from gongkai.data.loader import load_project
+from gongkai.pages.search import SearchDoc
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -237,7 +237,7 @@ def test_punctuation_allowed_without_nfkc_never_becomes_a_term():
 
 def test_count_terms_in_blocks_equals_one_pass_and_decodes_to_documents(monkeypatch):
     """Postings are stored as gaps; joining the blocks counted on two cores must give the same lists."""
-    from gongkai import parallel
+    from gongkai.runtime import parallel
 
     docs = [SearchDoc(url=f"d{i}/", title=f"标题{i % 3}", text="高新技术企业" * (i % 4) + f"第{i}号 abc{i % 5}",
                       meta_text="科学技术局" if i % 2 else "") for i in range(41)]

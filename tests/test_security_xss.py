@@ -22,11 +22,11 @@ import pytest
 
 from conftest_fuzz import repo_copy
 from fuzz.xss import PAYLOADS, write_fixture
-from gongkai.render import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from gongkai.security import inventory
+from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from gongkai.data.security import inventory
 
-from gongkai.browser import CHROMIUM
-from gongkai.browser import CHROMIUM_ARGS as ARGS
+from gongkai.bench.browser import CHROMIUM
+from gongkai.bench.browser import CHROMIUM_ARGS as ARGS
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from gongkai import codes
-from gongkai.loader import load_project
-from gongkai.synth import departments, write_synthetic_project
+from gongkai.rules import codes
+from gongkai.data.loader import load_project
+from gongkai.bench.search_synth import departments, write_synthetic_project
 
 
 def _files(root: Path) -> dict[str, bytes]:

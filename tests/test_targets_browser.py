@@ -14,8 +14,8 @@ import pytest
 
 from conftest_targets import built_sample_site
 
-from gongkai.browser import CHROMIUM
-from gongkai.browser import CHROMIUM_ARGS as ARGS
+from gongkai.bench.browser import CHROMIUM
+from gongkai.bench.browser import CHROMIUM_ARGS as ARGS
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="需要 Debian 的 chromium(make test-deps 会安装)")
 

@@ -6,10 +6,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from gongkai import codes
-from gongkai.targets import (Closing, Indicator, Progress, Target, anchored_body, cn_to_int, fmt_number,
+from gongkai.rules import codes
+from gongkai.data.targets import (Closing, Indicator, Progress, Target, anchored_body, cn_to_int, fmt_number,
                              key_label, parse_number, read_marker, resolve_source)
-from gongkai.targets_pages import nice_axis, prefix_ids, target_text
+from gongkai.pages.targets import nice_axis, prefix_ids, target_text
 
 D = dt.date
 PLAN = SimpleNamespace(id="d/2024/p", year=2024, created=D(2024, 3, 1), title="计划", url="xxgk/d/2024/p/")

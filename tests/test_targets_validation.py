@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from conftest_targets import make_project, plan_text
-from gongkai.loader import load_project
+from gongkai.data.loader import load_project
 
 PLAN = "gdkjj/2024/ceshi.yml"
 GOOD = """\

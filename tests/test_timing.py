@@ -1,7 +1,7 @@
 """GONGKAI_TIMINGS=1 makes `gongkai build` print the wall time of its phases; unset, nothing is recorded."""
 import time
 
-from gongkai import timing
+from gongkai.runtime import timing
 
 
 def test_phases_are_recorded_only_when_asked(monkeypatch):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from conftest_editors import html_text, project_copy  # noqa: F401
-from gongkai.build import build_site
-from gongkai.loader import load_project
-from gongkai.render import component, make_env
+from gongkai.engine.build import build_site
+from gongkai.data.loader import load_project
+from gongkai.markup.body import component, make_env
 
 OLD = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
 

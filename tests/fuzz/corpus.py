@@ -331,7 +331,7 @@ def binary(rng, files, target):
 
 @mutator(1)
 def too_large(rng, files, target):
-    from gongkai.yamlio import MAX_BYTES
+    from gongkai.data.yamlio import MAX_BYTES
     pad = b"# " + b"x" * 1000 + b"\n"
     return [("write", target, files[target] + pad * (MAX_BYTES // len(pad) + 1))]
 
@@ -341,7 +341,7 @@ def large_ok(rng, files, target):
     """Just under the limit: must load (and generate) in bounded time."""
     if "/plans/" not in target:
         return [("write", target, files[target] + b"\n# " + b"x" * 100_000 + b"\n")]
-    from gongkai.schema import MAX_BODY_CHARS
+    from gongkai.data.schema import MAX_BODY_CHARS
     data = yaml.safe_load(files[target])
     para = rng.choice(["一、抓好企业研发经费投入。" * 40, "- 列表项 " * 200, "| a | b |\n|---|---|\n" + "| 1 | 2 |\n" * 50,
                        "**" * 300, "> - > - " * 100, "[a](b) <b>x</b> " * 50])

@@ -51,8 +51,8 @@ def content_pages(root: Path) -> set[str]:
 
 
 def check(root: Path, env, max_seconds: float) -> tuple[bool, int, list[str]]:
-    from gongkai.generate import generate
-    from gongkai.loader import load_project
+    from gongkai.pages.generate import generate
+    from gongkai.data.loader import load_project
 
     bad: list[str] = []
     try:

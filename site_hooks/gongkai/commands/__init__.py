@@ -1,1 +1,0 @@
-"""One module per `gongkai` subcommand (listed in gongkai.cli.COMMANDS)."""

@@ -1,0 +1,535 @@
+"""The one loader: reads ``data/``, checks everything, returns a :class:`Project`.
+
+Used by the MkDocs hook, the CLI and the tests alike. It never raises for bad
+data: every problem in every file is collected into :class:`Problems` so an
+editor sees all mistakes in one run.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import pickle
+import re
+import stat
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from gongkai.rules import codes
+from gongkai.markup import prime as prerender
+from gongkai.data import schema, security, targets, withdrawal
+from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
+from gongkai.runtime.parallel import pmap
+from gongkai.problems import Problems
+from gongkai.runtime.timing import phase
+from gongkai.data.yamlio import YamlDoc, load_file
+
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "array": "列表(每项以“- ”开头)",
+               "object": "一组字段", "boolean": "true 或 false", "null": "空"}
+_VALIDATORS = {name: Draft202012Validator(s) for name, s in schema.SCHEMAS.items()}
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "数字"
+    if isinstance(value, str):
+        return "文字"
+    if isinstance(value, list):
+        return "列表"
+    return "一组字段"
+
+
+class _FileChecker:
+    """Schema checks for one parsed file, reporting into ``problems`` with lines."""
+
+    def __init__(self, kind: str, rel: str, doc: YamlDoc, problems: Problems):
+        self.kind, self.rel, self.doc, self.problems = kind, rel, doc, problems
+        self.schema = schema.SCHEMAS[kind]
+        self.invalid: list[tuple] = []  # paths whose values failed the schema (reported already)
+
+    def label(self, path: tuple) -> str:
+        return schema.field_title(self.schema, path)
+
+    def error(self, path: tuple, message: str, hint: str = "") -> None:
+        self.problems.add(self.rel, self.doc.line(path), self.label(path), message, hint)
+
+    def check_schema(self) -> bool:
+        ok = True
+        for err in sorted(_VALIDATORS[self.kind].iter_errors(self.doc.data), key=lambda e: list(map(str, e.absolute_path))):
+            path = tuple(err.absolute_path)
+            sub = err.schema if isinstance(err.schema, dict) else {}
+            if err.validator in ("type", "pattern") and "x-check" in sub:
+                continue  # the specific check below explains it better
+            ok = False
+            if path and err.validator not in ("required", "additionalProperties"):
+                self.invalid.append(path)
+            if err.validator == "required":
+                missing = err.message.split("'")[1]
+                desc = (sub.get("properties", {}).get(missing) or {}).get("description", "")
+                self.problems.add(self.rel, self.doc.line(path) if path else 1, self.label(path + (missing,)),
+                                  "缺少这个必填字段", f"请添加一行“{missing}: …”。{desc}")
+            elif err.validator == "additionalProperties":
+                allowed = list(sub.get("properties", {}))
+                extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
+                for key in extra:
+                    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
+                    hint = f"是否想写“{close[0]}”?" if close else "可用的字段:" + "、".join(allowed)
+                    self.problems.add(self.rel, self.doc.line(path + (key,)), str(key), "不认识这个字段", hint)
+            elif err.validator == "type":
+                want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+                names = "或".join(_TYPE_NAMES.get(w, w) for w in want if w != "null")
+                hint = sub.get("description", "")
+                if "string" in want and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
+                    hint = f"请给值加上英文引号,例如 \"{err.instance}\"。{hint}"
+                self.error(path, f"应该是{names},现在是{_type_of(err.instance)}", hint)
+            elif err.validator == "enum":
+                self.error(path, f"“{err.instance}”不是可选的值", "可选:" + "、".join(map(str, err.validator_value)))
+            elif err.validator == "minLength":
+                self.error(path, "不能为空", sub.get("description", ""))
+            elif err.validator == "pattern":
+                self.error(path, f"“{err.instance}”的格式不对", sub.get("description", ""))
+            elif err.validator == "maxLength":
+                self.error(path, f"太长（{len(err.instance)}字，上限{err.validator_value}字）", sub.get("description", ""))
+            elif err.validator == "minItems":
+                self.error(path, "至少要有一项", sub.get("description", ""))
+            elif err.validator == "uniqueItems":
+                self.error(path, "列表中有重复的项", "请删除重复的一项")
+            else:
+                self.error(path, "内容不符合要求", sub.get("description", ""))
+        if isinstance(self.doc.data, dict):  # "名称: ' '" passes minLength but says nothing
+            for key in self.schema.get("required", []):
+                value = self.doc.data.get(key)
+                if isinstance(value, str) and not value.strip() and (key,) not in self.invalid:
+                    ok = False
+                    self.invalid.append((key,))
+                    self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
+        return ok
+
+    def text(self, key: str, default: str = "") -> str:
+        value = self.doc.data.get(key)
+        return default if value is None else str(value).strip()
+
+    def checked(self, key: str, parse, *, required: bool = True):
+        """Run a ``codes`` parser on a field; report CodeError; return the value or None.
+
+        A required field that is present but empty is an error here (a missing one was
+        reported by the schema), so a plan never disappears from the site without a message.
+        """
+        value = self.doc.data.get(key)
+        if value is None or str(value).strip() == "":
+            if required and key in self.doc.data:
+                self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
+            return None
+        try:
+            return parse(str(value))
+        except codes.CodeError as exc:
+            self.error((key,), exc.message, exc.hint)
+            return None
+
+
+def _rel(root: Path, path: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _read(kind: str, path: Path, root: Path, problems: Problems, parsed: _Parsed | None = None) -> _FileChecker | None:
+    """Check one data file; ``parsed`` is what :func:`_parse_all` made of it, if it ran."""
+    rel = _rel(root, path)
+    if path.is_symlink():  # git stores links; one could point anywhere on the build machine
+        problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
+        return None
+    doc, valid = parsed if parsed is not None else (load_file(path), False)
+    for line, message, hint in doc.errors:
+        problems.add(rel, line, "", message, hint)
+    if doc.errors:
+        return None
+    checker = _FileChecker(kind, rel, doc, problems)
+    expected = "object" if schema.SCHEMAS[kind]["type"] == "object" else "array"
+    if expected == "object" and not isinstance(doc.data, dict):
+        problems.add(rel, 1, "", "文件内容应该是“字段: 值”的形式", "请参照示例文件,每行写一个“字段: 值”")
+        return None
+    if expected == "array" and not isinstance(doc.data, list):
+        problems.add(rel, 1, "", "文件内容应该是列表(每项以“- ”开头)", "请参照示例文件")
+        return None
+    if not valid and not checker.check_schema():
+        if expected == "array":
+            return None
+        for path in checker.invalid:  # reported already: later checks see the field as absent
+            doc.data.pop(path[0], None)
+    return checker
+
+
+def _url_ok(value: str) -> bool:
+    return bool(re.match(r"^https?://[^\s<>\"']+$", value))
+
+
+def _load_site(root: Path, problems: Problems) -> Site | None:
+    path = root / "data" / "site.yml"
+    if not path.exists():
+        problems.add("data/site.yml", 0, "", "缺少网站设置文件", "请从示例复制 data/site.yml 并修改")
+        return None
+    c = _read("site", path, root, problems)
+    if c is None:
+        return None
+    d = c.doc.data
+    for key in ("ICP备案链接", "公安机关备案链接", "找错链接", "网站地址"):
+        if d.get(key) and not _url_ok(str(d[key])):
+            c.error((key,), f"“{d[key]}”不是完整的网址", "请以 http:// 或 https:// 开头")
+    site_id = c.text("网站标识码")
+    if site_id and not re.fullmatch(schema.SITE["properties"]["网站标识码"]["pattern"], site_id):  # its x-check
+        c.error(("网站标识码",), f"“{site_id}”不是网站标识码", "10位数字，或 bm 加8位数字；请加英文引号，例如 \"3418820001\"")
+    idx = d.get("索引号") or {}
+    fmt = codes.INDEX_FORMATS.get(idx.get("格式", ""), codes.INDEX_FORMATS["安徽"])
+    default_period = "月" if fmt.period == "month" else "年"
+    badge = d.get("党政机关网站标识")
+    security.check_badge(c, root, _url_ok)
+    domain = c.text("网站域名")
+    return Site(
+        name=c.text("网站名称"),
+        domain=domain,
+        base_url=c.text("网站地址", f"https://{domain}/").rstrip("/") + "/",
+        sponsor=c.text("主办单位"),
+        organizer=c.text("承办单位"),
+        contact={k: str(v) for k, v in (d.get("联系方式") or {}).items() if v},
+        site_id=c.text("网站标识码"),
+        icp=c.text("ICP备案号"),
+        icp_url=c.text("ICP备案链接", "https://beian.miit.gov.cn/"),
+        police=c.text("公安机关备案号"),
+        police_url=c.text("公安机关备案链接"),
+        badge={k: str(v) for k, v in badge.items()} if isinstance(badge, dict) else None,
+        report_url=c.text("找错链接"),
+        index_format=fmt,
+        index_scope=str(idx.get("序号范围") or "部门"),
+        index_period=str(idx.get("序号周期") or default_period),
+    )
+
+
+def _load_vocab(root: Path, problems: Problems):
+    vocab_dir = root / "data" / "vocab"
+    result: dict[str, list] = {"categories": [], "topics": [], "validity": []}
+    for kind in result:
+        path = vocab_dir / f"{kind}.yml"
+        if not path.exists():
+            problems.add(f"data/vocab/{kind}.yml", 0, "", "缺少词表文件", "请从示例复制")
+            continue
+        c = _read(kind, path, root, problems)
+        if c is None:
+            continue
+        seen: dict[str, int] = {}
+        for i, entry in enumerate(c.doc.data):
+            for key in ("名称", "标识"):
+                value = str(entry[key])
+                if (key, value) in seen:
+                    c.error((i, key), f"“{value}”重复(第{seen[(key, value)]}行已有)", "词表中的名称和标识都不能重复")
+                seen[(key, value)] = c.doc.line((i, key))
+            if kind == "categories":
+                if str(entry["标识"]).isdigit():
+                    c.error((i, "标识"), "标识不能全是数字(会与年度网址冲突)", "请加上字母,例如 ghjh")
+                result[kind].append(Category(str(entry["名称"]), str(entry["标识"]), str(entry.get("说明") or "")))
+            elif kind == "topics":
+                parent = str(entry["名称"])
+                result[kind].append(Topic(parent, str(entry["标识"])))
+                for child in entry.get("子类") or []:
+                    result[kind].append(Topic(f"{parent}\\{child['名称']}", f"{entry['标识']}-{child['标识']}", parent))
+            else:
+                result[kind].append(Validity(str(entry["名称"]), str(entry["标识"]), bool(entry.get("失效")), str(entry.get("说明") or "")))
+    return result["categories"], result["topics"], result["validity"]
+
+
+def _load_departments(root: Path, site: Site | None, categories: list[Category], problems: Problems) -> dict[str, Department]:
+    departments: dict[str, Department] = {}
+    names = [c.name for c in categories]
+    pages = set(security.content_urls(root))
+    for path in sorted((root / "data" / "departments").glob("*")):
+        rel = _rel(root, path)
+        if path.suffix != ".yml":
+            problems.add(rel, 0, "", "发布机构文件的扩展名应为 .yml", "请改名为 <标识>.yml")
+            continue
+        c = _read("department", path, root, problems)
+        if c is None:
+            continue
+        d = c.doc.data
+        slug = c.text("标识")
+        security.check_department_slug(c, path.stem, pages)
+        if slug and slug != path.stem:
+            c.error(("标识",), f"标识“{slug}”与文件名“{path.stem}”不一致", f"请把文件改名为 {slug}.yml,或把标识改为 {path.stem}")
+        uscc = c.checked("统一社会信用代码", codes.check_uscc, required=False)
+        org = c.checked("组织机构代码", codes.check_org_code, required=False)
+        if not d.get("统一社会信用代码") and not d.get("组织机构代码"):
+            c.error((), "统一社会信用代码和组织机构代码至少要填一个", "索引号由它生成")
+        if uscc and org and uscc[8:17] != org:
+            c.error(("组织机构代码",), f"与统一社会信用代码第9至17位({uscc[8:17]})不一致", "请核对两个代码")
+        if site and (uscc or org):
+            probe = Department(slug, "", "", uscc, org, [], "", rel)
+            if probe.index_code(site.index_format) is None:
+                c.error(("统一社会信用代码",), f"本站索引号格式“{site.index_format.key}”需要统一社会信用代码", "请填写18位统一社会信用代码")
+        cats = [str(x) for x in d.get("组配分类") or []]
+        for i, cat in enumerate(cats):
+            if cat not in names:
+                close = difflib.get_close_matches(cat, names, n=1)
+                c.error(("组配分类", i), f"“{cat}”不在组配分类词表中", f"是否想写“{close[0]}”?" if close else "请先在 data/vocab/categories.yml 中添加")
+        order = [names.index(x) for x in cats if x in names]
+        if order != sorted(order):
+            c.error(("组配分类",), "组配分类的顺序与词表不一致", "请按 data/vocab/categories.yml 中的顺序排列")
+        departments[path.stem] = Department(
+            slug=path.stem, full_name=c.text("全称"), short_name=c.text("简称"), uscc=uscc, org_code=org,
+            categories=cats, intro=c.text("简介"), path=rel,
+        )
+    if not departments:
+        problems.add("data/departments", 0, "", "还没有任何发布机构", "请在 data/departments/ 下添加一个 <标识>.yml")
+    return departments
+
+
+_PLAN_RE = re.compile(r"^data/plans/(?P<dept>[^/]+)/(?P<year>[^/]+)/(?P<slug>[^/]+)\.yml$")
+
+
+def _plan_files(root: Path) -> list[Path]:
+    base = root / "data" / "plans"
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+
+
+_Parsed = tuple[YamlDoc, bool]  # a plan file parsed, and whether it passed the JSON Schema
+
+
+def _parse_one(path: Path) -> _Parsed | None:
+    if path.is_symlink():
+        return None  # _read reports links; never follow them
+    doc = load_file(path)
+    return doc, not doc.errors and _VALIDATORS["plan"].is_valid(doc.data)
+
+
+def _parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, _Parsed]:
+    """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
+    largest costs); the messages for files that fail are still made by :meth:`_FileChecker.check_schema`.
+
+    ``reuse`` (the preview server's, kept between its builds) holds each file's result by
+    (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
+    build gets fresh objects (the checks may change ``doc.data``)."""
+    if reuse is None:
+        return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None} if parallel else {}
+    out: dict[Path, _Parsed] = {}
+    kept: dict[tuple, bytes] = {}
+    for path in paths:
+        try:
+            st = path.lstat()
+        except OSError:
+            continue  # vanished while listing: _read reports it
+        if stat.S_ISLNK(st.st_mode):
+            continue
+        key = (str(path), st.st_mtime_ns, st.st_size, st.st_ino)
+        blob = reuse.get(key)
+        if blob is None:
+            parsed = _parse_one(path)
+            if parsed is None:
+                continue
+            blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
+        kept[key] = blob
+        out[path] = pickle.loads(blob)
+    reuse.clear()
+    reuse.update(kept)
+    return out
+
+
+def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
+               parsed: _Parsed | None = None) -> tuple[Plan | None, _FileChecker | None]:
+    rel = _rel(root, path)
+    m = _PLAN_RE.match(rel)
+    if not m:
+        hint = "请把扩展名改为 .yml" if rel.endswith(".yaml") else "计划文件应放在 data/plans/<机构标识>/<年度>/<文件名>.yml"
+        problems.add(rel, 0, "", "文件位置或扩展名不对", hint)
+        return None, None
+    dept_slug, year_text, slug = m["dept"], m["year"], m["slug"]
+    ok_path = True
+    if unicodedata.normalize("NFC", slug) != slug or not re.fullmatch(schema.SLUG_PATTERN, slug):
+        problems.add(rel, 0, "", f"文件名“{slug}”不能用作网址", "文件名只用小写字母、数字和连字符,例如 gongzuo-jihua.yml")
+        ok_path = False
+    elif slug in WINDOWS_RESERVED:
+        problems.add(rel, 0, "", f"文件名“{slug}”是 Windows 的保留名", "请换一个文件名,例如加上年份")
+        ok_path = False
+    if not re.fullmatch(r"(19|20|21)[0-9][0-9]", year_text):
+        problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下,例如 2024")
+        ok_path = False
+    departments: dict[str, Department] = project_bits["departments"]
+    dept = departments.get(dept_slug)
+    if dept is None:
+        problems.add(rel, 0, "", f"文件夹“{dept_slug}”不是已有的发布机构", "可用的机构:" + "、".join(departments) if departments else "请先添加发布机构")
+        ok_path = False
+    before = problems.error_count
+    c = _read("plan", path, root, problems, parsed)
+    if c is None or not ok_path:
+        return None, c
+    d = c.doc.data
+    if c.text("标识") and c.text("标识") != slug:
+        c.error(("标识",), f"标识“{c.text('标识')}”与文件名“{slug}”不一致", f"请删除这一行,或把文件改名为 {c.text('标识')}.yml")
+    if c.text("发布机构") and c.text("发布机构") != dept_slug:
+        c.error(("发布机构",), f"“{c.text('发布机构')}”与所在文件夹“{dept_slug}”不一致", f"请把文件移到 data/plans/{c.text('发布机构')}/{year_text}/,或删除这一行")
+    category = c.text("组配分类")
+    if category and category not in dept.categories:
+        close = difflib.get_close_matches(category, dept.categories, n=1)
+        hint = f"是否想写“{close[0]}”?" if close else f"{dept.short_name}的组配分类:" + "、".join(dept.categories)
+        c.error(("组配分类",), f"“{category}”不是“{dept.short_name}”的组配分类", hint)
+    topic = c.text("主题分类")
+    topic_names = [t.name for t in project_bits["topics"]]
+    if topic and topic_names and topic not in topic_names:
+        fixed = re.sub(r"\s*[/／、>>]\s*(?=[^、]*$)", "\\\\", topic) if "\\" not in topic else topic
+        if fixed in topic_names:
+            hint = f"一级和二级之间用反斜杠,请写成 {fixed}"
+        else:
+            close = difflib.get_close_matches(topic, topic_names, n=1, cutoff=0.5)
+            hint = f"是否想写“{close[0]}”?" if close else "请从 data/vocab/topics.yml 中选择"
+        c.error(("主题分类",), f"“{topic}”不在主题分类词表中", hint)
+    validity = c.text("有效性", "有效")
+    if project_bits["validity"] and validity not in [v.name for v in project_bits["validity"]]:
+        c.error(("有效性",), f"“{validity}”不是可选的有效性", "可选:" + "、".join(v.name for v in project_bits["validity"]))
+    doc_no = ""
+    if d.get("文号") not in (None, ""):
+        parsed = c.checked("文号", codes.parse_doc_number)
+        doc_no = str(parsed) if parsed else ""
+    created = c.checked("生成日期", codes.parse_date)
+    published = c.checked("发布日期", codes.parse_date)
+    if created and published and published < created:
+        c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期,请核对两个日期")
+    pub_time = c.checked("发布时间", codes.parse_time, required=False)
+    body = str(d.get("正文") or "")
+    if security.check_body(c, body):
+        security.report_removed_html(c, body)
+    keywords = [str(k) for k in d.get("关键词") or []]
+    index_text = c.text("索引号")
+    if problems.error_count > before or created is None or published is None:
+        return None, c
+    plan = Plan(
+        id=f"{dept_slug}/{year_text}/{slug}", path=rel, department=dept, year=int(year_text), slug=slug,
+        title=c.text("名称"), index_no=index_text, index_assigned=False, category=category, topic=topic,
+        doc_no=doc_no, created=created, published=published, published_time=pub_time,
+        source=c.text("来源", dept.short_name), validity=validity, keywords=keywords, summary=c.text("摘要"),
+        body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
+    )
+    return plan, c
+
+
+def _check_index_numbers(site: Site, plans: list[Plan], checkers: dict[str, _FileChecker], problems: Problems) -> None:
+    """Validate given 索引号, reject duplicates, and assign missing ones deterministically."""
+    fmt = site.index_format
+    taken: dict[str, Plan] = {}
+    serials: dict[tuple[str, str], int] = {}
+
+    def group(plan: Plan, period: str) -> tuple[str, str]:
+        return (plan.department.slug if site.index_scope == "部门" else "*", period)
+
+    def counter_period(date: dt.date, written: str = "") -> str:
+        """The period a serial counts in: the year or the month (of the number if it says, else of the date)."""
+        if site.index_period == "年":
+            return written[:4] or f"{date.year:04d}"
+        return written if len(written) == 6 else f"{date.year:04d}{date.month:02d}"
+
+    for plan in plans:
+        if not plan.index_no:
+            continue
+        c = checkers[plan.path]
+        try:
+            num = codes.parse_index_number(plan.index_no, fmt)
+        except codes.CodeError as exc:
+            c.error(("索引号",), exc.message, exc.hint)
+            continue
+        code = plan.department.index_code(fmt)
+        if code and num.code != code:
+            c.error(("索引号",), f"前段码 {num.code} 与发布机构“{plan.department.short_name}”的代码 {code} 不一致",
+                    "索引号一经发布不再改变;如果是新文件,请删除这一行后运行 gongkai validate --fix 重新编号")
+        if str(num) in taken:
+            other = taken[str(num)]
+            hint = "每条信息的索引号必须唯一;请删除后发布的那个文件中的索引号,再运行 gongkai validate --fix 重新编号"
+            c.error(("索引号",), f"索引号 {num} 与 {other.path} 重复", hint)
+            checkers[other.path].error(("索引号",), f"索引号 {num} 与 {plan.path} 重复", hint)
+            continue
+        taken[str(num)] = plan
+        key = group(plan, counter_period(plan.published, num.period))
+        serials[key] = max(serials.get(key, 0), num.serial)
+    missing = sorted((p for p in plans if not p.index_no), key=lambda p: (p.published, p.published_time or dt.time(0), p.path))
+    for plan in missing:
+        code = plan.department.index_code(fmt)
+        if code is None:
+            continue
+        key = group(plan, counter_period(plan.published))
+        serials[key] = serials.get(key, 0) + 1
+        plan.index_no = fmt.format(code, fmt.period_of(plan.published), serials[key])
+        plan.index_assigned = True
+
+
+def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unavailable: set[str]) -> None:
+    by_id = {p.id: p for p in plans}
+    for plan in plans:
+        c = checkers[plan.path]
+        for i, entry in enumerate(plan.related_raw):
+            relation = str(entry.get("关系") or "其他")
+            if entry.get("文件"):
+                target = by_id.get(str(entry["文件"]))
+                if target is None and str(entry["文件"]) in unavailable:
+                    continue  # that file has errors of its own
+                if target is None:
+                    close = difflib.get_close_matches(str(entry["文件"]), list(by_id), n=1)
+                    c.error(("相关文件", i, "文件"), f"找不到站内文件“{entry['文件']}”",
+                            f"是否想写“{close[0]}”?" if close else "格式为 机构标识/年度/文件名(不含 .yml)")
+                    continue
+                if target is plan:
+                    c.error(("相关文件", i, "文件"), "相关文件不能指向自己", "请删除这一项")
+                    continue
+                plan.related.append(Related(target.title, target.url, relation, True, target.id))
+            else:
+                title, link = str(entry.get("名称") or ""), str(entry.get("链接") or "")
+                if not title or not link:
+                    c.error(("相关文件", i), "站外文件要同时填写“名称”和“链接”", "站内文件请写“文件: 机构标识/年度/文件名”")
+                elif not _url_ok(link):
+                    c.error(("相关文件", i, "链接"), f"“{link}”不是完整的网址", "请以 https:// 开头")
+                else:
+                    plan.related.append(Related(title, link, relation, False))
+
+
+def load_project(root: Path | str, *, parallel: bool = False,
+                 reuse: dict[tuple, bytes] | None = None) -> tuple[Project | None, Problems]:
+    """Load and check all data under ``root``. Returns (project, problems); project is None on errors.
+
+    ``parallel`` (``gongkai build``) parses the plan files and renders their bodies on every core
+    first (it forks: not in the threaded preview server); the checks and messages are the same.
+    ``reuse`` is the preview server's cache of parsed files (see :func:`_parse_all`)."""
+    root = Path(root).resolve()
+    problems = Problems()
+    site = _load_site(root, problems)
+    categories, topics, validity = _load_vocab(root, problems)
+    departments = _load_departments(root, site, categories, problems)
+    bits = {"departments": departments, "topics": topics, "validity": validity}
+    plans: list[Plan] = []
+    checkers: dict[str, _FileChecker] = {}
+    files = _plan_files(root)
+    with phase("读取计划文件（YAML、JSON Schema）"):
+        parsed = _parse_all(files, parallel, reuse)
+    with phase("正文 Markdown → HTML"):
+        prerender.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
+    for path in files:
+        plan, checker = _load_plan(path, root, bits, problems, parsed.get(path))
+        if plan is not None and checker is not None:
+            plans.append(plan)
+            checkers[plan.path] = checker
+        elif (m := _PLAN_RE.match(_rel(root, path))):
+            problems.unavailable.add(f"{m['dept']}/{m['year']}/{m['slug']}")
+    if site is not None:
+        _check_index_numbers(site, plans, checkers, problems)
+    _resolve_related(plans, checkers, problems.unavailable)
+    withdrawal.check(plans, checkers, bits["validity"], problems)
+    targets.check(root, plans, checkers, problems)  # 指标 and 目标完成情况 (gongkai/targets.py)
+    if problems or site is None:
+        return None, problems
+    plans.sort(key=lambda p: p.sort_key, reverse=True)
+    project = Project(root, site, categories, topics, validity, departments, plans)
+    security.check_outputs(project, problems)
+    return (None if problems else project), problems

@@ -1,0 +1,322 @@
+"""Checks that keep editors' data from breaking out of its place (see SECURITY.md).
+
+Called by the loader; every finding is a Chinese ``path:line`` problem:
+
+- :func:`check_department_slug` — a department's folder name becomes ``xxgk/<slug>/``:
+  it must be a slug, not a Windows device name, and not one of the catalogue's own folders.
+- :func:`check_badge` — the 党政机关网站标识 image must be a file inside ``content/``
+  (no ``..``, absolute paths, backslashes, links, scripts in SVG) and its link a web address.
+- :func:`report_removed_html` — the body's HTML that the sanitizer removes is named in a
+  warning at the line of 正文, so the editor knows what the visitor will not see.
+- :func:`check_outputs` — no two sources write the same output file (generated pages,
+  pagination pages, hand-written pages, files copied from ``content/``), and relative links
+  in a body point at a page that exists.
+"""
+from __future__ import annotations
+
+import posixpath
+import re
+import unicodedata
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit
+
+from gongkai.data import schema
+from gongkai.markup.body import body_html_unsanitised, render_body, sanitize
+
+if TYPE_CHECKING:  # pragma: no cover
+    from gongkai.data.loader import _FileChecker
+    from gongkai.data.model import Project
+    from gongkai.problems import Problems
+
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+# xxgk/<these>/ hold the catalogue across departments (generate.cat_url, topic_url, year_url)
+CATALOGUE_FOLDERS = {"fl", "zt", "nd"}
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+# --- names and paths ----------------------------------------------------------------------
+
+
+def check_department_slug(c: "_FileChecker", stem: str, content_urls: set[str]) -> None:
+    """The department's file name (its URL folder) must be a safe, free slug."""
+    where = ("标识",) if "标识" in (c.doc.data or {}) else ()
+    if unicodedata.normalize("NFC", stem) != stem or not re.fullmatch(schema.SLUG_PATTERN, stem):
+        c.error(where, f"文件名“{stem}”不能用作网址", "发布机构文件名只用小写字母、数字和连字符，例如 gdkjj.yml")
+    elif stem in WINDOWS_RESERVED:
+        c.error(where, f"文件名“{stem}”是 Windows 的保留名", "请换一个标识，例如加上地名缩写")
+    elif stem in CATALOGUE_FOLDERS or f"xxgk/{stem}/" in content_urls:
+        c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识（fl、zt、nd 和 content/xxgk/ 下的页面名已被使用）")
+
+
+def check_badge(c: "_FileChecker", root: Path, url_ok) -> None:
+    """党政机关网站标识: an image file inside content/, and a web address to link to."""
+    badge = c.doc.data.get("党政机关网站标识")
+    if not isinstance(badge, dict):
+        return
+    link = badge.get("链接")
+    if link not in (None, "") and not url_ok(str(link)):
+        c.error(("党政机关网站标识", "链接"), f"“{link}”不是完整的网址", "请以 http:// 或 https:// 开头")
+    image = str(badge.get("图片") or "")
+    if not image:
+        return
+    problem = content_path_problem(image, root, IMAGE_TYPES)
+    if problem:
+        c.error(("党政机关网站标识", "图片"), problem, "请把标识图片放到 content/assets/ 下，写成 assets/dzjg.png 这样的相对路径")
+
+
+def content_path_problem(value: str, root: Path, suffixes: set[str]) -> str | None:
+    """Why ``value`` is not a safe path to an existing file in content/ with one of ``suffixes`` (or None)."""
+    if "\\" in value:
+        return f"路径“{value}”含有反斜杠“\\”"
+    if urlsplit(value).scheme or value.startswith("/"):
+        return f"“{value}”不是 content/ 下的相对路径"
+    parts = value.split("/")
+    if any(p.startswith(".") or not p for p in parts):
+        return f"路径“{value}”不能含有“..”或以“.”开头的部分"
+    if re.search(r"[\x00-\x1f\x7f]", value) or unicodedata.normalize("NFC", value) != value:
+        return f"路径“{value}”含有控制字符或未规范化的字符"
+    if PurePosixPath(value).suffix.lower() not in suffixes:
+        return f"“{value}”不是允许的文件类型（可用：{'、'.join(sorted(suffixes))}）"
+    content = (root / "content").resolve()
+    path = root / "content" / value
+    if path.is_symlink() or not path.resolve().is_relative_to(content):
+        return f"“{value}”是符号链接或指向 content/ 以外"
+    if not path.is_file():
+        return f"找不到文件 content/{value}"
+    return None
+
+
+# --- the body's Markdown: nesting, and what the sanitizer removed ----------------------------
+
+MAX_BODY_NESTING = 10  # quote and list levels; Markdown's toc walks the tree quadratically in its depth
+_MARKER = re.compile(r"\s*(?:>|[-*+](?=\s)|\d{1,9}[.)](?=\s))")
+
+
+def body_nesting(body: str) -> tuple[int, int]:
+    """(deepest quote/list nesting, its line within the body), counting markers and 4-space indents."""
+    deepest, where = 0, 0
+    for n, line in enumerate(body.split("\n"), 1):
+        indent = (len(line) - len(line.lstrip(" "))) // 4
+        depth, pos = 0, 0
+        while (m := _MARKER.match(line, pos)) and m.end() > pos:
+            depth, pos = depth + 1, m.end()
+        if depth + indent > deepest:
+            deepest, where = depth + indent, n
+    return deepest, where
+
+
+def check_body(c: "_FileChecker", body: str) -> bool:
+    """Markdown the renderer cannot handle in reasonable time is an error (before it is rendered)."""
+    depth, n = body_nesting(body)
+    if depth > MAX_BODY_NESTING:
+        c.error(("正文",), f"正文第{n}行的引用或列表嵌套太深（{depth}层，最多{MAX_BODY_NESTING}层）",
+                "请检查这一行开头的“>”“-”和缩进是否多写了")
+        return False
+    return True
+
+
+
+class _Inventory(HTMLParser):
+    """Counts elements, attributes and link targets in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attrs: Counter[tuple[str, str]] = Counter()
+        self.urls: Counter[str] = Counter()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.styles: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs:
+            if name == "rel" and tag == "a":
+                continue  # added by the sanitizer
+            self.attrs[(tag, name)] += 1
+            if name in ("href", "src", "action", "formaction", "xlink:href", "poster", "data") and value is not None:
+                self.urls[value.strip()] += 1
+            if name == "href" and tag == "a" and value is not None:
+                self.hrefs.append(value.strip())
+            if name == "id" and value:
+                self.ids.add(value)
+            if name == "style" and value is not None:
+                self.styles[re.sub(r"\s+|;$", "", value.lower())] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def inventory(html: str) -> _Inventory:
+    parser = _Inventory()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def removed_html(raw: str, clean: str) -> list[str]:
+    """Human-readable list of what ``clean`` lacks compared with ``raw`` (elements, attributes, URLs)."""
+    before, after = inventory(raw), inventory(clean)
+    found: list[str] = []
+    for tag in sorted(before.tags):
+        if before.tags[tag] > after.tags.get(tag, 0):
+            found.append(f"<{tag}>")
+    for tag, name in sorted(before.attrs):
+        if before.attrs[(tag, name)] > after.attrs.get((tag, name), 0) and f"<{tag}>" not in found:
+            if name in ("href", "src"):
+                continue  # named with its value below
+            found.append(f"{name} 属性" if not name.startswith("on") else f"{name} 事件属性")
+    if any(before.styles[v] > after.styles.get(v, 0) for v in before.styles) and "style 属性" not in found:
+        found.append("style 属性")
+    for url in sorted(before.urls):
+        if before.urls[url] > after.urls.get(url, 0):
+            found.append(f"链接地址“{url[:60]}”")
+    return sorted(dict.fromkeys(found), key=_danger)
+
+
+def _danger(item: str) -> int:
+    """Most dangerous first, so the start of a long list says what matters."""
+    if item in ("<script>", "<iframe>", "<object>", "<embed>", "<svg>", "<math>", "<base>", "<meta>", "<link>"):
+        return 0
+    if "事件属性" in item or re.search(r"“\s*(javascript|data|vbscript):", item, re.I):
+        return 1
+    if item in ("<style>", "style 属性", "<form>", "<input>", "<button>", "<textarea>", "<select>"):
+        return 2
+    return 3
+
+
+REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.prerender fills it
+
+
+def may_lose_html(body: str) -> bool:
+    """False when the body has no HTML, link, attribute list or entity: then nothing can be removed."""
+    return any(mark in body for mark in ("<", "](", "{", "&"))
+
+
+def removed_from_body(body: str) -> tuple[str, ...]:
+    lost = REMOVED_CACHE.get(body)
+    if lost is None:
+        raw = body_html_unsanitised(body)
+        lost = REMOVED_CACHE[body] = tuple(removed_html(raw, sanitize(raw)))
+    return lost
+
+
+def report_removed_html(c: "_FileChecker", body: str) -> None:
+    """Warn at the line of 正文 when the sanitizer removes anything from the editor's HTML."""
+    if not may_lose_html(body):
+        return  # keeps the common case fast
+    lost = removed_from_body(body)
+    if lost:
+        shown = "、".join(lost[:8]) + (f" 等 {len(lost)} 处" if len(lost) > 8 else "")
+        c.problems.warn(c.rel, c.doc.line(("正文",)), "正文", f"生成网页时删除了不允许的内容：{shown}",
+                        "正文只能用 Markdown 和 SECURITY.md 列出的安全 HTML；链接只能以 http://、https://、mailto: 或 tel: 开头")
+
+
+# --- output files ------------------------------------------------------------------------------
+
+
+def content_urls(root: Path) -> dict[str, str]:
+    """Output URL → source, for every file MkDocs takes from content/ (pages and copied files)."""
+    out: dict[str, str] = {}
+    base = root / "content"
+    if not base.is_dir():
+        return out
+    for path in sorted(base.rglob("*")):
+        if not path.is_file() or any(part.startswith(".") for part in path.relative_to(base).parts):
+            continue
+        rel = path.relative_to(base).as_posix()
+        if rel.endswith(".md"):
+            stem = rel[:-3]
+            name = posixpath.basename(stem)
+            url = (posixpath.dirname(stem) + "/").lstrip("/") if name in ("index", "README") else stem + "/"
+        elif rel.endswith("/index.html") or rel == "index.html":
+            url = rel[: -len("index.html")]
+        else:
+            url = rel  # a copied file: its own name
+        out.setdefault(url, f"content/{rel}")
+    return out
+
+
+def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
+    """(url, source file, line, what) for every page :func:`gongkai.generate.generate` writes."""
+    from gongkai.pages.generate import PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, topic_url, year_url
+
+    out: list[tuple[str, str, int, str]] = []
+
+    def paged(url: str, count: int, source: str, line: int, what: str) -> None:
+        out.append((url, source, line, what))
+        for n in range(2, -(-count // PAGE_SIZE) + 1):
+            out.append((f"{url}{n}/", source, line, f"{what}第{n}页"))
+
+    plans = project.plans
+    for p in plans:
+        out.append((p.url, p.path, 0, f"计划“{p.title}”"))
+    for slug, dept in sorted(project.departments.items()):
+        mine = [p for p in plans if p.department.slug == slug]
+        paged(dept_url(slug), len(mine), dept.path, 0, f"发布机构“{dept.short_name}”的目录")
+        for name in dept.categories:
+            cat = project.category(name)
+            paged(dept_cat_url(slug, cat.slug), sum(p.category == name for p in mine), dept.path, 0, f"“{dept.short_name} {name}”目录")
+    for cat in project.categories:
+        count = sum(p.category == cat.name for p in plans)
+        if count:
+            paged(cat_url(cat.slug), count, "data/vocab/categories.yml", 0, f"组配分类“{cat.name}”目录")
+    for t in project.topics:
+        count = sum(p.topic == t.name or p.topic.split("\\")[0] == t.name for p in plans)
+        if count:
+            paged(topic_url(t.slug), count, "data/vocab/topics.yml", 0, f"主题分类“{t.name}”目录")
+    for year in sorted({p.year for p in plans}):
+        paged(year_url(year), sum(p.year == year for p in plans), "data/plans", 0, f"{year}年度目录")
+    out.append((XXGK, "data/plans", 0, "政府信息公开首页"))
+    out.append((SITEMAP, "data/site.yml", 0, "网站地图"))
+    return out
+
+
+def check_outputs(project: "Project", problems: "Problems") -> None:
+    """Two sources never write one output file; relative links in bodies lead to a page."""
+    written: dict[str, tuple[str, int, str]] = {}
+    for url, source, line, what in planned_urls(project):
+        if url in written:
+            other = written[url]
+            problems.add(source, line, "", f"{what}的网址 {url} 与{other[2]}（{other[0]}）相同",
+                         "请修改标识或文件名，使网址不重复")
+            continue
+        written[url] = (source, line, what)
+    content = content_urls(project.root)
+    for url, source in content.items():
+        if url in written:
+            problems.add(source, 0, "", f"与自动生成的{written[url][2]}网址 {url} 相同",
+                         "请给这个手写页面换一个文件名或文件夹")
+    known = set(written) | set(content)
+    for plan in project.plans:
+        _check_body_links(plan, known, problems)
+
+
+def _check_body_links(plan, known: set[str], problems: "Problems", limit: int = 5) -> None:
+    if "](" not in plan.body and "href" not in plan.body:
+        return
+    inv = inventory(str(render_body(plan.body)))
+    line = plan.line_of.get(("正文",), 0)
+    found: list[tuple[str, str]] = []
+    for href in dict.fromkeys(inv.hrefs):
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc or href.startswith("//"):
+            continue  # external: the visitor's browser fetches it only when clicked
+        if not parts.path:
+            if parts.fragment and unquote(parts.fragment) not in inv.ids:
+                found.append((f"链接“{href}”指向本页不存在的位置", "“#”后面要写本页某个标题生成的 id；不确定时请删除这个链接"))
+            continue
+        target = posixpath.normpath(posixpath.join(plan.url, unquote(parts.path)))
+        if target.startswith("../") or target == "..":
+            found.append((f"链接“{href}”指向网站以外", "站内链接请写相对于本页的路径"))
+            continue
+        target = "" if target == "." else target
+        candidates = {target, target + "/", target.removesuffix("index.html"), target.removesuffix(".md") + "/"}
+        if not candidates & known:
+            found.append((f"链接“{href}”指向的页面不存在", "请检查链接；其他计划请在“相关文件”里用“文件: 机构标识/年度/文件名”引用"))
+    for message, hint in found[:limit]:
+        problems.add(plan.path, line, "正文", message, hint)
+    if len(found) > limit:
+        problems.add(plan.path, line, "正文", f"链接问题还有 {len(found) - limit} 处没有列出", "请先修改上面的链接")

@@ -1,0 +1,209 @@
+"""Write new plan files (for ``gongkai new`` and ``gongkai import``) and reserve their 索引号.
+
+The text is written by hand rather than by a YAML dumper so that every field gets
+the Chinese comment editors read (taken from the one schema, :data:`gongkai.schema.PLAN`),
+optional fields appear commented out, and the body is a readable ``|`` block.
+"""
+from __future__ import annotations
+
+import collections
+import dataclasses
+import datetime as dt
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from gongkai.data import schema
+from gongkai.data.model import Plan, Project
+from gongkai.data.yamlio import parse_text
+
+HEADER = [
+    "# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/generate.py 调用)。",
+    "# 修改后运行:make validate(或 .venv/bin/gongkai validate),再用 make serve 预览。",
+]
+DEFAULT_CATEGORY = "规划计划"
+REVIEW = "待核对"
+
+_PLAIN_UNSAFE_START = set("!&*-?{}[],#|>@`\"'%:~ ")
+
+
+def scalar(value: Any) -> str:
+    """A YAML scalar that reads back as exactly ``value`` (quoted only when needed)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    text = str(value)
+    quote = (
+        text == "" or text != text.strip() or text[0] in _PLAIN_UNSAFE_START or ": " in text or " #" in text
+        or text.endswith(":") or "\n" in text or "\t" in text or re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|true|false|null|~|yes|no|on|off", text, re.I)
+        or re.fullmatch(r"\d{1,2}:\d{2}", text) is not None
+    )
+    return json.dumps(text, ensure_ascii=False) if quote else text
+
+
+def _help(key: str) -> str:
+    prop = schema.PLAN["properties"].get(key, {})
+    return prop.get("description", "")
+
+
+def _block(text: str, indent: str = "  ") -> str:
+    lines = text.rstrip("\n").split("\n")
+    return "\n".join(indent + line if line.strip() else "" for line in lines)
+
+
+def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str, Any]] = (), notes: Iterable[str] = (),
+                optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件"),
+                leftovers: Iterable[dict[str, Any]] = ()) -> str:
+    """The text of a plan file: header, each field with its comment, the body, the targets.
+
+    ``targets`` are plan-file target dicts (see :func:`gongkai.import_targets.fill_targets`);
+    a ``待核对`` key becomes the note above the target. ``leftovers`` are candidates that
+    could not become valid targets: they are written as comments under the list, with
+    their sentence, number, unit and reason, so the editor sees them and nothing is lost.
+    """
+    out = list(HEADER)
+    out += [f"# {n}" for n in notes]
+    out.append("")
+    for key, value in fields.items():
+        out.append(f"# {key}:{_help(key)}")
+        if isinstance(value, list):
+            out.append(f"{key}:" if value else f"{key}: []")
+            out += [f"  - {scalar(v)}" for v in value]
+        else:
+            out.append(f"{key}: {scalar(value)}".rstrip())
+    for key in optional:
+        if key in fields:
+            continue
+        out.append(f"# {key}:{_help(key)}(可不填;需要时删除下一行开头的“# ”)")
+        example = {"关键词": "[科技, 高新技术企业]", "相关文件": "[{文件: 机构标识/年度/文件名, 关系: 计划}]",
+                   "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名"}.get(key, "")
+        out.append(f"# {key}: {example}".rstrip())
+    out.append(f"# 正文:{_help('正文')}")
+    out.append("正文: |")
+    out.append(_block(body))
+    targets = list(targets)
+    leftovers = list(leftovers)
+    out.append(f"# 指标:{_help('指标')}")
+    if not targets:
+        out.append("指标: []")
+    else:
+        out.append(f"# 以下 {len(targets)} 项是导入时从正文中找到、按指标词表填写的目标，全部{REVIEW}：请核对指标、类型、"
+                   "数值和出处，不是目标的整项删除，核对后删除“# 待核对”注释。写法见 docs/targets.md。")
+        out.append("指标:")
+        for t in targets:
+            note = t.get(REVIEW)
+            out.append(f"  # {REVIEW}：{_one_line(note)}" if note else f"  # {REVIEW}")
+            first = True
+            for key in schema.TARGET["properties"]:
+                if key not in t or t[key] is None:
+                    continue
+                out.append(f"  {'- ' if first else '  '}{key}: {scalar(t[key])}")
+                first = False
+    if leftovers:
+        out.append(f"  # 以下 {len(leftovers)} 项候选指标未能对应到指标词表或缺少数据，没有填入；"
+                   "核对后按 docs/targets.md 填写，不是目标的删除这几行注释：")
+        for i, c in enumerate(leftovers, 1):
+            where = f"，出处“{c['出处']}”" if c.get("出处") else ""
+            value = f"{c['目标值']}{c['单位']}"
+            out.append(f"  # {i}. {value}{where}：{_one_line(c['说明'])}")
+            out.append(f"  #    未填入的原因：{_one_line(c['原因'])}")
+    return "\n".join(out) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def check_roundtrip(text: str) -> list[str]:
+    """Problems parsing a generated file (there should be none; used as a safety net)."""
+    doc = parse_text(text)
+    return [f"第{line}行:{message}" for line, message, _ in doc.errors]
+
+
+# --- 索引号 --------------------------------------------------------------------------------------
+class _Quiet:
+    """Stands in for a file checker: the project has been validated, nothing to report."""
+
+    def error(self, *args: Any, **kwargs: Any) -> None:  # pragma: no cover - defensive
+        pass
+
+
+def reserve_index_numbers(project: Project, requests: list[tuple[str, dt.date, str]]) -> list[str | None]:
+    """The 索引号 new plans (department slug, 发布日期, path) get, continuing the existing counters.
+
+    Uses the loader's own numbering (:func:`gongkai.loader._check_index_numbers`) on the
+    existing plans plus placeholders for the new ones, so the numbers are exactly those
+    ``gongkai validate --fix`` would write.
+    """
+    from gongkai.data.loader import _check_index_numbers
+    from gongkai.problems import Problems
+
+    plans = []
+    for p in project.plans:
+        plans.append(dataclasses.replace(p, index_no="" if p.index_assigned else p.index_no, index_assigned=False))
+    placeholders = []
+    for i, (dept_slug, date, path) in enumerate(requests):
+        dept = project.departments[dept_slug]
+        placeholders.append(Plan(
+            id=f"{dept_slug}/{date.year}/__new-{i}", path=path or f"__new-{i}", department=dept, year=date.year,
+            slug=f"__new-{i}", title="", index_no="", index_assigned=False, category="", topic="", doc_no="",
+            created=date, published=date, published_time=dt.time(23, 59, 59), source="", validity="有效",
+            keywords=[], summary="", body="", targets=[], related_raw=[]))
+    # New plans come after every existing plan of the same day: give them the latest sort position.
+    _check_index_numbers(project.site, plans + placeholders, collections.defaultdict(_Quiet), Problems())
+    return [p.index_no or None for p in placeholders]
+
+
+# --- file names -------------------------------------------------------------------------------
+_SLUG_WORDS = [
+    ("年度", "niandu"), ("工作要点", "gongzuo-yaodian"), ("工作计划", "gongzuo-jihua"), ("工作总结", "gongzuo-zongjie"),
+    ("实施方案", "shishi-fangan"), ("工作方案", "gongzuo-fangan"), ("行动计划", "xingdong-jihua"), ("规划", "guihua"),
+    ("要点", "yaodian"), ("计划", "jihua"), ("总结", "zongjie"), ("方案", "fangan"), ("安排", "anpai"), ("意见", "yijian"),
+    ("汇编", "huibian"),
+]
+_SLUG_TOPICS = [("科技", "keji"), ("科学技术", "keji"), ("教育", "jiaoyu"), ("人才", "rencai"), ("科普", "kepu")]
+
+
+def suggest_slug(title: str, taken: Iterable[str] = ()) -> str:
+    """A file name from the title's common words: 科技工作要点 → keji-gongzuo-yaodian."""
+    taken = set(taken)
+    rest = re.sub(r"^.*?[局委办厅院府](?=\d|全|年|本)", "", title)  # drop the department's name
+    parts: list[str] = []
+    for word, slug in _SLUG_TOPICS:
+        if word in rest and slug not in parts:
+            parts.append(slug)
+            break
+    pos = 0
+    for word, slug in _SLUG_WORDS:
+        at = rest.find(word, pos)
+        if at >= 0:
+            parts.append(slug)
+            pos = at + len(word)
+    if len(parts) > 1 and parts[0] == "keji" and parts[1] == "niandu":
+        parts = parts[1:]
+    base = "-".join(parts) or "jihua"
+    base = re.sub(r"-+", "-", base).strip("-")
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def existing_slugs(root: Path, dept: str, year: int) -> set[str]:
+    folder = root / "data" / "plans" / dept / str(year)
+    return {p.stem for p in folder.glob("*.yml")} if folder.is_dir() else set()
+
+
+def default_topic(project: Project | None, dept: str) -> str:
+    """The 主题分类 the department uses most, else 其他."""
+    if project is None:
+        return "其他"
+    counts = collections.Counter(p.topic for p in project.plans if p.department.slug == dept)
+    if counts:
+        return counts.most_common(1)[0][0]
+    names = [t.name for t in project.topics]
+    return "其他" if "其他" in names or not names else names[-1]

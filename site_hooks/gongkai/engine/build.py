@@ -1,0 +1,116 @@
+"""Build the site atomically: validate, build into a temporary folder, then swap it into place.
+
+A failing or interrupted build never touches the previous ``site/``: MkDocs writes
+into ``.site.tmp-<pid>/`` beside it, and only a complete build is renamed in.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+from gongkai.data.loader import load_project
+from gongkai.runtime.timing import phase, report
+
+
+class _Collector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def swap_in(tmp: Path, site_dir: Path) -> None:
+    """Replace ``site_dir`` by ``tmp`` with two renames (the old copy is deleted afterwards)."""
+    old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
+    if site_dir.exists() or site_dir.is_symlink():
+        os.replace(site_dir, old)
+    os.replace(tmp, site_dir)
+    _remove(old)
+
+
+def recover(site_dir: Path) -> None:
+    """Undo a swap cut short between its two renames: put the previous site back (or drop the copy)."""
+    for old in sorted(site_dir.parent.glob(f".{site_dir.name}.old-*")):
+        if not site_dir.exists() and not site_dir.is_symlink():
+            os.replace(old, site_dir)
+        else:
+            _remove(old)
+
+
+def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False) -> int:
+    """Validate and build; return 0 on success, 1 with a Chinese report otherwise."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from gongkai.engine import adapter as mkdocs_site
+
+    start = time.monotonic()
+    root = Path(root).resolve()
+    site_dir = (site_dir or root / "site").resolve()
+    recover(site_dir)
+    with phase("读取和检查数据"):
+        project, problems = load_project(root, parallel=True)  # a CLI process: forking workers is safe
+    if project is None:
+        print(problems.report(), file=sys.stderr)
+        print(f"数据检查未通过,网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
+        return 1
+    for warning in problems.warnings:
+        print(warning, file=sys.stderr)
+    for stale in site_dir.parent.glob(f".{site_dir.name}.tmp-*"):
+        _remove(stale)  # left by a build that was killed
+    tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
+    _remove(tmp)
+    mkdocs_log = logging.getLogger("mkdocs")
+    collector = _Collector()
+    mkdocs_log.addHandler(collector)
+    old_level = mkdocs_log.level
+    mkdocs_log.setLevel(logging.WARNING)
+    ok = False
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
+        mkdocs_site.state.preloaded = project
+        mkdocs_site.state.parallel = True
+        mkdocs_site.state.dirty = False  # a clean build, even in a process that served before
+        with phase("MkDocs 生成（含以上各步）"):
+            build(config)
+        ok = True
+    except mkdocs_site.DataError as exc:
+        print(exc.code, file=sys.stderr)
+    except SystemExit as exc:  # click's Abort in strict mode and similar
+        print(f"生成失败:{exc}", file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 - the editor gets a sentence, not a traceback
+        message = getattr(exc, "message", None) or str(exc)
+        print(f"生成失败:{type(exc).__name__}: {message}", file=sys.stderr)
+    finally:
+        mkdocs_log.removeHandler(collector)
+        mkdocs_log.setLevel(old_level)
+        mkdocs_site.reset()
+        mkdocs_site.state.parallel = False
+    if not ok:
+        for message in collector.messages:
+            print(f"MkDocs 提示:{message}", file=sys.stderr)
+        _remove(tmp)
+        if any("link" in m or "anchor" in m for m in collector.messages):
+            print("手写页面(content/)中有链接指向不存在的页面或锚点,请按上面的提示修改。", file=sys.stderr)
+        print(f"网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
+        return 1
+    with phase("替换原来的网站文件夹"):
+        swap_in(tmp, site_dir)
+    if not quiet:
+        print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
+        if timings := report():
+            print(timings)
+    return 0

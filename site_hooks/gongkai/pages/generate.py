@@ -1,0 +1,331 @@
+"""YAML data → page HTML, as a plain function with no MkDocs in it.
+
+``generate(project, env)`` returns every generated page (plans, catalogues,
+site map) as :class:`Page` objects: a docs-relative source name, the URL, the
+title, the content HTML and the ``<meta>`` tags. ``chrome(project, env)``
+renders the parts of every page that do not change (top links, footer) once.
+The MkDocs hook in ``site_hooks/hooks.py`` only feeds these to MkDocs, so
+another engine can use the same function.
+
+All links in the HTML are relative, so the site works from any folder of any
+static server. The chrome uses ``ROOT`` as a placeholder for the way back to
+the site root, replaced per page by the theme.
+"""
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from jinja2 import Environment
+
+from gongkai.data import history, withdrawal
+from gongkai.pages import targets as targets_pages
+from gongkai.data.model import Plan, Project
+from gongkai.runtime.parallel import pmap
+from gongkai.markup.body import RenderMemo, component, render_body
+from gongkai.data.targets import closings
+from gongkai.runtime.timing import phase
+
+ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
+PAGE_SIZE = 100  # catalogue entries per page
+LATEST = 10
+
+
+@dataclass
+class Page:
+    src_uri: str  # docs-relative "file" name, e.g. "xxgk/gdkjj/2024/gongzuo-jihua.md"
+    url: str  # e.g. "xxgk/gdkjj/2024/gongzuo-jihua/"
+    title: str
+    html: str
+    kind: str  # plan | catalogue | sitemap
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    edit_path: str | None = None  # data file relative to the repository root
+    description: str = ""
+
+
+def src_of(url: str) -> str:
+    """The docs-relative source name MkDocs maps to ``url`` (directory URLs)."""
+    return (url + "index.md") if url.endswith("/") or url == "" else url + ".md"
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative link from page ``from_url`` to ``to_url`` (both site-relative, directory style)."""
+    if to_url.startswith(("http://", "https://", "mailto:", "#")):
+        return to_url
+    anchor = ""
+    if "#" in to_url:
+        to_url, anchor = to_url.split("#", 1)
+        anchor = "#" + anchor
+    base = from_url.split("/")[:-1]  # the folder the page is in ("a/b/" → [a, b]; "a/x.html" → [a])
+    parts = to_url.split("/")
+    common = 0
+    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
+        common += 1
+    target = "../" * (len(base) - common) + "/".join(parts[common:])
+    return (target or "./") + anchor
+
+
+# --- URLs of the catalogue ---------------------------------------------------
+
+XXGK = "xxgk/"
+
+
+def dept_url(slug: str) -> str:
+    return f"xxgk/{slug}/"
+
+
+def dept_cat_url(slug: str, cat_slug: str) -> str:
+    return f"xxgk/{slug}/{cat_slug}/"
+
+
+def cat_url(cat_slug: str) -> str:
+    return f"xxgk/fl/{cat_slug}/"
+
+
+def topic_url(topic_slug: str) -> str:
+    return f"xxgk/zt/{topic_slug}/"
+
+
+def year_url(year: int) -> str:
+    return f"xxgk/nd/{year}/"
+
+
+SITEMAP = "wzdt/"
+GUIDE_PAGES = [  # the four standard entries: hand-written pages in content/xxgk/
+    ("政府信息公开指南", "xxgk/zhinan/"),
+    ("政府信息公开制度", "xxgk/zhidu/"),
+    ("法定主动公开内容", "xxgk/fdzdgknr/"),
+    ("政府信息公开年报", "xxgk/nianbao/"),
+]
+
+
+class _Ctx:
+    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None):
+        self.project = project
+        self.env = env
+        self.memo = memo
+        self.c = {name: component(env, name, memo) for name in (
+            "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
+        self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
+
+    def crumbs(self, here: str, trail: list[tuple[str, str]], current: str = "page") -> dict[str, Any]:
+        items = [{"text": "网站首页", "href": rel(here, "")}, {"text": "政府信息公开首页", "href": rel(here, XXGK)}]
+        items += [{"text": text, "href": rel(here, url)} for text, url in trail]
+        if items:
+            items[-1]["current"] = current if items[-1]["href"] else None
+        if here == XXGK:
+            items = items[:2]
+            items[-1]["current"] = "page"
+        return {"crumbs": items}
+
+    def status_of(self, plan: Plan) -> str:
+        return plan.validity if plan.validity != "有效" else ""
+
+    def entry(self, here: str, plan: Plan) -> dict[str, Any]:
+        return {"title": plan.title, "href": rel(here, plan.url), "doc_no": plan.doc_no,
+                "published": plan.published.isoformat(), "index_no": plan.index_no, "status": self.status_of(plan)}
+
+
+def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
+    project = ctx.project
+    here = plan.url
+    cat = project.category(plan.category)
+    dept = plan.department
+    rows = [
+        ("索引号", plan.index_no, "index_no"), ("组配分类", plan.category, "category"),
+        ("发布机构", dept.short_name, "department"), ("主题分类", plan.topic, "topic"),
+        ("名称", plan.title, "title"), ("文号", plan.doc_no, "doc_no"),
+        ("生成日期", plan.created.isoformat(), "created"), ("发布日期", plan.published.isoformat(), "published"),
+    ]
+    if plan.validity != "有效":
+        rows.append(("有效性", plan.validity, "validity"))
+        if plan.withdrawn_on:
+            rows.append(("失效日期", plan.withdrawn_on.isoformat(), "withdrawn_on"))
+    datetime_attr = plan.published.isoformat() + (f"T{plan.published_time.strftime('%H:%M')}" if plan.published_time else "")
+    validity = project.validity_of(plan.validity)
+    params = {
+        "breadcrumb": ctx.crumbs(here, [(dept.short_name, dept_url(dept.slug)), (cat.name, dept_cat_url(dept.slug, cat.slug))], current="location"),
+        "metadata": {"rows": [{"label": label, "text": text, "field": f, "wide": f == "title"} for label, text, f in rows]},
+        "title": plan.title,
+        "status_text": f"本文件{plan.validity}" + (f":{validity.description}" if validity.description else "") if plan.validity != "有效" else "",
+        "info": {"published_text": plan.published_text, "datetime": datetime_attr, "source": plan.source, "font_switch": True},
+        "body_html": render_body(plan.body),
+        "related": {"links": [{"text": r.title, "href": rel(here, r.href) if r.internal else r.href, "relation": r.relation,
+                               "external": not r.internal} for r in plan.related]},
+        "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
+        "history": history.page_params(project.history, plan.path),
+    }
+    targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
+    meta = [
+        ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),
+        ("PubDate", plan.published_text), ("ContentSource", plan.source),
+    ]
+    if plan.keywords:
+        meta.append(("Keywords", ",".join(plan.keywords)))
+    return Page(src_of(here), here, plan.title, str(ctx.c["plan_page"](params)), "plan", meta, plan.path, plan.summary)
+
+
+def _paged(entries: list[Plan], url: str) -> Iterable[tuple[int, int, str, list[Plan]]]:
+    """Split a newest-first list into pages: (number, total, url, plans)."""
+    total = max(1, -(-len(entries) // PAGE_SIZE))
+    for n in range(total):
+        page_url = url if n == 0 else f"{url}{n + 1}/"
+        yield n + 1, total, page_url, entries[n * PAGE_SIZE:(n + 1) * PAGE_SIZE]
+
+
+def _catalogue(ctx: _Ctx, url: str, title: str, trail: list[tuple[str, str]], plans: list[Plan],
+               intro_html: str = "", extra_html: str = "") -> list[Page]:
+    pages = []
+    for number, total, page_url, chunk in _paged(plans, url):
+        heading = title if total == 1 else f"{title}(第{number}页,共{total}页)"
+        pager = ""
+        if total > 1:
+            links = []
+            for n in range(1, total + 1):
+                target = url if n == 1 else f"{url}{n}/"
+                attr = ' aria-current="page"' if n == number else ""
+                links.append(f'<li><a href="{rel(page_url, target)}"{attr}>第{n}页</a></li>')
+            pager = f'<nav class="gk-pager" aria-label="分页"><ul>{"".join(links)}</ul></nav>'
+        crumbs = ctx.crumbs(page_url, trail)
+        table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
+        html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{_esc(heading)}</h1>{intro_html if number == 1 else ""}'
+                f'{extra_html if number == 1 else ""}{table}{pager}')
+        meta = [("ColumnName", title), ("ColumnType", "目录")]
+        pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta))
+    return pages
+
+
+def _esc(text: str) -> str:
+    from markupsafe import escape
+    return str(escape(text))
+
+
+def _count(plans: list[Plan], key) -> dict[Any, int]:
+    counts: dict[Any, int] = defaultdict(int)
+    for p in plans:
+        counts[key(p)] += 1
+    return counts
+
+
+def _call(job: Callable[[], Any]) -> Any:
+    return job()
+
+
+def generate(project: Project, env: Environment, *, parallel: bool = False,
+             memo: RenderMemo | None = None) -> list[Page]:
+    """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``;
+    ``memo``: the preview server's rendered components, reused when their params are unchanged)."""
+    ctx = _Ctx(project, env, memo)
+    plans = project.plans  # newest first
+    link_list = ctx.c["link_list"]
+    catalogues: list[Callable[[], list[Page]]] = []  # each makes one catalogue's pages (paged)
+
+    # per department, and department × 组配分类
+    by_dept: dict[str, list[Plan]] = defaultdict(list)
+    for p in plans:
+        by_dept[p.department.slug].append(p)
+    for slug, dept in sorted(project.departments.items()):
+        dplans = by_dept.get(slug, [])
+        counts = _count(dplans, lambda p: p.category)
+        url = dept_url(slug)
+        cats = [project.category(c) for c in dept.categories]
+        cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
+            {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
+        intro = f'<p class="gk-intro">{_esc(dept.intro)}</p>' if dept.intro else ""
+        catalogues.append(functools.partial(_catalogue, ctx, url, dept.full_name, [(dept.short_name, url)], dplans,
+                                            intro, str(cat_links)))
+        for c in cats:
+            cplans = [p for p in dplans if p.category == c.name]
+            catalogues.append(functools.partial(_catalogue, ctx, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
+                                                [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans))
+
+    # across departments: by 组配分类, 主题分类, year
+    used_cats = _count(plans, lambda p: p.category)
+    for c in project.categories:
+        if used_cats.get(c.name):
+            catalogues.append(functools.partial(_catalogue, ctx, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))],
+                                                [p for p in plans if p.category == c.name]))
+    topic_counts: dict[str, int] = defaultdict(int)
+    for p in plans:
+        topic_counts[p.topic] += 1
+        if "\\" in p.topic:
+            topic_counts[p.topic.split("\\")[0]] += 1
+    for t in project.topics:
+        if topic_counts.get(t.name):
+            label = t.name
+            members = [p for p in plans if p.topic == t.name or p.topic.split("\\")[0] == t.name]
+            catalogues.append(functools.partial(_catalogue, ctx, topic_url(t.slug), label, [(label, topic_url(t.slug))], members))
+    years = sorted({p.year for p in plans}, reverse=True)
+    for y in years:
+        catalogues.append(functools.partial(_catalogue, ctx, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
+                                            [p for p in plans if p.year == y]))
+
+    # The plan pages, the catalogues and the large 目标任务/汇编 pages are independent: one pool renders
+    # them all. The large pages (half the work at 10,000 plans) are spread over the workers' tasks
+    # (interleave): in runs of neighbours they all fell into the first task, and one worker did them alone.
+    extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    with phase("计划页、目标任务页、汇编页"):
+        done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel,
+                    interleave=True)
+    target_pages = done[:len(extra)]
+    pages = done[len(extra) + len(catalogues):]
+    for made in done[len(extra):len(extra) + len(catalogues)]:
+        pages += made
+
+    # 政府信息公开首页
+    here = XXGK
+    sections = [
+        link_list({"id": "gk-by-dept", "heading": "按发布机构", "links": [
+            {"text": d.full_name, "href": rel(here, dept_url(s)), "count": len(by_dept.get(s, []))} for s, d in sorted(project.departments.items())]}),
+        link_list({"id": "gk-by-cat", "heading": "按组配分类", "links": [
+            {"text": c.name, "href": rel(here, cat_url(c.slug)), "count": used_cats[c.name]} for c in project.categories if used_cats.get(c.name)]}),
+        link_list({"id": "gk-by-topic", "heading": "按主题分类", "links": [
+            {"text": t.name.replace("\\", " › "), "href": rel(here, topic_url(t.slug)), "count": topic_counts[t.name]} for t in project.topics if topic_counts.get(t.name)]}),
+        link_list({"id": "gk-by-year", "heading": "按年度", "links": [
+            {"text": f"{y}年度", "href": rel(here, year_url(y)), "count": sum(1 for p in plans if p.year == y)} for y in years]}),
+        link_list({"id": "gk-guide", "heading": "政府信息公开", "links": [
+            {"text": text, "href": rel(here, url)} for text, url in GUIDE_PAGES]}),
+    ]
+    latest = ctx.c["catalogue_list"]({"caption": "最新信息", "entries": [ctx.entry(here, p) for p in plans[:LATEST]]})
+    html = (f'{ctx.c["breadcrumb"](ctx.crumbs(here, []))}<h1>政府信息公开</h1>'
+            f'<div class="gk-sections">{"".join(map(str, sections))}</div>'
+            f'<h2 id="gk-latest">最新信息</h2>{latest}')
+    pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
+                      [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
+
+    pages += target_pages
+
+    # 网站地图: sections, not every item (its size stays bounded)
+    here = SITEMAP
+    groups = [("网站首页", [("网站首页", "")]), ("政府信息公开", [("政府信息公开首页", XXGK), *[(t, u) for t, u in GUIDE_PAGES]])]
+    for slug, dept in sorted(project.departments.items()):
+        groups.append((dept.full_name, [(dept.full_name, dept_url(slug))] +
+                       [(c, dept_cat_url(slug, project.category(c).slug)) for c in dept.categories]))
+    groups.append(("按年度", [(f"{y}年度", year_url(y)) for y in years]))
+    groups += targets_pages.sitemap_groups(project)
+    body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
+                   for i, (g, links) in enumerate(groups))
+    html = f'<h1>网站地图</h1><div class="gk-sitemap">{body}</div>'
+    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")]))
+    return pages
+
+
+def chrome(project: Project, env: Environment) -> dict[str, str]:
+    """HTML that is the same on every page, rendered once; links start with ROOT."""
+    site = project.site
+    contact = "　".join(f"{k}：{v}" for k, v in site.contact.items())
+    footer = component(env, "site_footer")({
+        "sponsor": site.sponsor, "organizer": site.organizer, "contact_text": contact,
+        "contact_href": f"{ROOT}lxwm/", "sitemap_href": f"{ROOT}{SITEMAP}", "report_href": site.report_url,
+        "site_id": site.site_id, "icp_text": site.icp, "icp_href": site.icp_url,
+        "police_text": site.police, "police_href": site.police_url,
+        "badge_src": f"{ROOT}{site.badge['图片']}" if site.badge else "",
+        "badge_href": (site.badge or {}).get("链接", ""),
+    })
+    top = component(env, "top_links")({"a11y_href": f"{ROOT}wza/", "elder_href": "?mode=elder"})
+    meta = "".join(f'<meta name="{n}" content="{_esc(v)}">' for n, v in
+                   [("SiteName", site.name), ("SiteDomain", site.domain), ("SiteIDCode", site.site_id)])
+    toolbar = component(env, "a11y_toolbar")({"help_href": f"{ROOT}wza/"})  # 无障碍 toolbar (issue 3)
+    return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta, "a11y_toolbar_html": str(toolbar)}

@@ -1,0 +1,425 @@
+"""Open data: every plan as JSON, all targets as CSV and JSON, an Atom feed, sitemap.xml, and the
+JSON Schemas they follow. Plain functions with no MkDocs in them; :func:`write_open_data` writes
+everything into a built site folder (the MkDocs glue calls it after the build).
+
+Output is deterministic: no build time anywhere. Dates come from the data (发布日期, 发布时间 in
+China Standard Time), lists are sorted, JSON keys keep one order, files end with a newline.
+Per-plan files are indented; the two lists of everything (plans.json, targets.json) are compact.
+
+Stable URLs (relative to the site root, listed on the 数据开放 page ``sjkf/``):
+
+- ``sjkf/plans/<机构>/<年度>/<文件名>.json`` — one plan; ``sjkf/plans.json`` — the list of plans
+- ``sjkf/targets.csv`` (UTF-8 with BOM, for Excel) and ``sjkf/targets.json`` — every target
+- ``sjkf/schema/{plan,plans,targets}.schema.json`` — JSON Schema (draft 2020-12) of the JSON files
+- ``sjkf/atom.xml`` — Atom feed of the newest items; ``sitemap.xml`` (+ ``sitemap.xml.gz``)
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import gzip
+import io
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable
+from xml.etree import ElementTree as ET
+
+from gongkai.data import schema as data_schema
+from gongkai.runtime.parallel import pmap
+from gongkai.data.targets import Target, all_targets, closings, fmt_number
+
+if TYPE_CHECKING:  # pragma: no cover
+    from gongkai.data.model import Plan, Project
+
+FEED_SIZE = 50
+TZ = "+08:00"  # dates in the data are China Standard Time
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+
+PLANS_JSON = "sjkf/plans.json"
+TARGETS_CSV = "sjkf/targets.csv"
+TARGETS_JSON = "sjkf/targets.json"
+FEED = "sjkf/atom.xml"
+SITEMAP = "sitemap.xml"
+SCHEMA_URLS = {"plan": "sjkf/schema/plan.schema.json", "plans": "sjkf/schema/plans.schema.json",
+               "targets": "sjkf/schema/targets.schema.json"}
+
+
+def plan_json_url(plan: Plan) -> str:
+    return f"sjkf/plans/{plan.department.slug}/{plan.year}/{plan.slug}.json"
+
+
+def datasets(project: Project) -> list[tuple[str, str, str, str, str]]:
+    """(name, format, url, MIME type, description) of each published file, for the 数据开放 page."""
+    return [
+        ("全部目标（CSV）", "CSV", TARGETS_CSV, "text/csv", "每个目标一行：指标、目标值、单位、期限、最新值、完成率、状态等。UTF-8 带 BOM，Excel 可直接打开。"),
+        ("全部目标（JSON）", "JSON", TARGETS_JSON, "application/json", "与 CSV 相同的内容，另含每次进展和最终结果。"),
+        ("信息清单（JSON）", "JSON", PLANS_JSON, "application/json", "全部政府信息公开条目的清单，含每条的页面网址和数据网址。"),
+        ("单条信息（JSON）", "JSON", plan_json_url(project.plans[0]) if project.plans else PLANS_JSON, "application/json",
+         "一条信息的全部内容：元数据、正文（Markdown）、目标及完成情况。每条信息一个文件，见下文。"),
+        ("单条信息的格式", "JSON Schema", SCHEMA_URLS["plan"], "application/schema+json", "单条信息 JSON 的字段说明（JSON Schema 2020-12）。"),
+        ("信息清单的格式", "JSON Schema", SCHEMA_URLS["plans"], "application/schema+json", "信息清单 JSON 的字段说明。"),
+        ("全部目标的格式", "JSON Schema", SCHEMA_URLS["targets"], "application/schema+json", "全部目标 JSON 的字段说明。"),
+        ("最新信息订阅", "Atom", FEED, "application/atom+xml", f"最新发布的{FEED_SIZE}条信息，可用 RSS 阅读器订阅。"),
+        ("网站地图（XML）", "XML", SITEMAP, "application/xml", "全部网页的网址，供搜索引擎使用（sitemaps.org 格式）。"),
+    ]
+
+
+CSV_COLUMNS = [
+    ("计划", "目标所在计划的标识：机构标识/年度/文件名。"),
+    ("计划名称", "计划的名称。"),
+    ("发布机构", "发布机构的简称。"),
+    ("年度", "计划的年度。"),
+    ("编号", "目标在计划内的编号，与“计划”一起唯一确定一个目标。"),
+    ("指标", "指标名称（全站统一的指标词表），可跨年度、跨机构比较。"),
+    ("指标标识", "指标的英文短名，指标页面的网址为 mbrw/zb/<指标标识>/。"),
+    ("类型", "达到、不少于、增长、保持 或 定性。"),
+    ("目标值", "计划中的数值；“增长”类为增长的百分数。"),
+    ("单位", "目标值的单位；“增长”类为 %。"),
+    ("基数", "上一年的实际数值（单位同指标），“增长”类必有。"),
+    ("目标水平", "换算成指标单位的目标数值（“增长”类 = 基数 ×（1 + 目标值 ÷ 100））。"),
+    ("指标单位", "指标的单位，最新值和目标水平都用它。"),
+    ("期限", "完成期限，YYYY-MM-DD。"),
+    ("责任单位", "牵头负责的单位。"),
+    ("原文", "计划正文中的原话。"),
+    ("最新值", "最新一次进展或最终结果的数值（定性目标为空）。"),
+    ("最新日期", "最新值的日期。"),
+    ("最终结果", "“是”表示最新值来自工作总结，为最终结果。"),
+    ("完成率", "百分数的数字，保留一位小数；可超过100。"),
+    ("状态", "已完成、进行中、未完成 或 无数据。"),
+    ("网址", "目标在计划页面上的网址。"),
+]
+
+
+def _num(value: float | None) -> int | float | None:
+    if value is None:
+        return None
+    return int(round(value)) if abs(value - round(value)) < 1e-9 else round(value, 6)
+
+
+def _abs(base_url: str, url: str) -> str:
+    return base_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def _stamp(date: dt.date, time: dt.time | None = None) -> str:
+    return f"{date.isoformat()}T{(time or dt.time(0)).strftime('%H:%M:%S')}{TZ}"
+
+
+# --- records -------------------------------------------------------------------------------
+
+def target_record(t: Target, base_url: str) -> dict[str, Any]:
+    latest = t.latest
+    pct = t.percent
+    closing = t.closing
+    return {
+        "计划": t.plan.id,
+        "编号": t.key,
+        "指标": t.indicator.name,
+        "指标标识": t.indicator.slug,
+        "类型": t.kind,
+        "目标值": _num(t.value),
+        "单位": t.unit or None,
+        "基数": _num(t.baseline),
+        "目标水平": _num(t.level),
+        "指标单位": t.indicator.unit or None,
+        "期限": t.deadline.isoformat(),
+        "责任单位": t.owner,
+        "原文": t.wording or None,
+        "出处": {"序号": t.anchor_label or None, "网址": _abs(base_url, f"{t.plan.url}#{t.anchor}")} if t.anchor else None,
+        "进展": [{"日期": p.date.isoformat(), "数值": _num(p.value), "状态": p.status, "说明": p.note or None,
+                  "来源": p.source or None} for p in t.progress],
+        "最终结果": None if closing is None else {
+            "日期": closing.date.isoformat(), "数值": _num(closing.value), "状态": closing.status,
+            "说明": closing.note or None, "总结": closing.summary.id, "总结网址": _abs(base_url, closing.summary.url)},
+        "最新值": _num(latest.value) if latest else None,
+        "最新日期": latest.date.isoformat() if latest else None,
+        "完成率": None if pct is None else round(pct, 1),
+        "状态": t.status,
+        "网址": _abs(base_url, f"{t.plan.url}#gk-target-{t.key}"),
+    }
+
+
+def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str, Any]:
+    """A plan as open data; ``closed``: the targets it closes (``targets.closings(plans)[plan.path]``)."""
+    base = project.site.base_url
+    targets = [t for t in plan.targets if isinstance(t, Target)]
+    return {
+        "$schema": _abs(base, SCHEMA_URLS["plan"]),
+        "标识": plan.id,
+        "网址": _abs(base, plan.url),
+        "名称": plan.title,
+        "索引号": plan.index_no,
+        "发布机构": {"标识": plan.department.slug, "全称": plan.department.full_name, "简称": plan.department.short_name},
+        "组配分类": plan.category,
+        "主题分类": plan.topic,
+        "文号": plan.doc_no or None,
+        "生成日期": plan.created.isoformat(),
+        "发布日期": plan.published.isoformat(),
+        "发布时间": plan.published_time.strftime("%H:%M") if plan.published_time else None,
+        "来源": plan.source,
+        "有效性": plan.validity,
+        "关键词": list(plan.keywords),
+        "摘要": plan.summary or None,
+        "正文": plan.body,
+        "相关文件": [{"名称": r.title, "网址": _abs(base, r.href) if r.internal else r.href, "关系": r.relation} for r in plan.related],
+        "指标": [target_record(t, base) for t in targets],
+        "目标完成情况": [target_record(t, base) for t in closed],
+    }
+
+
+def plans_index(project: Project) -> dict[str, Any]:
+    base = project.site.base_url
+    return {
+        "$schema": _abs(base, SCHEMA_URLS["plans"]),
+        "网站": project.site.name,
+        "网址": base,
+        "条目": [{"标识": p.id, "名称": p.title, "发布机构": p.department.short_name, "年度": p.year,
+                  "发布日期": p.published.isoformat(), "索引号": p.index_no, "网址": _abs(base, p.url),
+                  "数据": _abs(base, plan_json_url(p)), "目标数": len(p.targets)} for p in project.plans],
+    }
+
+
+def targets_document(project: Project) -> dict[str, Any]:
+    base = project.site.base_url
+    return {"$schema": _abs(base, SCHEMA_URLS["targets"]), "网站": project.site.name, "网址": base,
+            "目标": [target_record(t, base) for t in all_targets(project.plans)]}
+
+
+def targets_csv(project: Project) -> bytes:
+    """Every target as CSV: UTF-8 with a byte-order mark (Excel in China then reads it right), CRLF lines."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    base = project.site.base_url
+    for t in all_targets(project.plans):
+        r = target_record(t, base)
+        writer.writerow([
+            r["计划"], t.plan.title, t.plan.department.short_name, t.plan.year, r["编号"], r["指标"], r["指标标识"],
+            r["类型"], fmt_number(t.value), r["单位"] or "", fmt_number(t.baseline), fmt_number(t.level),
+            r["指标单位"] or "", r["期限"], r["责任单位"], r["原文"] or "", fmt_number(t.latest.value) if t.latest else "",
+            r["最新日期"] or "", "是" if t.final else "", "" if r["完成率"] is None else f"{r['完成率']:.1f}", r["状态"], r["网址"],
+        ])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+# --- JSON Schemas of the published files ----------------------------------------------------------
+
+def _desc(field: str, fallback: str = "") -> str:
+    node = data_schema.TARGET["properties"].get(field) or data_schema.PLAN["properties"].get(field) or {}
+    return node.get("description", fallback)
+
+
+_STR = {"type": "string"}
+_OPT_STR = {"type": ["string", "null"]}
+_OPT_NUM = {"type": ["number", "null"]}
+_DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+def _target_schema() -> dict[str, Any]:
+    props = {
+        "计划": {**_STR, "description": "目标所在计划的标识：机构标识/年度/文件名。"},
+        "编号": {**_STR, "description": _desc("编号")},
+        "指标": {**_STR, "description": _desc("指标")},
+        "指标标识": {**_STR, "description": "指标的英文短名。"},
+        "类型": {"enum": data_schema.TARGET_KINDS, "description": _desc("类型")},
+        "目标值": {**_OPT_NUM, "description": _desc("目标值")},
+        "单位": {**_OPT_STR, "description": _desc("单位")},
+        "基数": {**_OPT_NUM, "description": _desc("基数")},
+        "目标水平": {**_OPT_NUM, "description": "换算成指标单位的目标数值。"},
+        "指标单位": {**_OPT_STR, "description": "指标的单位。"},
+        "期限": {**_DATE, "description": _desc("期限")},
+        "责任单位": {**_STR, "description": _desc("责任单位")},
+        "原文": {**_OPT_STR, "description": _desc("原文")},
+        "出处": {"type": ["object", "null"], "description": "目标出自正文的段落。", "additionalProperties": False,
+                 "required": ["序号", "网址"], "properties": {"序号": _OPT_STR, "网址": {**_STR, "format": "uri"}}},
+        "进展": {"type": "array", "description": "年度中途的进展，按日期排列。", "items": {
+            "type": "object", "additionalProperties": False, "required": ["日期", "数值", "状态", "说明", "来源"],
+            "properties": {"日期": _DATE, "数值": _OPT_NUM, "状态": {"enum": data_schema.QUALITATIVE_STATES + [None]},
+                           "说明": _OPT_STR, "来源": _OPT_STR}}},
+        "最终结果": {"type": ["object", "null"], "description": "工作总结给出的最终结果。", "additionalProperties": False,
+                     "required": ["日期", "数值", "状态", "说明", "总结", "总结网址"],
+                     "properties": {"日期": _DATE, "数值": _OPT_NUM, "状态": {"enum": data_schema.QUALITATIVE_STATES + [None]},
+                                    "说明": _OPT_STR, "总结": _STR, "总结网址": {**_STR, "format": "uri"}}},
+        "最新值": {**_OPT_NUM, "description": "最新一次进展或最终结果的数值。"},
+        "最新日期": {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"},
+        "完成率": {**_OPT_NUM, "description": "完成百分比（保留一位小数）。"},
+        "状态": {"enum": ["已完成", "进行中", "未完成", "无数据"]},
+        "网址": {**_STR, "format": "uri"},
+    }
+    return {"type": "object", "additionalProperties": False, "required": list(props), "properties": props}
+
+
+def published_schemas(base_url: str) -> dict[str, dict[str, Any]]:
+    """The JSON Schemas of plan JSON, the plans list and targets JSON (keyed like SCHEMA_URLS)."""
+    target = _target_schema()
+    plan_props = {
+        "$schema": _STR,
+        "标识": {**_STR, "description": "机构标识/年度/文件名。"},
+        "网址": {**_STR, "format": "uri", "description": "页面网址。"},
+        "名称": {**_STR, "description": _desc("名称")},
+        "索引号": {**_STR, "description": _desc("索引号")},
+        "发布机构": {"type": "object", "additionalProperties": False, "required": ["标识", "全称", "简称"],
+                     "properties": {"标识": _STR, "全称": _STR, "简称": _STR}},
+        "组配分类": _STR, "主题分类": _STR,
+        "文号": {**_OPT_STR, "description": _desc("文号")},
+        "生成日期": _DATE, "发布日期": _DATE,
+        "发布时间": {"type": ["string", "null"], "pattern": r"^\d{2}:\d{2}$"},
+        "来源": _STR, "有效性": _STR,
+        "关键词": {"type": "array", "items": _STR},
+        "摘要": _OPT_STR,
+        "正文": {**_STR, "description": "正文，Markdown 格式。"},
+        "相关文件": {"type": "array", "items": {"type": "object", "additionalProperties": False, "required": ["名称", "网址", "关系"],
+                                                 "properties": {"名称": _STR, "网址": {**_STR, "format": "uri"}, "关系": _STR}}},
+        "指标": {"type": "array", "description": "本文件的目标。", "items": {"$ref": "#/$defs/target"}},
+        "目标完成情况": {"type": "array", "description": "本文件（工作总结）给出最终结果的以前目标。", "items": {"$ref": "#/$defs/target"}},
+    }
+    plan = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plan"]), "title": "政府信息公开条目（开放数据）",
+            "type": "object", "additionalProperties": False, "required": list(plan_props), "properties": plan_props,
+            "$defs": {"target": target}}
+    entry = {"type": "object", "additionalProperties": False,
+             "required": ["标识", "名称", "发布机构", "年度", "发布日期", "索引号", "网址", "数据", "目标数"],
+             "properties": {"标识": _STR, "名称": _STR, "发布机构": _STR, "年度": {"type": "integer"}, "发布日期": _DATE,
+                            "索引号": _STR, "网址": {**_STR, "format": "uri"}, "数据": {**_STR, "format": "uri"},
+                            "目标数": {"type": "integer", "minimum": 0}}}
+    plans = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plans"]), "title": "政府信息公开条目清单（开放数据）",
+             "type": "object", "additionalProperties": False, "required": ["$schema", "网站", "网址", "条目"],
+             "properties": {"$schema": _STR, "网站": _STR, "网址": _STR, "条目": {"type": "array", "items": entry}}}
+    targets = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["targets"]), "title": "全部目标（开放数据）",
+               "type": "object", "additionalProperties": False, "required": ["$schema", "网站", "网址", "目标"],
+               "properties": {"$schema": _STR, "网站": _STR, "网址": _STR, "目标": {"type": "array", "items": {"$ref": "#/$defs/target"}}},
+               "$defs": {"target": target}}
+    return {"plan": plan, "plans": plans, "targets": targets}
+
+
+# --- Atom feed and sitemap ---------------------------------------------------------------------------
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+
+def _plain(markdown_text: str, limit: int = 160) -> str:
+    text = re.sub(r"\{[#.][^}]*\}", "", markdown_text)
+    text = re.sub(r"[#*_>`|]+", "", text)
+    text = re.sub(r"\s+", "", text)
+    return text[:limit] + ("……" if len(text) > limit else "")
+
+
+def _xml(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def atom_feed(project: Project, size: int = FEED_SIZE) -> bytes:
+    """Atom 1.0 feed of the newest ``size`` items; timestamps from 发布日期/发布时间 only."""
+    ET.register_namespace("", ATOM_NS)
+    base = project.site.base_url
+    q = lambda tag: f"{{{ATOM_NS}}}{tag}"  # noqa: E731
+    feed = ET.Element(q("feed"), {"{http://www.w3.org/XML/1998/namespace}lang": "zh-CN"})
+    ET.SubElement(feed, q("id")).text = _abs(base, FEED)
+    ET.SubElement(feed, q("title")).text = f"{project.site.name} 最新信息"
+    newest = project.plans[:size]  # project.plans is newest first
+    updated = _stamp(newest[0].published, newest[0].published_time) if newest else "1970-01-01T00:00:00+08:00"
+    ET.SubElement(feed, q("updated")).text = updated
+    ET.SubElement(feed, q("link"), {"rel": "self", "type": "application/atom+xml", "href": _abs(base, FEED)})
+    ET.SubElement(feed, q("link"), {"rel": "alternate", "type": "text/html", "href": _abs(base, "xxgk/")})
+    author = ET.SubElement(feed, q("author"))
+    ET.SubElement(author, q("name")).text = project.site.sponsor
+    for plan in newest:
+        entry = ET.SubElement(feed, q("entry"))
+        ET.SubElement(entry, q("id")).text = f"tag:{project.site.domain.split(':')[0]},{plan.published.isoformat()}:{plan.id}"
+        ET.SubElement(entry, q("title")).text = plan.title
+        ET.SubElement(entry, q("link"), {"rel": "alternate", "type": "text/html", "href": _abs(base, plan.url)})
+        ET.SubElement(entry, q("link"), {"rel": "alternate", "type": "application/json", "href": _abs(base, plan_json_url(plan))})
+        stamp = _stamp(plan.published, plan.published_time)
+        ET.SubElement(entry, q("published")).text = stamp
+        ET.SubElement(entry, q("updated")).text = stamp
+        a = ET.SubElement(entry, q("author"))
+        ET.SubElement(a, q("name")).text = plan.department.full_name
+        ET.SubElement(entry, q("category"), {"term": plan.category})
+        ET.SubElement(entry, q("summary")).text = plan.summary or _plain(plan.body)
+    return _xml(feed)
+
+
+def sitemap_xml(base_url: str, entries: Iterable[tuple[str, dt.date | None]]) -> bytes:
+    """sitemaps.org XML: one <url> per page, <lastmod> only where the data gives a date."""
+    ET.register_namespace("", SITEMAP_NS)
+    root = ET.Element(f"{{{SITEMAP_NS}}}urlset")
+    for url, lastmod in entries:
+        node = ET.SubElement(root, f"{{{SITEMAP_NS}}}url")
+        ET.SubElement(node, f"{{{SITEMAP_NS}}}loc").text = _abs(base_url, url)
+        if lastmod is not None:
+            ET.SubElement(node, f"{{{SITEMAP_NS}}}lastmod").text = lastmod.isoformat()
+    return _xml(root)
+
+
+def sitemap_entries(project: Project, page_urls: Iterable[str]) -> list[tuple[str, dt.date | None]]:
+    dates = {p.url: p.published for p in project.plans}
+    urls = {"" if url in (".", "./", "/") else url.lstrip("/") for url in page_urls}  # MkDocs calls the home page "./"
+    return [(url, dates.get(url)) for url in sorted(urls)]
+
+
+# --- writing -----------------------------------------------------------------------------------
+
+def _json_bytes(data: Any, compact: bool = False) -> bytes:
+    """Indented JSON for files people open; ``compact`` for the large lists (plans.json, targets.json):
+    Python encodes indented JSON in pure Python, ~10× slower, and the files are for programs."""
+    if compact:
+        return (json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
+    """A function giving one plan's open-data file as (site-relative path, bytes)."""
+    closed = closings(project.plans)
+    return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
+
+
+def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True,
+                    sitemap: bool = True) -> dict[str, bytes]:
+    """Every open-data file as {site-relative path: bytes} (without the per-plan files if not ``plans``,
+    without sitemap.xml if not ``sitemap``)."""
+    base = project.site.base_url
+    files: dict[str, bytes] = dict(map(plan_files(project), project.plans)) if plans else {}
+    files[PLANS_JSON] = _json_bytes(plans_index(project), compact=True)
+    files[TARGETS_JSON] = _json_bytes(targets_document(project), compact=True)
+    files[TARGETS_CSV] = targets_csv(project)
+    for kind, doc in published_schemas(base).items():
+        files[SCHEMA_URLS[kind]] = _json_bytes(doc)
+    files[FEED] = atom_feed(project)
+    if sitemap:
+        files.update(sitemap_files(project, page_urls))
+    return files
+
+
+def sitemap_files(project: Project, page_urls: Iterable[str]) -> dict[str, bytes]:
+    """sitemap.xml and sitemap.xml.gz as {site-relative path: bytes}."""
+    files: dict[str, bytes] = {}
+    sitemap = sitemap_xml(project.site.base_url, sitemap_entries(project, page_urls))
+    files[SITEMAP] = sitemap
+    buf = io.BytesIO()
+    with gzip.GzipFile(fileobj=buf, mode="wb", filename="", mtime=0) as gz:  # mtime 0: same bytes every build
+        gz.write(sitemap)
+    files[SITEMAP + ".gz"] = buf.getvalue()
+    return files
+
+
+def _write_file(site_dir: Path, rel_path: str, data: bytes) -> Path:
+    path = site_dir / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path
+
+
+def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[str], *,
+                    parallel: bool = False, sitemap: bool = True) -> list[Path]:
+    """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap unless not
+    ``sitemap``); return the paths.
+
+    With ``parallel`` the per-plan files (most of the work: indented JSON is encoded in Python)
+    are encoded and written by forked workers."""
+    site_dir = Path(site_dir)
+    one_plan = plan_files(project)
+    written = pmap(lambda plan: _write_file(site_dir, *one_plan(plan)), project.plans, parallel=parallel)
+    for rel_path, data in sorted(open_data_files(project, page_urls, plans=False, sitemap=sitemap).items()):
+        written.append(_write_file(site_dir, rel_path, data))
+    return sorted(written)

@@ -1,0 +1,435 @@
+"""Pages about targets, as plain functions (no MkDocs): the plan page's 主要目标 table, the 目标任务
+overview per year, one page per indicator with a static SVG chart, the 汇编 per department and
+year, and the 数据开放 page.
+
+URLs (stable, documented in docs/targets.md):
+
+- ``mbrw/``                      目标任务: years and indicators
+- ``mbrw/<年度>/``               every target of that year, by department and indicator, with counts
+- ``mbrw/zb/<指标标识>/``        one indicator over the years: chart and table
+- ``xxgk/hb/<机构>/<年度>/``     汇编: all the department's plans of the year on one printable page
+- ``sjkf/``                      数据开放: the open-data files (written by :mod:`gongkai.opendata`)
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter, defaultdict
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
+
+from markupsafe import Markup, escape
+
+from gongkai.pages import opendata
+from gongkai.markup.body import component
+from gongkai.data.targets import (GROWTH, QUALITATIVE, STATUSES, Target, all_targets, anchored_body,
+                      fmt_number, fmt_percent)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from gongkai.pages.generate import Page, _Ctx
+    from gongkai.data.model import Plan, Project
+
+TARGETS_URL = "mbrw/"
+OPEN_DATA_URL = "sjkf/"
+_COMPONENTS = ("targets_table", "target_chart", "link_list", "breadcrumb")
+
+
+def year_url(year: int) -> str:
+    return f"mbrw/{year}/"
+
+
+def indicator_url(slug: str) -> str:
+    return f"mbrw/zb/{slug}/"
+
+
+def compilation_url(dept: str, year: int) -> str:
+    return f"xxgk/hb/{dept}/{year}/"
+
+
+def _c(ctx: _Ctx) -> dict[str, Any]:
+    cache = getattr(ctx, "_gk_targets_components", None)
+    if cache is None:
+        cache = {name: component(ctx.env, name, ctx.memo) for name in _COMPONENTS}
+        ctx._gk_targets_components = cache
+    return cache
+
+
+def _esc(text: Any) -> str:
+    return str(escape(str(text)))
+
+
+# --- one row of a targets table ------------------------------------------------------
+
+def target_text(t: Target) -> str:
+    """How the goal reads in the table: 达到 200, 不少于 500, 增长 10%(基数 20.5), 保持 100, 定性."""
+    if t.kind == QUALITATIVE:
+        return "定性"
+    if t.kind == GROWTH:
+        return f"增长 {fmt_number(t.value)}%"
+    return f"{t.kind} {fmt_number(t.value)}"
+
+
+def target_note(t: Target) -> str:
+    """The baseline and the level it implies, for growth targets: 基数 20.6亿元,即 22.66亿元."""
+    if t.kind == GROWTH and t.baseline is not None:
+        return f"基数 {fmt_number(t.baseline)}{t.indicator.unit}，即 {fmt_number(t.level)}{t.indicator.unit}"
+    return ""
+
+
+def progress_params(t: Target) -> dict[str, Any]:
+    pct = t.percent
+    return {"status": t.status, "percent": None if pct is None else round(pct, 1), "text": fmt_percent(pct)}
+
+
+def target_row(here: str, t: Target, *, show_plan: bool = False, local: bool = False,
+               id_prefix: str = "") -> dict[str, Any]:
+    """Parameters for one targets_table row, with links relative to page ``here``.
+
+    ``local``: the row sits on the target's own plan page (links to the paragraph stay in the page);
+    ``id_prefix``: the body's ids were prefixed (a 汇编 holds several bodies).
+    """
+    from gongkai.pages.generate import rel
+
+    latest = t.latest
+    plan_url = t.plan.url
+    source = ""
+    if t.anchor:
+        source = f"#{id_prefix}{t.anchor}" if local else rel(here, f"{plan_url}#{t.anchor}")
+    row: dict[str, Any] = {
+        "id": f"{id_prefix}gk-target-{t.key}" if local else "",
+        "indicator": t.indicator.name,
+        "indicator_href": rel(here, indicator_url(t.indicator.slug)),
+        "wording": t.wording,
+        "source_href": source,
+        "source_label": t.anchor_label if t.anchor_label != "原文" else "",
+        "target_text": target_text(t),
+        "target_note": target_note(t),
+        "unit": t.unit if t.kind != QUALITATIVE else "",
+        "deadline": t.deadline.isoformat(),
+        "latest_text": "",
+        "latest_date": "",
+        "final": t.final,
+        "progress": progress_params(t),
+    }
+    if latest is not None:
+        if latest.value is not None:
+            row["latest_text"] = fmt_number(latest.value) + (t.indicator.unit if t.kind == GROWTH else "")
+        elif latest.status:
+            row["latest_text"] = latest.status
+        else:
+            row["latest_text"] = latest.note or "有进展"
+        row["latest_date"] = latest.date.isoformat()
+    if t.closing is not None and t.closing.summary.url != here:
+        row["final_href"] = rel(here, t.closing.summary.url)
+        row["final_title"] = t.closing.summary.title
+    if show_plan:
+        row["plan_title"] = t.plan.title
+        row["plan_href"] = rel(here, plan_url)
+        if not local:
+            row["source_href"] = source or rel(here, f"{plan_url}#gk-target-{t.key}")
+    return row
+
+
+_NOTE = "完成率 = 最新值 ÷ 目标值；“增长”类目标 = 实际增长率 ÷ 目标增长率。状态由数据计算：达到目标为“已完成”，期限已到或已有最终结果而未达到为“未完成”。"
+
+
+def _as_of(targets: list[Target]) -> str:
+    dates = [t.latest.date for t in targets if t.latest is not None]
+    return max(dates).isoformat() if dates else ""
+
+
+def plan_params(ctx: _Ctx, plan: Plan, params: dict[str, Any]) -> None:
+    """Add the 主要目标 table (and, for a 工作总结, the closed targets) to a plan page's parameters."""
+    from gongkai.pages.generate import rel
+
+    here = plan.url
+    targets = [t for t in plan.targets if isinstance(t, Target)]
+    if plan.body:
+        params["body_html"] = Markup(anchored_body(plan.body))
+    if targets:
+        as_of = _as_of(targets)
+        counts = Counter(t.status for t in targets)
+        params["targets"] = {
+            "id": "gk-targets", "heading": "主要目标",
+            "caption": "主要目标完成情况" + (f"（数据截至 {as_of}）" if as_of else ""),
+            "intro": f"本文件共有{len(targets)}项主要目标：" + "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s]) + "。",
+            "rows": [target_row(here, t, local=True) for t in targets],
+            "note": _NOTE,
+            "links": [{"text": "本文件数据（JSON）", "href": rel(here, opendata.plan_json_url(plan)), "type": "application/json"},
+                      {"text": f"{plan.year}年全部目标任务", "href": rel(here, year_url(plan.year))}],
+        }
+    closed = ctx.closings.get(plan.path, [])
+    if closed:
+        years = sorted({t.plan.year for t in closed})
+        label = "、".join(f"{y}年" for y in years)
+        params["targets_closed"] = {
+            "id": "gk-targets-closed", "heading": f"{label}目标完成情况",
+            "caption": f"本总结报告的{label}目标最终完成情况", "show_plan": True,
+            "rows": [target_row(here, t, show_plan=True) for t in closed], "note": _NOTE,
+        }
+
+
+# --- charts ------------------------------------------------------------------------------
+
+def nice_axis(vmax: float) -> tuple[float, list[float]]:
+    """A round axis maximum at or above ``vmax`` and at most 6 ticks: 0, step, 2·step, …"""
+    if vmax <= 0:
+        return 1, [0, 1]
+    magnitude = 10 ** math.floor(math.log10(vmax))
+    for mult in (0.1, 0.2, 0.25, 0.5, 1, 2, 2.5, 5, 10):
+        step = mult * magnitude
+        if math.ceil(vmax / step - 1e-9) <= 5:
+            break
+    count = math.ceil(vmax / step - 1e-9)
+    ticks = [round(step * i, 10) for i in range(count + 1)]
+    return ticks[-1], ticks
+
+
+def chart_params(indicator_slug: str, name: str, unit: str, targets: list[Target]) -> dict[str, Any]:
+    groups, sentences = [], []
+    seen: Counter = Counter()
+    for t in targets:
+        seen[(t.plan.year, t.plan.department.slug)] += 1
+    numbered: Counter = Counter()
+    for t in targets:
+        level = t.level
+        latest = t.latest
+        actual = latest.value if latest is not None else None
+        dept = t.plan.department.short_name
+        key = (t.plan.year, t.plan.department.slug)
+        numbered[key] += 1
+        sub = dept + (f"({numbered[key]})" if seen[key] > 1 else "")
+        target_txt = fmt_number(level) if level is not None else "—"
+        actual_txt = fmt_number(actual) if actual is not None else ""
+        groups.append({"label": f"{t.plan.year}年", "sublabel": sub, "target": level, "target_text": target_txt,
+                       "actual": actual, "actual_text": actual_txt})
+        sentences.append(f"{t.plan.year}年 {sub}：目标{target_txt}{unit}，" +
+                         (f"实际{actual_txt}{unit}" + ("（最终）" if t.final else f"（截至{latest.date.isoformat()}）")
+                          if actual is not None and latest is not None else "实际暂无数据") + "。")
+    values = [v for g in groups for v in (g["target"], g["actual"]) if isinstance(v, (int, float))]
+    axis_max, ticks = nice_axis(max(values) if values else 0)
+    return {"id": f"gk-chart-{indicator_slug}", "title": f"{name}：历年目标与实际", "desc": "".join(sentences),
+            "unit": unit, "axis_max": axis_max, "ticks": ticks, "tick_labels": [fmt_number(x) for x in ticks],
+            "groups": groups}
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+def _page(ctx: _Ctx, url: str, title: str, html: str, kind: str, column: str) -> Page:
+    from gongkai.pages.generate import Page, src_of
+
+    meta = [("ColumnName", column), ("ColumnType", "目标任务" if kind != "compilation" else "汇编")]
+    return Page(src_of(url), url, title, html, kind, meta)
+
+
+def _status_counts(targets: list[Target]) -> str:
+    counts = Counter(t.status for t in targets)
+    items = "".join(f'<div class="gk-counts__item gk-counts__item--{i}"><dt>{s}</dt><dd>{counts[s]}项</dd></div>'
+                    for i, s in enumerate(STATUSES))
+    return f'<dl class="gk-counts"><div class="gk-counts__item"><dt>目标总数</dt><dd>{len(targets)}项</dd></div>{items}</dl>'
+
+
+def _year_page(ctx: _Ctx, year: int, targets: list[Target], order: dict[str, int]) -> Page:
+    c = _c(ctx)
+    here = year_url(year)
+    crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (f"{year}年", here)])
+    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{year}年目标任务</h1>",
+             f'<p class="gk-intro">{year}年各发布机构计划中的全部主要目标，按发布机构和指标排列。完成情况由计划、工作总结中登记的数据计算。</p>',
+             '<h2 id="gk-counts">按完成情况统计</h2>', _status_counts(targets)]
+    by_dept: dict[str, list[Target]] = defaultdict(list)
+    for t in targets:
+        by_dept[t.plan.department.slug].append(t)
+    for slug in sorted(by_dept):
+        dept_targets = sorted(by_dept[slug], key=lambda t: (order.get(t.indicator.name, 1 << 20), t.plan.published, t.plan.id, t.line))
+        dept = ctx.project.departments[slug]
+        counts = Counter(t.status for t in dept_targets)
+        summary = "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s])
+        table = c["targets_table"]({
+            "id": f"gk-dept-{slug}", "heading": dept.full_name,
+            "caption": f"{dept.full_name}{year}年目标（{len(dept_targets)}项：{summary}）",
+            "show_plan": True, "rows": [target_row(here, t, show_plan=True) for t in dept_targets],
+        })
+        parts.append(str(table))
+    parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
+    parts.append(f'<p><a href="{ctx_rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>')
+    return _page(ctx, here, f"{year}年目标任务", "".join(parts), "targets", "目标任务")
+
+
+def ctx_rel(here: str, url: str) -> str:
+    from gongkai.pages.generate import rel
+
+    return rel(here, url)
+
+
+def _indicator_page(ctx: _Ctx, targets: list[Target]) -> Page:
+    c = _c(ctx)
+    ind = targets[0].indicator
+    here = indicator_url(ind.slug)
+    crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (ind.name, here)])
+    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{_esc(ind.name)}</h1>"]
+    facts = [("单位", ind.unit or "（定性指标，没有单位）"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
+             ("年度", "、".join(str(y) for y in sorted({t.plan.year for t in targets})))]
+    parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{_esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
+    numeric = [t for t in targets if t.kind != QUALITATIVE]
+    if numeric:
+        chart = c["target_chart"](chart_params(ind.slug, ind.name, ind.unit, numeric))
+        parts.append(f'<figure class="gk-chart-figure" aria-labelledby="gk-chart-caption"><figcaption id="gk-chart-caption">'
+                     f'图：{_esc(ind.name)}历年目标与实际（斜线条为目标，实心条为实际；“增长”类目标按基数换算成数值）</figcaption>'
+                     f'<div class="gk-chart-wrap">{chart}</div></figure>')
+    rows = []
+    for t in targets:
+        latest = t.latest
+        rows.append(
+            f'<tr><th scope="row">{t.plan.year}</th>'
+            f'<td data-label="发布机构">{_esc(t.plan.department.short_name)}</td>'
+            f'<td data-label="计划"><a href="{ctx_rel(here, t.plan.url)}#gk-target-{t.key}">{_esc(t.plan.title)}</a></td>'
+            f'<td data-label="目标">{_esc(target_text(t))}</td>'
+            f'<td data-label="目标值（{_esc(ind.unit)}）">{_esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
+            f'<td data-label="实际值">{_esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
+            f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
+            f'<td data-label="完成率">{_esc(fmt_percent(t.percent) or "—")}</td>'
+            f'<td data-label="状态">{_esc(t.status)}</td></tr>')
+    unit = f"({_esc(ind.unit)})" if ind.unit else ""
+    parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
+                 f"<caption>{_esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
+                 '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
+                 f'<th scope="col">目标值{unit}</th><th scope="col">实际值{unit}</th><th scope="col">完成率</th><th scope="col">状态</th>'
+                 f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
+    return _page(ctx, here, f"{ind.name}（指标）", "".join(parts), "indicator", "目标任务")
+
+
+def _index_page(ctx: _Ctx, targets: list[Target], by_year: dict[int, list[Target]],
+                by_indicator: dict[str, list[Target]], compilations: list[tuple[str, int, int]]) -> Page:
+    c = _c(ctx)
+    here = TARGETS_URL
+    crumbs = ctx.crumbs(here, [("目标任务", here)])
+    years = [{"text": f"{y}年目标任务", "href": ctx_rel(here, year_url(y)), "count": len(ts)} for y, ts in sorted(by_year.items(), reverse=True)]
+    inds = [{"text": ts[0].indicator.name, "href": ctx_rel(here, indicator_url(ts[0].indicator.slug)), "count": len(ts)}
+            for ts in by_indicator.values()]
+    hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编（{n}篇）", "href": ctx_rel(here, compilation_url(d, y))}
+          for d, y, n in compilations]
+    lists = [("gk-mbrw-years", "按年度", years), ("gk-mbrw-indicators", "按指标", inds), ("gk-mbrw-hb", "年度计划汇编（可打印）", hb),
+             ("gk-mbrw-data", "数据下载", [{"text": "数据开放（CSV、JSON、订阅）", "href": ctx_rel(here, OPEN_DATA_URL)}])]
+    sections = [c["link_list"]({"id": i, "heading": h, "links": links}) for i, h, links in lists if links]
+    html = (f'{c["breadcrumb"](crumbs)}<h1>目标任务</h1>'
+            f'<p class="gk-intro">各发布机构工作计划中的主要目标及完成情况，可按年度或指标查看历年对比，并下载全部数据。</p>'
+            + (f'<h2 id="gk-counts">全部目标完成情况</h2>{_status_counts(targets)}' if targets else '<p>各计划还没有登记目标。</p>') +
+            f'<div class="gk-sections">{"".join(map(str, sections))}</div>')
+    return _page(ctx, here, "目标任务", html, "targets", "目标任务")
+
+
+_ID_ATTR = re.compile(r'(\sid=")([^"]*)(")')
+_HASH_HREF = re.compile(r'(\shref="#)([^"]*)(")')
+
+
+def prefix_ids(html: str, prefix: str) -> str:
+    """Prefix every id and in-page link, so several bodies can share one page without clashes."""
+    html = _ID_ATTR.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), html)
+    return _HASH_HREF.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), html)
+
+
+def _compilation_page(ctx: _Ctx, dept_slug: str, year: int, plans: list[Plan]) -> Page:
+    c = _c(ctx)
+    dept = ctx.project.departments[dept_slug]
+    here = compilation_url(dept_slug, year)
+    title = f"{dept.full_name}{year}年度计划汇编（{len(plans)}篇）"
+    crumbs = ctx.crumbs(here, [(dept.short_name, f"xxgk/{dept_slug}/"), (f"{year}年度计划汇编", here)])
+    toc = "".join(f'<li><a href="#hb-{p.slug}">{_esc(p.title)}</a>'
+                  f'<span class="gk-compilation__toc-meta">（{_esc(p.published.isoformat())}{"，" + _esc(p.doc_no) if p.doc_no else ""}）</span></li>'
+                  for p in plans)
+    parts = [str(c["breadcrumb"](crumbs)),
+             f'<header class="gk-compilation__cover"><h1>{_esc(title)}</h1>'
+             f'<p class="gk-compilation__hint">本页汇集{_esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。</p>'
+             f'<nav class="gk-compilation__toc" aria-labelledby="gk-hb-toc"><h2 id="gk-hb-toc">目录</h2><ol>{toc}</ol></nav></header>']
+    for n, plan in enumerate(plans, 1):
+        prefix = f"hb-{plan.slug}--"
+        meta = [("索引号", plan.index_no), ("文号", plan.doc_no), ("发布日期", plan.published_text), ("来源", plan.source)]
+        meta_html = "".join(f"<div><dt>{k}</dt><dd>{_esc(v)}</dd></div>" for k, v in meta if v)
+        body = prefix_ids(anchored_body(plan.body), prefix)
+        targets = [t for t in plan.targets if isinstance(t, Target)]
+        table = ""
+        if targets:
+            table = str(c["targets_table"]({
+                "id": f"{prefix}gk-targets", "heading": "主要目标", "caption": f"{plan.title} 主要目标",
+                "rows": [target_row(here, t, local=True, id_prefix=prefix) for t in targets]}))
+            table = table.replace('<h2 id=', '<h3 id=').replace("</h2>", "</h3>")
+        parts.append(
+            f'<article class="gk-compilation__item" id="hb-{plan.slug}" aria-labelledby="hb-{plan.slug}-title">'
+            f'<h2 id="hb-{plan.slug}-title" class="gk-compilation__title"><span class="gk-visually-hidden">第{n}篇：</span>{_esc(plan.title)}</h2>'
+            f'<dl class="gk-compilation__meta">{meta_html}</dl>'
+            f'<div class="gk-body gk-compilation__body">{body}</div>{table}'
+            f'<p class="gk-compilation__link"><a href="{ctx_rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
+    return _page(ctx, here, title, "".join(parts), "compilation", f"{dept.short_name}计划汇编")
+
+
+def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
+    c = _c(ctx)
+    here = OPEN_DATA_URL
+    crumbs = ctx.crumbs(here, [("数据开放", here)])
+    rows = "".join(
+        f'<tr><th scope="row"><a href="{ctx_rel(here, url)}"{" type=" + chr(34) + mime + chr(34) if mime else ""}>{_esc(name)}</a></th>'
+        f'<td data-label="格式">{_esc(fmt)}</td><td data-label="网址"><code>{_esc(url if url else "/")}</code></td>'
+        f'<td data-label="说明">{_esc(desc)}</td></tr>'
+        for name, fmt, url, mime, desc in opendata.datasets(ctx.project))
+    columns = "".join(f'<tr><th scope="row"><code>{_esc(col)}</code></th><td>{_esc(desc)}</td></tr>' for col, desc in opendata.CSV_COLUMNS)
+    example = opendata.plan_json_url(ctx.project.plans[0]) if ctx.project.plans else "sjkf/plans/<机构>/<年度>/<文件名>.json"
+    html = (f'{c["breadcrumb"](crumbs)}<h1>数据开放</h1>'
+            '<p class="gk-intro">本网站公开的计划、目标和完成情况，都可以下载为结构化数据，供研究、监督和再利用。'
+            '下面的网址长期不变；数据在每次更新网站时重新生成，内容只来自已公开的文件，使用时请注明来源。</p>'
+            '<div class="gk-table-wrap"><table class="gk-targets__table gk-datasets"><caption>可下载的数据</caption><thead><tr>'
+            '<th scope="col">数据</th><th scope="col">格式</th><th scope="col">网址（相对于网站根目录）</th><th scope="col">说明</th>'
+            f'</tr></thead><tbody>{rows}</tbody></table></div>'
+            '<h2 id="gk-plan-json">每条信息的 JSON</h2>'
+            f'<p>每条政府信息公开条目都有一个 JSON 文件，网址为 <code>sjkf/plans/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；.json</code>，'
+            f'与页面网址 <code>xxgk/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；/</code> 一一对应，例如 '
+            f'<a href="{ctx_rel(here, example)}" type="application/json"><code>{_esc(example)}</code></a>。'
+            '全部条目的清单见 <code>sjkf/plans.json</code>。字段名与编辑使用的数据文件相同（中文），格式由 JSON Schema 说明。</p>'
+            '<h2 id="gk-csv-columns">CSV 字段说明</h2>'
+            '<p>CSV 文件为 UTF-8 编码（带 BOM，可直接用 Excel 打开），逗号分隔，第一行为字段名，每个目标一行。</p>'
+            '<div class="gk-table-wrap"><table class="gk-targets__table"><caption>targets.csv 的字段</caption><thead><tr>'
+            f'<th scope="col">字段</th><th scope="col">含义</th></tr></thead><tbody>{columns}</tbody></table></div>'
+            f'<p>目前共有 {len(ctx.project.plans)} 条信息、{len(targets)} 项目标。</p>')
+    return _page(ctx, here, "数据开放", html, "opendata", "数据开放")
+
+
+def pages(ctx: _Ctx) -> list[Page]:
+    """Every page of this module, in a deterministic order."""
+    return [job() for job in page_jobs(ctx)]
+
+
+def page_jobs(ctx: _Ctx) -> list[Callable[[], Page]]:
+    """:func:`pages` as independent jobs (the year, indicator and 汇编 pages are large; the generator
+    runs the jobs on every core with the plan pages)."""
+    project: Project = ctx.project
+    targets = all_targets(project.plans)
+    order = {t.indicator.name: t.indicator.order for t in targets}  # the vocabulary's order
+    by_year: dict[int, list[Target]] = defaultdict(list)
+    by_indicator: dict[str, list[Target]] = {}
+    for t in targets:
+        by_year[t.plan.year].append(t)
+    for t in sorted(targets, key=lambda t: (order[t.indicator.name], t.plan.year, t.plan.department.slug, t.plan.published, t.plan.id, t.line)):
+        by_indicator.setdefault(t.indicator.name, []).append(t)
+    plans_by: dict[tuple[str, int], list[Plan]] = defaultdict(list)
+    for p in project.plans:
+        plans_by[(p.department.slug, p.year)].append(p)
+    compilations = [(d, y, len(ps)) for (d, y), ps in sorted(plans_by.items(), key=lambda kv: (kv[0][0], -kv[0][1]))]
+    out: list[Callable[[], Page]] = [partial(_index_page, ctx, targets, by_year, by_indicator, compilations)]
+    if targets:
+        for year in sorted(by_year, reverse=True):
+            out.append(partial(_year_page, ctx, year, by_year[year], order))
+        for ts in by_indicator.values():
+            out.append(partial(_indicator_page, ctx, ts))
+    for (dept, year), ps in sorted(plans_by.items()):
+        out.append(partial(_compilation_page, ctx, dept, year,
+                           sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))))
+    out.append(partial(_open_data_page, ctx, targets))
+    return out
+
+
+def sitemap_groups(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Sections of the 网站地图 page (wzdt/) for this module's pages."""
+    years = sorted({t.plan.year for t in all_targets(project.plans)}, reverse=True)
+    return [("目标任务与数据开放", [("目标任务", TARGETS_URL), *[(f"{y}年目标任务", year_url(y)) for y in years],
+                                  ("数据开放", OPEN_DATA_URL)])]

@@ -1,0 +1,152 @@
+"""Run independent per-item work on every core, keeping the order of the results.
+
+Builds use it for per-plan work (reading and checking files, rendering pages). It forks:
+the workers inherit the parent's memory (project, templates), so nothing is sent to them
+but item numbers, and only results come back. It falls back to a plain loop for small
+inputs, on one core, when GONGKAI_JOBS=1, or where fork is unsafe (the preview server has
+threads; it calls with parallel=False).
+"""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+import pickle
+import sys
+import tempfile
+from typing import Any, Callable, Sequence
+
+MIN_ITEMS = 400  # below this, starting workers costs more than it saves
+
+_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+def jobs() -> int:
+    try:
+        wanted = int(os.environ.get("GONGKAI_JOBS", "0"))
+    except ValueError:
+        wanted = 0
+    return wanted if wanted > 0 else (os.cpu_count() or 1)
+
+
+def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    func, items = _work
+    return [func(items[i]) for i in range(*bounds)]
+
+
+def _run_strided(start_step: tuple[int, int]) -> list[Any]:
+    assert _work is not None
+    func, items = _work
+    return [func(items[i]) for i in range(start_step[0], len(items), start_step[1])]
+
+
+def _run_block(bounds: tuple[int, int]) -> Any:
+    assert _work is not None
+    func, items = _work
+    return func(bounds[0], items[bounds[0]:bounds[1]])
+
+
+def _fork_ok(parallel: bool, count: int) -> bool:
+    return parallel and jobs() > 1 and count >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+
+
+def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
+    size = -(-count // pieces)
+    return [(i, min(i + size, count)) for i in range(0, count, size)]
+
+
+def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any], items: Sequence[Any],
+              tasks: list[tuple[int, int]]) -> list[Any]:
+    global _work
+    _work = (func, items)
+    frozen = _freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs()) as pool:
+            return pool.map(runner, tasks)
+    finally:
+        _work = None
+        if frozen:
+            gc.unfreeze()
+
+
+def _freeze() -> bool:
+    """Move every object that exists now out of the garbage collector's sight before forking, as the
+    gc module's documentation advises: otherwise a full collection in a worker walks the whole
+    inherited heap (10,000 plans: over a GB) and writes into every object's header, copying each page."""
+    if os.environ.get("GONGKAI_GC_FREEZE", "1") == "0":
+        return False
+    gc.freeze()
+    return True
+
+
+def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True, interleave: bool = False) -> list[Any]:
+    """``[func(x) for x in items]``, split over the cores when it pays off.
+
+    ``interleave``: the items are not alike (a few large pages first, then thousands of small ones):
+    each worker task takes every n-th item instead of a run of neighbours, so the large items are
+    spread over the tasks instead of all landing in the first one."""
+    if not _fork_ok(parallel, len(items)):
+        return [func(x) for x in items]
+    pieces = jobs() * 4  # a few chunks per worker evens out slow items
+    if not interleave:
+        return [r for chunk in _fork_map(_run_chunk, func, items, _bounds(len(items), pieces)) for r in chunk]
+    out: list[Any] = [None] * len(items)
+    for start, chunk in enumerate(_fork_map(_run_strided, func, items, [(k, pieces) for k in range(pieces)])):
+        out[start::pieces] = chunk
+    return out
+
+
+def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool = True) -> Callable[[], tuple[bool, Any]]:
+    """Start ``func(*args)`` in a forked process and go on; the returned function waits for it and
+    gives ``(succeeded, func's result)`` (the result comes back pickled through a temporary file; a
+    failure is printed as ``label：reason``). Without ``parallel``, on one core (or GONGKAI_JOBS=1) or
+    without fork, ``func`` runs at once (and an exception propagates as usual)."""
+    if not parallel or jobs() < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        result = func(*args)
+        return lambda: (True, result)
+    fd, out = tempfile.mkstemp(prefix="gongkai-", suffix=".pickle")
+    os.close(fd)
+    sys.stdout.flush()  # the child must not write the parent's buffered output a second time
+    sys.stderr.flush()
+    proc = multiprocessing.get_context("fork").Process(target=_background_child, args=(label, func, args, out))
+    if _freeze():
+        proc.start()
+        gc.unfreeze()  # the child keeps its frozen copy; this process goes on as before
+    else:
+        proc.start()
+
+    def wait() -> tuple[bool, Any]:
+        proc.join()
+        try:
+            if proc.exitcode != 0:
+                return False, None
+            with open(out, "rb") as f:
+                return True, pickle.load(f)
+        finally:
+            os.unlink(out)
+
+    return wait
+
+
+def _background_child(label: str, func: Callable[..., Any], args: tuple, out: str) -> None:
+    try:
+        result = func(*args)
+        with open(out, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException as exc:  # noqa: BLE001 - the parent reports the failure; no traceback for editors
+        from gongkai.problems import os_error_text
+
+        print(f"{label}：{os_error_text(exc)}", file=sys.stderr)
+        sys.stderr.flush()
+        os._exit(1)
+
+
+def pmap_blocks(func: Callable[[int, Sequence[Any]], Any], items: Sequence[Any], *, parallel: bool = True) -> list[Any]:
+    """``func(start, items[start:stop])`` for one block of consecutive items per worker, results in order.
+
+    For work that folds many items into one result (a partial search index), where sending a
+    result back per item would cost more than the work. One block when not parallel."""
+    if not _fork_ok(parallel, len(items)):
+        return [func(0, items)] if items else []
+    return _fork_map(_run_block, func, items, _bounds(len(items), jobs()))
