@@ -5,7 +5,7 @@ Usage:
 
 Each commit is exported with ``git archive`` into a scratch folder (no worktree, nothing
 checked out), a synthetic project is written from that commit's templates, hooks and sample
-data (``gongkai.benchdata``, so every commit builds the same plans), and ``gongkai build`` runs
+data (``gongkai.bench.synth``, so every commit builds the same plans), and ``gongkai build`` runs
 with that commit's ``site_hooks`` first on ``PYTHONPATH``. Prints wall time, user+sys CPU time
 and peak memory of the process tree per commit and size, as a Markdown table: the run with the
 least CPU time and the median CPU time of ``--repeat`` rounds (each round runs every commit once,
@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "site_hooks"))
 
 from gongkai.bench import run as bench
-from gongkai import benchdata  # noqa: E402
+from gongkai.bench import synth as benchdata  # noqa: E402
 
 
 def export(commit: str, dest: Path) -> str:

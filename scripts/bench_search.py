@@ -6,7 +6,7 @@ Usage:
     .venv/bin/python scripts/bench_search.py --plans 10000 --workdir /tmp/gk-bench --keep
 
 What it does:
-1. writes a synthetic project of N plans (gongkai.synth, deterministic for --seed) and builds it
+1. writes a synthetic project of N plans (gongkai.bench.synth, the generator of gongkai bench, deterministic for --seed) and builds it
    with `gongkai build` (the search index is written by the build);
 2. serves the site on 127.0.0.1 with gzip (level 6) for text files, as a static host would;
 3. in headless Chromium (Debian's /usr/bin/chromium, Playwright), for each query and with an
@@ -40,7 +40,7 @@ from gongkai.pages import search as gk_search  # noqa: E402
 from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from gongkai.engine.build import build_site  # noqa: E402
 from gongkai.data.loader import load_project  # noqa: E402
-from gongkai.bench.search_synth import write_synthetic_project  # noqa: E402
+from gongkai.bench.synth import write_synthetic_project  # noqa: E402
 
 BUDGET_BYTES = 300 * 1024
 BUDGET_SECONDS = 1.0
@@ -136,7 +136,8 @@ def measure(browser, base: str, start_url: str, query: str, timeout_s: float = 3
 
 def build(root: Path, n: int, seed: int) -> dict:
     if not (root / "mkdocs.yml").exists():
-        write_synthetic_project(root, n, seed)
+        # the one generator of gongkai bench; one department per 200 plans, as a city's portal would have
+        write_synthetic_project(root, n, seed, departments=max(2, min(64, n // 200)))
     start = time.monotonic()
     if build_site(root, quiet=True) != 0:
         raise RuntimeError("网站生成失败")

@@ -1,48 +1,45 @@
-"""MkDocs hooks, in lifecycle order. Each is a line or two calling gongkai.mkdocs_site;
-the YAML → page work itself is the plain function gongkai.generate.generate().
-gongkai.bundles joins the site's stylesheets (and its first-paint scripts) into one file each;
-gongkai.release adds what publishing needs (reproducible dates, release id, asset fingerprints, robots.txt)."""
-from gongkai.engine import bundles
-from gongkai.engine import adapter as site
-from gongkai.publish import release
+"""MkDocs hooks, in lifecycle order: each forwards to the one gongkai.engine Session of this process.
+
+MkDocs loads this file once per process (it caches hook modules), so ``session`` lives across the
+preview server's rebuilds; ``gongkai build`` finds it with ``gongkai.engine.adapter.session_of``.
+The YAML → page work is the plain function ``gongkai.pages.generate.generate()``.
+"""
+from gongkai.engine.adapter import Session
+
+session = Session()
 
 
 def on_startup(command, dirty):
-    site.on_startup(command, dirty)
+    session.on_startup(command, dirty)
 
 
 def on_config(config):
-    config = site.on_config(config)
-    return release.on_config(config, site.state.project)
+    return session.on_config(config)
 
 
 def on_files(files, config):
-    files = site.on_files(files, config)
-    bundles.bundle(files, config)
-    return release.on_files(files, config)
+    return session.on_files(files, config)
 
 
 def on_pre_page(page, config, files):
-    return site.on_pre_page(page)
+    return session.on_pre_page(page)
 
 
 def on_page_markdown(markdown, page, config, files):
-    return site.on_page_markdown(markdown, page)
+    return session.on_page_markdown(markdown, page)
 
 
 def on_page_content(html, page, config, files):
-    return site.on_page_content(html, page)
+    return session.on_page_content(html, page)
 
 
 def on_env(env, config, files):
-    env = site.on_env(env, config)
-    return release.on_env(env, site.is_serving())
+    return session.on_env(env, config)
 
 
 def on_post_build(config):
-    site.on_post_build(config)
-    release.on_done()
+    session.on_post_build(config)
 
 
 def on_build_error(error):
-    release.on_done()
+    session.on_build_error(error)

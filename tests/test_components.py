@@ -11,7 +11,7 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from gongkai.markup.body import component, make_env
+from gongkai.pages.components import component, make_env
 
 ROOT = Path(__file__).resolve().parent.parent
 COMPONENTS = ROOT / "templates" / "components"

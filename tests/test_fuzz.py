@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 
 from conftest_fuzz import project_copy, scratch  # noqa: F401 - fixtures
+from gongkai.runtime.paths import SOURCE_ROOT
 from fuzz.corpus import BILLION_LAUGHS, MUTATORS, Case, cases, sample_files
 from fuzz.harness import run_case
 from gongkai.data.loader import load_project
-from gongkai.markup.body import make_env
+from gongkai.pages.components import make_env
 from gongkai.data.yamlio import MAX_BYTES, load_file
 
 CASES = int(os.environ.get("GONGKAI_FUZZ_CASES", "2000"))
@@ -214,10 +215,10 @@ def test_generator_runs_without_mkdocs_imported():
     """render.py used markdown.extensions.toc without importing it: generate() failed outside MkDocs."""
     import subprocess
     import sys
-    code = ("import sys; from gongkai.loader import load_project; from gongkai.generate import generate; "
-            "from gongkai.render import make_env; p, _ = load_project('.'); pages = generate(p, make_env('templates')); "
+    code = ("import sys; from gongkai.data.loader import load_project; from gongkai.pages.generate import generate; "
+            "from gongkai.pages.components import make_env; p, _ = load_project('.'); pages = generate(p, make_env('templates')); "
             "assert 'mkdocs' not in sys.modules; print(len(pages))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1], capture_output=True, text=True, timeout=120)
+    out = subprocess.run([sys.executable, "-c", code], cwd=SOURCE_ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert int(out.stdout) > 5
 

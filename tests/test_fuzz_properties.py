@@ -17,8 +17,9 @@ from conftest_fuzz import scratch  # noqa: F401 - fixture
 from gongkai.rules import codes
 from gongkai.pages.generate import generate
 from gongkai.data.loader import load_project
-from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, make_env, render_body, sanitize
-from gongkai.data.security import inventory, removed_html
+from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, render_body, sanitize
+from gongkai.pages.components import make_env
+from gongkai.markup.removed import inventory, removed_html
 from gongkai.data.yamlio import decode, parse_text
 
 settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,9 +1,10 @@
 """The plain generator: relative links and page set, without MkDocs."""
 import pytest
 
-from gongkai.pages.generate import generate, rel, src_of
+from gongkai.pages.generate import generate
+from gongkai.data.urls import rel, src_of
 from gongkai.data.loader import load_project
-from gongkai.markup.body import make_env
+from gongkai.pages.components import make_env
 
 
 @pytest.mark.parametrize(

@@ -112,7 +112,7 @@ def test_revision_history_component_examples():
     import yaml
 
     from conftest_editors import REPO, html_text
-    from gongkai.markup.body import component, make_env
+    from gongkai.pages.components import component, make_env
 
     macro = component(make_env(REPO / "templates"), "revision_history")
     spec = yaml.safe_load((REPO / "templates/components/revision_history/revision_history.yml").read_text(encoding="utf-8"))

@@ -268,7 +268,7 @@ def test_docx_with_automatic_numbering_and_a_table(tmp_path):
 
 
 def test_damaged_docx_is_explained(tmp_path):
-    from gongkai.editors.importer import ImportError_
+    from gongkai.editors.errors import ImportFailed as ImportError_
 
     bad = tmp_path / "坏文件.docx"
     bad.write_bytes(b"PK\x03\x04 not really a zip")

@@ -48,13 +48,12 @@ def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):
 
 def _forget_rendered_bodies():
     """Earlier tests in this process may have rendered the same bodies; start from nothing."""
-    from gongkai.markup import body as render
-    from gongkai.data import security, targets
+    from gongkai.markup import anchors, body, removed
 
-    render.BODY_CACHE.clear()
-    targets.ANCHORED_CACHE.clear()
-    security.REMOVED_CACHE.clear()
-    targets.body_map.cache_clear()
+    body.BODY_CACHE.clear()
+    anchors.ANCHORED_CACHE.clear()
+    removed.REMOVED_CACHE.clear()
+    anchors.body_map.cache_clear()
 
 
 def block_sum(start, block):
@@ -74,7 +73,7 @@ def test_pmap_blocks_gives_one_result_per_consecutive_block_in_order(monkeypatch
 
 
 def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_problems(project, monkeypatch):
-    from gongkai.markup import prime as prerender
+    from gongkai.markup import prime
     from gongkai.data.loader import load_project
 
     plan = next((project / "data/plans/skjj/2024").glob("*.yml"))
@@ -88,8 +87,8 @@ def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_proble
     monkeypatch.setenv("GONGKAI_JOBS", "2")
     _forget_rendered_bodies()
     primed = []
-    real_prime = prerender.prime
-    monkeypatch.setattr(prerender, "prime", lambda bodies, parallel: primed.append(real_prime(bodies, parallel=parallel)))
+    real_prime = prime.prime
+    monkeypatch.setattr(prime, "prime", lambda bodies, parallel: primed.append(real_prime(bodies, parallel=parallel)))
     par_project, par_problems = load_project(project, parallel=True)
     assert primed and primed[0] >= 5  # every plan body was rendered by the workers
     _forget_rendered_bodies()
@@ -139,13 +138,13 @@ def test_failing_page_writer_fails_the_build_in_chinese_and_keeps_the_old_site(t
 
     proc, site = build_with_patch(tmp_path, """
         import errno, os
-        from gongkai.engine import adapter as mkdocs_site
+        from gongkai.engine import adapter
         from gongkai.runtime import parallel
         parallel.MIN_ITEMS = 1
         os.environ["GONGKAI_JOBS"] = "2"
         def broken(page):
             raise OSError(errno.ENOSPC, "No space left on device", page[0])
-        mkdocs_site._write_page = broken
+        adapter._write_page = broken
     """)
     assert_failed_keeping_the_old_site(proc, site, "网页文件写入失败，网站没有生成：磁盘空间不足")
 
@@ -168,11 +167,11 @@ def test_build_stopped_before_the_pages_are_read_stops_the_search_writer_quietly
 
     proc, site = build_with_patch(tmp_path, """
         import os
-        from gongkai.engine import adapter as mkdocs_site
+        from gongkai.engine import adapter
         os.environ["GONGKAI_JOBS"] = "2"
         def broken(*args, **kwargs):
-            raise mkdocs_site.DataError("\\n页面生成失败(测试),网站没有生成")
-        mkdocs_site.generate = broken
+            raise adapter.DataError("\\n页面生成失败(测试),网站没有生成")
+        adapter.generate = broken
     """)
     assert_failed_keeping_the_old_site(proc, site, "页面生成失败(测试)")
     assert "站内搜索索引" not in proc.stderr
@@ -185,13 +184,13 @@ def test_search_writer_that_cannot_get_the_pages_fails_the_build_in_chinese(tmp_
 
     proc, site = build_with_patch(tmp_path, """
         import errno, os, tempfile, types
-        from gongkai.engine import adapter as mkdocs_site
+        from gongkai.engine import adapter
         os.environ["GONGKAI_JOBS"] = "2"
         def mkstemp(*args, **kwargs):
             if kwargs.get("prefix") == "gongkai-pages-":
                 raise OSError(errno.ENOSPC, "No space left on device")
             return tempfile.mkstemp(*args, **kwargs)
-        mkdocs_site.tempfile = types.SimpleNamespace(mkstemp=mkstemp)
+        adapter.tempfile = types.SimpleNamespace(mkstemp=mkstemp)
     """)
     assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘空间不足")
 

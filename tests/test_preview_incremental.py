@@ -7,7 +7,7 @@ import os
 from markupsafe import Markup
 
 from gongkai.data import loader
-from gongkai.markup.body import RenderMemo
+from gongkai.pages.components import RenderMemo
 
 
 def test_render_memo_reuses_equal_params_and_forgets_the_rest():
@@ -60,3 +60,45 @@ def test_parse_cache_reparses_only_changed_files_and_hands_out_fresh_data(projec
     assert parsed == ["keji-gongzuo-yaodian.yml"]
     assert "改过的名称" in [p.title for p in edited.plans]
     assert len(cache) == len(edited.plans)  # the old entry of the edited file is gone
+
+
+def test_memory_stays_flat_over_200_saves_of_a_body_in_preview(project):
+    """The body memos are keyed by the whole text: a preview session saving one body 200 times must hold
+    one version of it (gongkai.markup.prime.keep_only), not 200, and its memory must not grow with the saves."""
+    import gc
+    import tracemalloc
+
+    from gongkai.markup import anchors, body, removed
+    from gongkai.pages.components import make_env
+    from gongkai.pages.generate import generate
+
+    plan = project / "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
+    text = plan.read_text(encoding="utf-8")
+    env, cache, memo = make_env(project / "templates"), {}, RenderMemo()
+    sizes, bodies = [], set()
+
+    def save(n: int) -> None:
+        plan.write_text(text.replace("正文: |", f"正文: |\n  第{n}次保存的段落，含<b>加粗</b>和[链接](https://example.org/{n})。\n", 1),
+                        encoding="utf-8")
+        st = plan.stat()
+        os.utime(plan, ns=(st.st_atime_ns, st.st_mtime_ns + n * 1_000_000))
+        loaded, problems = loader.load_project(project, reuse=cache)
+        assert loaded is not None, problems.report()
+        memo.start("templates")
+        generate(loaded, env, memo=memo)
+        bodies.update(hash(p.body) for p in loaded.plans)  # hashes: the test must not keep the bodies itself
+
+    for n in range(20):  # warm up: every cache at its working size
+        save(n)
+    tracemalloc.start()  # objects made before this are not counted: judge from the second sample on
+    for n in range(20, 220):
+        save(n)
+        if n % 50 == 19:
+            gc.collect()  # count what is kept, not garbage waiting for the collector
+            sizes.append(tracemalloc.get_traced_memory()[0])
+    tracemalloc.stop()
+    plans = len(loader.load_project(project, reuse=cache)[0].plans)
+    assert len(bodies) >= 200  # the saves really produced 200 different bodies
+    for memo_table in (body.BODY_CACHE, anchors.ANCHORED_CACHE, removed.REMOVED_CACHE):
+        assert len(memo_table) <= plans, len(memo_table)
+    assert sizes[-1] - sizes[1] < 500_000, sizes  # flat: 100 more saves, no more memory

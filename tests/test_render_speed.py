@@ -1,11 +1,11 @@
 """The shortcuts that make body rendering fast give the same result as the slow, obvious way.
 
-* render._GatedInlineProcessor skips text in which no Markdown inline pattern can match: its HTML
+* markup.body._GatedInlineProcessor skips text in which no Markdown inline pattern can match: its HTML
   must equal Python-Markdown's own, and the set of registered patterns must be the one the trigger
   characters were read from.
-* targets._scan reads the sanitiser's output with a regular expression: it must find the same
+* markup.anchors._scan reads the sanitiser's output with a regular expression: it must find the same
   paragraphs, texts, insert positions and ids as an HTML parser.
-* render.ComponentEnvironment reads dict keys before Python attributes: every lookup must give
+* components.ComponentEnvironment reads dict keys before Python attributes: every lookup must give
   what Jinja's own Environment gives.
 """
 from __future__ import annotations
@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from gongkai.markup import anchors
 from gongkai.markup import body as render
-from gongkai.data import targets
+from gongkai.pages import components
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,13 +91,13 @@ def test_text_without_triggers_is_not_searched():
 
 
 class _ParserScan(HTMLParser):
-    """What targets._scan must agree with: the same walk done by Python's HTML parser."""
+    """What anchors._scan must agree with: the same walk done by Python's HTML parser."""
 
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.starts = [0] + [i + 1 for i, ch in enumerate(html) if ch == "\n"]
-        self.blocks: list[targets.Block] = []
-        self.open: list[targets.Block] = []
+        self.blocks: list[anchors.Block] = []
+        self.open: list[anchors.Block] = []
         self.ids: set[str] = set()
         self.ol: list[int] = []
         self.feed(html)
@@ -108,9 +109,9 @@ class _ParserScan(HTMLParser):
             self.ids.add(attr["id"])
         if tag == "ol":
             self.ol.append(int(attr.get("start") or 1) - 1)
-        if tag in targets._BLOCK_TAGS:
+        if tag in anchors._BLOCK_TAGS:
             line, col = self.getpos()
-            block = targets.Block(tag, self.starts[line - 1] + col + len(self.get_starttag_text()) - 1, attr.get("id"))
+            block = anchors.Block(tag, self.starts[line - 1] + col + len(self.get_starttag_text()) - 1, attr.get("id"))
             if tag == "li" and self.ol and not self.open:
                 self.ol[-1] += 1
                 block.text = f"{self.ol[-1]}."
@@ -120,7 +121,7 @@ class _ParserScan(HTMLParser):
     def handle_endtag(self, tag):
         if tag == "ol" and self.ol:
             self.ol.pop()
-        if tag in targets._BLOCK_TAGS and self.open:
+        if tag in anchors._BLOCK_TAGS and self.open:
             self.open.pop()
 
     def handle_data(self, data):
@@ -139,7 +140,7 @@ SCAN_HTML = [
 @pytest.mark.parametrize("html", SCAN_HTML + [str(render.render_body(b)) for b in TRICKY + SAMPLES],
                          ids=lambda h: h[:16])
 def test_scanner_agrees_with_an_html_parser(html):
-    blocks, ids = targets._scan(html)
+    blocks, ids = anchors._scan(html)
     expected = _ParserScan(html)
     assert [dataclasses.astuple(b) for b in blocks] == [dataclasses.astuple(b) for b in expected.blocks]
     assert ids == expected.ids
@@ -150,9 +151,9 @@ def test_scanner_agrees_with_an_html_parser(html):
 @pytest.mark.parametrize("start", ["abc", "", " 5x", "-2", "99999999999"])
 def test_a_strange_list_start_does_not_stop_the_build(start):
     body = f'一、总则\n\n<ol start="{start}"><li>第一条</li><li>第二条</li></ol>\n'
-    labels = targets.body_map(body).labels()
+    labels = anchors.body_map(body).labels()
     assert labels[0] == "一、" and len(labels) == 3
-    assert 'id="gk-s1-' in targets.anchored_body(body)
+    assert 'id="gk-s1-' in anchors.anchored_body(body)
 
 
 class _Obj:
@@ -174,16 +175,16 @@ LOOKUPS = [
 def test_component_environment_reads_like_jinja(source, context, tmp_path):
     from jinja2 import Environment, select_autoescape
 
-    ours = render.make_env(tmp_path)
+    ours = components.make_env(tmp_path)
     plain = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
-    assert isinstance(ours, render.ComponentEnvironment)
+    assert isinstance(ours, components.ComponentEnvironment)
     assert ours.from_string(source).render(context) == plain.from_string(source).render(context)
 
 
 def test_component_environment_keeps_strict_undefined_errors(tmp_path):
     from jinja2 import StrictUndefined, UndefinedError
 
-    env = render.make_env(tmp_path)
+    env = components.make_env(tmp_path)
     env.undefined = StrictUndefined
     with pytest.raises(UndefinedError, match="missing"):
         env.from_string("{{ p.missing }}").render(p={"label": "x"})

@@ -3,7 +3,7 @@
 * relevance: 36 queries — words, phrases, department names, 文号 and 索引号 in their variants,
   metadata values, hand-written pages, queries with no hit — each with its expected top results,
   typed into the search page; the browser's ranking must also equal the Python reference
-  (gongkai.search.search), which keeps the two implementations of the term rules in step;
+  (gongkai.pages.search.search), which keeps the two implementations of the term rules in step;
 * the header box: nothing search-related is downloaded before focus; results appear while typing,
   in a list inside #search-results; keyboard use; the count is announced in a live region;
 * the search page: filters, counts, shareable URL, no-results help; axe-core finds no violation.

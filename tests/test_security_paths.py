@@ -13,8 +13,10 @@ import yaml
 from conftest_fuzz import project_copy  # noqa: F401 - fixture
 from gongkai.pages.generate import generate
 from gongkai.data.loader import load_project
-from gongkai.markup.body import make_env, render_body
-from gongkai.data.security import content_path_problem, removed_html
+from gongkai.pages.components import make_env
+from gongkai.markup.body import render_body
+from gongkai.data.security import content_path_problem
+from gongkai.markup.removed import removed_html
 
 PLAN = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
 SITE = "data/site.yml"

@@ -23,7 +23,7 @@ import pytest
 from conftest_fuzz import repo_copy
 from fuzz.xss import PAYLOADS, write_fixture
 from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
-from gongkai.data.security import inventory
+from gongkai.markup.removed import inventory
 
 from gongkai.bench.browser import CHROMIUM
 from gongkai.bench.browser import CHROMIUM_ARGS as ARGS

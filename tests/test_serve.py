@@ -162,7 +162,7 @@ def test_click_is_pinned_below_the_live_reload_bug():
     from importlib.metadata import version
 
     assert version("click") == "8.2.1"
-    source = (REPO / "site_hooks/gongkai/commands/serve.py").read_text(encoding="utf-8")
+    source = (REPO / "site_hooks/gongkai/engine/build.py").read_text(encoding="utf-8")  # serve_site
     assert "livereload=True" in source
 
 

@@ -1,4 +1,4 @@
-"""The synthetic project generator used by the benchmarks: deterministic, valid, sampled from the sample data."""
+"""The one synthetic project generator (gongkai bench, scripts/bench_search.py): deterministic, valid, sampled from the sample data."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 
 from gongkai.rules import codes
 from gongkai.data.loader import load_project
-from gongkai.bench.search_synth import departments, write_synthetic_project
+from gongkai.bench.synth import make_departments, read_sample, write_synthetic_project
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -24,7 +24,7 @@ def test_same_seed_same_files_other_seed_other_files(tmp_path):
 
 def test_project_validates_and_samples_the_sample_text(tmp_path):
     root = tmp_path / "p"
-    write_synthetic_project(root, 60, seed=1)
+    write_synthetic_project(root, 60, seed=1, departments=12)
     project, problems = load_project(root)
     assert project is not None, problems.report()
     assert len(project.plans) == 60
@@ -41,7 +41,7 @@ def test_project_validates_and_samples_the_sample_text(tmp_path):
 
 
 def test_departments_have_valid_codes():
-    for dept in departments(40, seed=3):
+    for dept in make_departments(40, seed=3, sample=read_sample()):
         assert codes.check_uscc(dept.uscc) == dept.uscc
 
 

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from conftest_targets import REPO, built_sample_site
-from gongkai.markup.body import component, make_env
+from gongkai.pages.components import component, make_env
 
 GOLDEN = Path(__file__).parent / "golden" / "targets"
 COMPONENTS = ["progress_bar", "targets_table", "target_chart"]

@@ -7,8 +7,9 @@ from types import SimpleNamespace
 import pytest
 
 from gongkai.rules import codes
-from gongkai.data.targets import (Closing, Indicator, Progress, Target, anchored_body, cn_to_int, fmt_number,
-                             key_label, parse_number, read_marker, resolve_source)
+from gongkai.data.targets import Closing, Indicator, Progress, Target, fmt_number, parse_number
+from gongkai.markup.anchors import anchored_body, key_label, read_marker, resolve_source
+from gongkai.rules.numerals import cn_to_int
 from gongkai.pages.targets import nice_axis, prefix_ids, target_text
 
 D = dt.date

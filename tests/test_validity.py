@@ -6,7 +6,7 @@ import pytest
 from conftest_editors import html_text, project_copy  # noqa: F401
 from gongkai.engine.build import build_site
 from gongkai.data.loader import load_project
-from gongkai.markup.body import component, make_env
+from gongkai.pages.components import component, make_env
 
 OLD = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
 

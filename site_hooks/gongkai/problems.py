@@ -62,14 +62,6 @@ class Problems:
         return "\n".join(lines)
 
 
-class ValidationFailed(Exception):
-    """Raised by the build when data has errors; carries the full report."""
-
-    def __init__(self, problems: Problems):
-        super().__init__(problems.report())
-        self.problems = problems
-
-
 _OS_ERRORS = {
     errno.ENOSPC: "磁盘空间不足", errno.EDQUOT: "磁盘配额已用完", errno.EACCES: "没有写入权限",
     errno.EPERM: "没有权限", errno.EROFS: "磁盘是只读的", errno.ENOENT: "文件或文件夹不存在",

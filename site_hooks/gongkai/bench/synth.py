@@ -1,4 +1,6 @@
-"""Deterministic synthetic projects for ``gongkai bench``: N plans sampled from the sample data.
+"""Deterministic synthetic projects: N plans sampled from the sample data (the one generator).
+
+Used by ``gongkai bench`` and by ``scripts/bench_search.py`` (which asks for more departments).
 
 ``write_synthetic_project(dest, n, seed)`` writes a project folder that ``gongkai build --root
 dest`` builds exactly like the real one. Everything a plan holds is drawn with

@@ -1,16 +1,39 @@
 """gongkai deploy: validate, build, then publish the site to a folder, a server (rsync over ssh) or object storage."""
 from __future__ import annotations
 
+import contextlib
 import sys
+import tempfile
 from pathlib import Path
+from typing import Iterator
 
-from gongkai.publish.deploy import DEFAULT_KEEP, DeployError, built_site, parse_target
+from gongkai.engine.build import build_site
+from gongkai.publish.deploy import DEFAULT_KEEP, DeployError, check_site, parse_target
 
 TARGETS = """发布目标：
   /srv/www/kj                       本机目录（网站根目录指向 /srv/www/kj/current）
   deploy@www.example.gov.cn:/srv/www/kj   服务器目录，用 rsync 经 ssh 上传
   ssh://deploy@www.example.gov.cn:2222/srv/www/kj   同上，指定 ssh 端口
   s3://存储桶/前缀                  S3 兼容对象存储（需要 boto3；--endpoint-url 指定服务地址）"""
+
+
+def build_for_deploy(root: Path, into: Path) -> Path:
+    """Validate and build the project into ``into``/site; DeployError (nothing published) if that fails."""
+    site = Path(into) / "site"
+    if build_site(Path(root), site, quiet=True) != 0:
+        raise DeployError("数据检查或网站生成没有通过（见上面的提示），已取消发布；线上网站没有改变。")
+    return site
+
+
+@contextlib.contextmanager
+def built_site(root: Path, existing: Path | None) -> Iterator[Path]:
+    """The site to publish: ``existing`` (checked) or a fresh build in a temporary folder."""
+    if existing is not None:
+        check_site(existing)
+        yield Path(existing)
+        return
+    with tempfile.TemporaryDirectory(prefix="gongkai-deploy-") as tmp:
+        yield build_for_deploy(root, Path(tmp))
 
 
 def add_target_options(p) -> None:

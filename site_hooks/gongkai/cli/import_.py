@@ -18,7 +18,8 @@ from pathlib import Path
 
 from gongkai.rules import codes
 from gongkai.editors.import_targets import fill_targets, load_vocab
-from gongkai.editors.importer import ImportError_, import_lines, read_document
+from gongkai.editors.errors import ImportFailed
+from gongkai.editors.importer import import_lines, read_document
 from gongkai.data.loader import load_project
 from gongkai.editors.planfile import (DEFAULT_CATEGORY, check_roundtrip, default_topic, existing_slugs, render_plan,
                         reserve_index_numbers, suggest_slug)
@@ -61,7 +62,7 @@ def run(args) -> int:
         return 2
     try:
         lines, notes = read_document(source)
-    except ImportError_ as exc:
+    except ImportFailed as exc:
         print(f"{source.name}:{exc}", file=sys.stderr)
         return 1
     result = import_lines(lines, source.stem)

@@ -6,183 +6,33 @@ editor sees all mistakes in one run.
 """
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import pickle
 import re
 import stat
-import unicodedata
 from pathlib import Path
-from typing import Any
 
-from jsonschema import Draft202012Validator
-
-from gongkai.rules import codes
-from gongkai.markup import prime as prerender
-from gongkai.data import schema, security, targets, withdrawal
+from gongkai.data import index_numbers, schema, security, targets, withdrawal
+from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
-from gongkai.runtime.parallel import pmap
+from gongkai.data.yamlio import load_file
+from gongkai.markup import prime
 from gongkai.problems import Problems
+from gongkai.rules import codes
+from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
-from gongkai.data.yamlio import YamlDoc, load_file
-
-WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-_TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "array": "列表(每项以“- ”开头)",
-               "object": "一组字段", "boolean": "true 或 false", "null": "空"}
-_VALIDATORS = {name: Draft202012Validator(s) for name, s in schema.SCHEMAS.items()}
-
-
-def _type_of(value: Any) -> str:
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "数字"
-    if isinstance(value, str):
-        return "文字"
-    if isinstance(value, list):
-        return "列表"
-    return "一组字段"
-
-
-class _FileChecker:
-    """Schema checks for one parsed file, reporting into ``problems`` with lines."""
-
-    def __init__(self, kind: str, rel: str, doc: YamlDoc, problems: Problems):
-        self.kind, self.rel, self.doc, self.problems = kind, rel, doc, problems
-        self.schema = schema.SCHEMAS[kind]
-        self.invalid: list[tuple] = []  # paths whose values failed the schema (reported already)
-
-    def label(self, path: tuple) -> str:
-        return schema.field_title(self.schema, path)
-
-    def error(self, path: tuple, message: str, hint: str = "") -> None:
-        self.problems.add(self.rel, self.doc.line(path), self.label(path), message, hint)
-
-    def check_schema(self) -> bool:
-        ok = True
-        for err in sorted(_VALIDATORS[self.kind].iter_errors(self.doc.data), key=lambda e: list(map(str, e.absolute_path))):
-            path = tuple(err.absolute_path)
-            sub = err.schema if isinstance(err.schema, dict) else {}
-            if err.validator in ("type", "pattern") and "x-check" in sub:
-                continue  # the specific check below explains it better
-            ok = False
-            if path and err.validator not in ("required", "additionalProperties"):
-                self.invalid.append(path)
-            if err.validator == "required":
-                missing = err.message.split("'")[1]
-                desc = (sub.get("properties", {}).get(missing) or {}).get("description", "")
-                self.problems.add(self.rel, self.doc.line(path) if path else 1, self.label(path + (missing,)),
-                                  "缺少这个必填字段", f"请添加一行“{missing}: …”。{desc}")
-            elif err.validator == "additionalProperties":
-                allowed = list(sub.get("properties", {}))
-                extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
-                for key in extra:
-                    close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
-                    hint = f"是否想写“{close[0]}”?" if close else "可用的字段:" + "、".join(allowed)
-                    self.problems.add(self.rel, self.doc.line(path + (key,)), str(key), "不认识这个字段", hint)
-            elif err.validator == "type":
-                want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
-                names = "或".join(_TYPE_NAMES.get(w, w) for w in want if w != "null")
-                hint = sub.get("description", "")
-                if "string" in want and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
-                    hint = f"请给值加上英文引号,例如 \"{err.instance}\"。{hint}"
-                self.error(path, f"应该是{names},现在是{_type_of(err.instance)}", hint)
-            elif err.validator == "enum":
-                self.error(path, f"“{err.instance}”不是可选的值", "可选:" + "、".join(map(str, err.validator_value)))
-            elif err.validator == "minLength":
-                self.error(path, "不能为空", sub.get("description", ""))
-            elif err.validator == "pattern":
-                self.error(path, f"“{err.instance}”的格式不对", sub.get("description", ""))
-            elif err.validator == "maxLength":
-                self.error(path, f"太长（{len(err.instance)}字，上限{err.validator_value}字）", sub.get("description", ""))
-            elif err.validator == "minItems":
-                self.error(path, "至少要有一项", sub.get("description", ""))
-            elif err.validator == "uniqueItems":
-                self.error(path, "列表中有重复的项", "请删除重复的一项")
-            else:
-                self.error(path, "内容不符合要求", sub.get("description", ""))
-        if isinstance(self.doc.data, dict):  # "名称: ' '" passes minLength but says nothing
-            for key in self.schema.get("required", []):
-                value = self.doc.data.get(key)
-                if isinstance(value, str) and not value.strip() and (key,) not in self.invalid:
-                    ok = False
-                    self.invalid.append((key,))
-                    self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
-        return ok
-
-    def text(self, key: str, default: str = "") -> str:
-        value = self.doc.data.get(key)
-        return default if value is None else str(value).strip()
-
-    def checked(self, key: str, parse, *, required: bool = True):
-        """Run a ``codes`` parser on a field; report CodeError; return the value or None.
-
-        A required field that is present but empty is an error here (a missing one was
-        reported by the schema), so a plan never disappears from the site without a message.
-        """
-        value = self.doc.data.get(key)
-        if value is None or str(value).strip() == "":
-            if required and key in self.doc.data:
-                self.error((key,), "不能为空", (self.schema["properties"].get(key) or {}).get("description", ""))
-            return None
-        try:
-            return parse(str(value))
-        except codes.CodeError as exc:
-            self.error((key,), exc.message, exc.hint)
-            return None
-
-
-def _rel(root: Path, path: Path) -> str:
-    try:
-        return path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-
-
-def _read(kind: str, path: Path, root: Path, problems: Problems, parsed: _Parsed | None = None) -> _FileChecker | None:
-    """Check one data file; ``parsed`` is what :func:`_parse_all` made of it, if it ran."""
-    rel = _rel(root, path)
-    if path.is_symlink():  # git stores links; one could point anywhere on the build machine
-        problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
-        return None
-    doc, valid = parsed if parsed is not None else (load_file(path), False)
-    for line, message, hint in doc.errors:
-        problems.add(rel, line, "", message, hint)
-    if doc.errors:
-        return None
-    checker = _FileChecker(kind, rel, doc, problems)
-    expected = "object" if schema.SCHEMAS[kind]["type"] == "object" else "array"
-    if expected == "object" and not isinstance(doc.data, dict):
-        problems.add(rel, 1, "", "文件内容应该是“字段: 值”的形式", "请参照示例文件,每行写一个“字段: 值”")
-        return None
-    if expected == "array" and not isinstance(doc.data, list):
-        problems.add(rel, 1, "", "文件内容应该是列表(每项以“- ”开头)", "请参照示例文件")
-        return None
-    if not valid and not checker.check_schema():
-        if expected == "array":
-            return None
-        for path in checker.invalid:  # reported already: later checks see the field as absent
-            doc.data.pop(path[0], None)
-    return checker
-
-
-def _url_ok(value: str) -> bool:
-    return bool(re.match(r"^https?://[^\s<>\"']+$", value))
-
 
 def _load_site(root: Path, problems: Problems) -> Site | None:
     path = root / "data" / "site.yml"
     if not path.exists():
         problems.add("data/site.yml", 0, "", "缺少网站设置文件", "请从示例复制 data/site.yml 并修改")
         return None
-    c = _read("site", path, root, problems)
+    c = read_file("site", path, root, problems)
     if c is None:
         return None
     d = c.doc.data
     for key in ("ICP备案链接", "公安机关备案链接", "找错链接", "网站地址"):
-        if d.get(key) and not _url_ok(str(d[key])):
+        if d.get(key) and not is_web_url(str(d[key])):
             c.error((key,), f"“{d[key]}”不是完整的网址", "请以 http:// 或 https:// 开头")
     site_id = c.text("网站标识码")
     if site_id and not re.fullmatch(schema.SITE["properties"]["网站标识码"]["pattern"], site_id):  # its x-check
@@ -191,7 +41,7 @@ def _load_site(root: Path, problems: Problems) -> Site | None:
     fmt = codes.INDEX_FORMATS.get(idx.get("格式", ""), codes.INDEX_FORMATS["安徽"])
     default_period = "月" if fmt.period == "month" else "年"
     badge = d.get("党政机关网站标识")
-    security.check_badge(c, root, _url_ok)
+    security.check_badge(c, root)
     domain = c.text("网站域名")
     return Site(
         name=c.text("网站名称"),
@@ -221,7 +71,7 @@ def _load_vocab(root: Path, problems: Problems):
         if not path.exists():
             problems.add(f"data/vocab/{kind}.yml", 0, "", "缺少词表文件", "请从示例复制")
             continue
-        c = _read(kind, path, root, problems)
+        c = read_file(kind, path, root, problems)
         if c is None:
             continue
         seen: dict[str, int] = {}
@@ -250,11 +100,11 @@ def _load_departments(root: Path, site: Site | None, categories: list[Category],
     names = [c.name for c in categories]
     pages = set(security.content_urls(root))
     for path in sorted((root / "data" / "departments").glob("*")):
-        rel = _rel(root, path)
+        rel = relpath(root, path)
         if path.suffix != ".yml":
             problems.add(rel, 0, "", "发布机构文件的扩展名应为 .yml", "请改名为 <标识>.yml")
             continue
-        c = _read("department", path, root, problems)
+        c = read_file("department", path, root, problems)
         if c is None:
             continue
         d = c.doc.data
@@ -299,26 +149,23 @@ def _plan_files(root: Path) -> list[Path]:
     return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
 
 
-_Parsed = tuple[YamlDoc, bool]  # a plan file parsed, and whether it passed the JSON Schema
-
-
-def _parse_one(path: Path) -> _Parsed | None:
+def _parse_one(path: Path) -> Parsed | None:
     if path.is_symlink():
         return None  # _read reports links; never follow them
     doc = load_file(path)
-    return doc, not doc.errors and _VALIDATORS["plan"].is_valid(doc.data)
+    return doc, not doc.errors and VALIDATORS["plan"].is_valid(doc.data)
 
 
-def _parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, _Parsed]:
+def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, Parsed]:
     """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
-    largest costs); the messages for files that fail are still made by :meth:`_FileChecker.check_schema`.
+    largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
 
     ``reuse`` (the preview server's, kept between its builds) holds each file's result by
     (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
     build gets fresh objects (the checks may change ``doc.data``)."""
     if reuse is None:
         return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None} if parallel else {}
-    out: dict[Path, _Parsed] = {}
+    out: dict[Path, Parsed] = {}
     kept: dict[tuple, bytes] = {}
     for path in paths:
         try:
@@ -342,8 +189,8 @@ def _parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | No
 
 
 def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
-               parsed: _Parsed | None = None) -> tuple[Plan | None, _FileChecker | None]:
-    rel = _rel(root, path)
+               parsed: Parsed | None = None) -> tuple[Plan | None, FileChecker | None]:
+    rel = relpath(root, path)
     m = _PLAN_RE.match(rel)
     if not m:
         hint = "请把扩展名改为 .yml" if rel.endswith(".yaml") else "计划文件应放在 data/plans/<机构标识>/<年度>/<文件名>.yml"
@@ -351,11 +198,9 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         return None, None
     dept_slug, year_text, slug = m["dept"], m["year"], m["slug"]
     ok_path = True
-    if unicodedata.normalize("NFC", slug) != slug or not re.fullmatch(schema.SLUG_PATTERN, slug):
-        problems.add(rel, 0, "", f"文件名“{slug}”不能用作网址", "文件名只用小写字母、数字和连字符,例如 gongzuo-jihua.yml")
-        ok_path = False
-    elif slug in WINDOWS_RESERVED:
-        problems.add(rel, 0, "", f"文件名“{slug}”是 Windows 的保留名", "请换一个文件名,例如加上年份")
+    bad_slug = security.slug_problem(slug, "文件名只用小写字母、数字和连字符,例如 gongzuo-jihua.yml", "请换一个文件名,例如加上年份")
+    if bad_slug:
+        problems.add(rel, 0, "", *bad_slug)
         ok_path = False
     if not re.fullmatch(r"(19|20|21)[0-9][0-9]", year_text):
         problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下,例如 2024")
@@ -366,7 +211,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         problems.add(rel, 0, "", f"文件夹“{dept_slug}”不是已有的发布机构", "可用的机构:" + "、".join(departments) if departments else "请先添加发布机构")
         ok_path = False
     before = problems.error_count
-    c = _read("plan", path, root, problems, parsed)
+    c = read_file("plan", path, root, problems, parsed)
     if c is None or not ok_path:
         return None, c
     d = c.doc.data
@@ -418,55 +263,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     return plan, c
 
 
-def _check_index_numbers(site: Site, plans: list[Plan], checkers: dict[str, _FileChecker], problems: Problems) -> None:
-    """Validate given 索引号, reject duplicates, and assign missing ones deterministically."""
-    fmt = site.index_format
-    taken: dict[str, Plan] = {}
-    serials: dict[tuple[str, str], int] = {}
-
-    def group(plan: Plan, period: str) -> tuple[str, str]:
-        return (plan.department.slug if site.index_scope == "部门" else "*", period)
-
-    def counter_period(date: dt.date, written: str = "") -> str:
-        """The period a serial counts in: the year or the month (of the number if it says, else of the date)."""
-        if site.index_period == "年":
-            return written[:4] or f"{date.year:04d}"
-        return written if len(written) == 6 else f"{date.year:04d}{date.month:02d}"
-
-    for plan in plans:
-        if not plan.index_no:
-            continue
-        c = checkers[plan.path]
-        try:
-            num = codes.parse_index_number(plan.index_no, fmt)
-        except codes.CodeError as exc:
-            c.error(("索引号",), exc.message, exc.hint)
-            continue
-        code = plan.department.index_code(fmt)
-        if code and num.code != code:
-            c.error(("索引号",), f"前段码 {num.code} 与发布机构“{plan.department.short_name}”的代码 {code} 不一致",
-                    "索引号一经发布不再改变;如果是新文件,请删除这一行后运行 gongkai validate --fix 重新编号")
-        if str(num) in taken:
-            other = taken[str(num)]
-            hint = "每条信息的索引号必须唯一;请删除后发布的那个文件中的索引号,再运行 gongkai validate --fix 重新编号"
-            c.error(("索引号",), f"索引号 {num} 与 {other.path} 重复", hint)
-            checkers[other.path].error(("索引号",), f"索引号 {num} 与 {plan.path} 重复", hint)
-            continue
-        taken[str(num)] = plan
-        key = group(plan, counter_period(plan.published, num.period))
-        serials[key] = max(serials.get(key, 0), num.serial)
-    missing = sorted((p for p in plans if not p.index_no), key=lambda p: (p.published, p.published_time or dt.time(0), p.path))
-    for plan in missing:
-        code = plan.department.index_code(fmt)
-        if code is None:
-            continue
-        key = group(plan, counter_period(plan.published))
-        serials[key] = serials.get(key, 0) + 1
-        plan.index_no = fmt.format(code, fmt.period_of(plan.published), serials[key])
-        plan.index_assigned = True
-
-
-def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unavailable: set[str]) -> None:
+def _resolve_related(plans: list[Plan], checkers: dict[str, FileChecker], unavailable: set[str]) -> None:
     by_id = {p.id: p for p in plans}
     for plan in plans:
         c = checkers[plan.path]
@@ -489,7 +286,7 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, _FileChecker], unava
                 title, link = str(entry.get("名称") or ""), str(entry.get("链接") or "")
                 if not title or not link:
                     c.error(("相关文件", i), "站外文件要同时填写“名称”和“链接”", "站内文件请写“文件: 机构标识/年度/文件名”")
-                elif not _url_ok(link):
+                elif not is_web_url(link):
                     c.error(("相关文件", i, "链接"), f"“{link}”不是完整的网址", "请以 https:// 开头")
                 else:
                     plan.related.append(Related(title, link, relation, False))
@@ -501,7 +298,7 @@ def load_project(root: Path | str, *, parallel: bool = False,
 
     ``parallel`` (``gongkai build``) parses the plan files and renders their bodies on every core
     first (it forks: not in the threaded preview server); the checks and messages are the same.
-    ``reuse`` is the preview server's cache of parsed files (see :func:`_parse_all`)."""
+    ``reuse`` is the preview server's cache of parsed files (see :func:`parse_all`)."""
     root = Path(root).resolve()
     problems = Problems()
     site = _load_site(root, problems)
@@ -509,21 +306,22 @@ def load_project(root: Path | str, *, parallel: bool = False,
     departments = _load_departments(root, site, categories, problems)
     bits = {"departments": departments, "topics": topics, "validity": validity}
     plans: list[Plan] = []
-    checkers: dict[str, _FileChecker] = {}
+    checkers: dict[str, FileChecker] = {}
     files = _plan_files(root)
     with phase("读取计划文件（YAML、JSON Schema）"):
-        parsed = _parse_all(files, parallel, reuse)
+        parsed = parse_all(files, parallel, reuse)
     with phase("正文 Markdown → HTML"):
-        prerender.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
+        prime.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
     for path in files:
         plan, checker = _load_plan(path, root, bits, problems, parsed.get(path))
         if plan is not None and checker is not None:
             plans.append(plan)
             checkers[plan.path] = checker
-        elif (m := _PLAN_RE.match(_rel(root, path))):
+        elif (m := _PLAN_RE.match(relpath(root, path))):
             problems.unavailable.add(f"{m['dept']}/{m['year']}/{m['slug']}")
+    prime.keep_only(p.body for p in plans)  # a long preview session keeps only today's bodies
     if site is not None:
-        _check_index_numbers(site, plans, checkers, problems)
+        index_numbers.assign(site, plans, checkers, problems)
     _resolve_related(plans, checkers, problems.unavailable)
     withdrawal.check(plans, checkers, bits["validity"], problems)
     targets.check(root, plans, checkers, problems)  # 指标 and 目标完成情况 (gongkai/targets.py)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.data import urls
 from gongkai.rules.codes import IndexFormat
 
 
@@ -109,7 +110,7 @@ class Plan:
 
     @property
     def url(self) -> str:
-        return f"xxgk/{self.department.slug}/{self.year}/{self.slug}/"
+        return urls.plan_url(self.department.slug, self.year, self.slug)
 
     @property
     def sort_key(self) -> tuple:

@@ -13,9 +13,6 @@ import copy
 from typing import Any
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
-DOCNO_PATTERN = r"^[^\s〔〕]+〔[0-9]{4}〕[1-9][0-9]*号$"
 MAX_BODY_CHARS = 50_000  # 5万字: ten times the longest sample plan; keeps Markdown rendering within seconds
 
 

@@ -17,47 +17,55 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
-from collections import Counter
-from html.parser import HTMLParser
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urlsplit
 
 from gongkai.data import schema
-from gongkai.markup.body import body_html_unsanitised, render_body, sanitize
+from gongkai.data.checker import FileChecker, is_web_url
+from gongkai.data.urls import (CATALOGUE_FOLDERS, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url,
+                               topic_url, year_url)
+from gongkai.markup.body import render_body
+from gongkai.markup.removed import inventory, may_lose_html, removed_from_body
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gongkai.data.loader import _FileChecker
     from gongkai.data.model import Project
     from gongkai.problems import Problems
 
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
-# xxgk/<these>/ hold the catalogue across departments (generate.cat_url, topic_url, year_url)
-CATALOGUE_FOLDERS = {"fl", "zt", "nd"}
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
 
 
 # --- names and paths ----------------------------------------------------------------------
 
 
-def check_department_slug(c: "_FileChecker", stem: str, content_urls: set[str]) -> None:
+def slug_problem(stem: str, name_hint: str, reserved_hint: str) -> tuple[str, str] | None:
+    """(message, hint) when a file name cannot be a URL folder (not a slug, a Windows device name), else None.
+    The one rule for departments' and plans' file names; the hints say what to name that kind of file."""
+    if unicodedata.normalize("NFC", stem) != stem or not re.fullmatch(schema.SLUG_PATTERN, stem):
+        return f"文件名“{stem}”不能用作网址", name_hint
+    if stem in WINDOWS_RESERVED:
+        return f"文件名“{stem}”是 Windows 的保留名", reserved_hint
+    return None
+
+
+def check_department_slug(c: FileChecker, stem: str, content_urls: set[str]) -> None:
     """The department's file name (its URL folder) must be a safe, free slug."""
     where = ("标识",) if "标识" in (c.doc.data or {}) else ()
-    if unicodedata.normalize("NFC", stem) != stem or not re.fullmatch(schema.SLUG_PATTERN, stem):
-        c.error(where, f"文件名“{stem}”不能用作网址", "发布机构文件名只用小写字母、数字和连字符，例如 gdkjj.yml")
-    elif stem in WINDOWS_RESERVED:
-        c.error(where, f"文件名“{stem}”是 Windows 的保留名", "请换一个标识，例如加上地名缩写")
+    bad = slug_problem(stem, "发布机构文件名只用小写字母、数字和连字符，例如 gdkjj.yml", "请换一个标识，例如加上地名缩写")
+    if bad:
+        c.error(where, *bad)
     elif stem in CATALOGUE_FOLDERS or f"xxgk/{stem}/" in content_urls:
         c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识（fl、zt、nd 和 content/xxgk/ 下的页面名已被使用）")
 
 
-def check_badge(c: "_FileChecker", root: Path, url_ok) -> None:
+def check_badge(c: FileChecker, root: Path) -> None:
     """党政机关网站标识: an image file inside content/, and a web address to link to."""
     badge = c.doc.data.get("党政机关网站标识")
     if not isinstance(badge, dict):
         return
     link = badge.get("链接")
-    if link not in (None, "") and not url_ok(str(link)):
+    if link not in (None, "") and not is_web_url(str(link)):
         c.error(("党政机关网站标识", "链接"), f"“{link}”不是完整的网址", "请以 http:// 或 https:// 开头")
     image = str(badge.get("图片") or "")
     if not image:
@@ -108,7 +116,7 @@ def body_nesting(body: str) -> tuple[int, int]:
     return deepest, where
 
 
-def check_body(c: "_FileChecker", body: str) -> bool:
+def check_body(c: FileChecker, body: str) -> bool:
     """Markdown the renderer cannot handle in reasonable time is an error (before it is rendered)."""
     depth, n = body_nesting(body)
     if depth > MAX_BODY_NESTING:
@@ -119,91 +127,7 @@ def check_body(c: "_FileChecker", body: str) -> bool:
 
 
 
-class _Inventory(HTMLParser):
-    """Counts elements, attributes and link targets in an HTML fragment."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: Counter[str] = Counter()
-        self.attrs: Counter[tuple[str, str]] = Counter()
-        self.urls: Counter[str] = Counter()
-        self.ids: set[str] = set()
-        self.hrefs: list[str] = []
-        self.styles: Counter[str] = Counter()
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags[tag] += 1
-        for name, value in attrs:
-            if name == "rel" and tag == "a":
-                continue  # added by the sanitizer
-            self.attrs[(tag, name)] += 1
-            if name in ("href", "src", "action", "formaction", "xlink:href", "poster", "data") and value is not None:
-                self.urls[value.strip()] += 1
-            if name == "href" and tag == "a" and value is not None:
-                self.hrefs.append(value.strip())
-            if name == "id" and value:
-                self.ids.add(value)
-            if name == "style" and value is not None:
-                self.styles[re.sub(r"\s+|;$", "", value.lower())] += 1
-
-    handle_startendtag = handle_starttag
-
-
-def inventory(html: str) -> _Inventory:
-    parser = _Inventory()
-    parser.feed(html)
-    parser.close()
-    return parser
-
-
-def removed_html(raw: str, clean: str) -> list[str]:
-    """Human-readable list of what ``clean`` lacks compared with ``raw`` (elements, attributes, URLs)."""
-    before, after = inventory(raw), inventory(clean)
-    found: list[str] = []
-    for tag in sorted(before.tags):
-        if before.tags[tag] > after.tags.get(tag, 0):
-            found.append(f"<{tag}>")
-    for tag, name in sorted(before.attrs):
-        if before.attrs[(tag, name)] > after.attrs.get((tag, name), 0) and f"<{tag}>" not in found:
-            if name in ("href", "src"):
-                continue  # named with its value below
-            found.append(f"{name} 属性" if not name.startswith("on") else f"{name} 事件属性")
-    if any(before.styles[v] > after.styles.get(v, 0) for v in before.styles) and "style 属性" not in found:
-        found.append("style 属性")
-    for url in sorted(before.urls):
-        if before.urls[url] > after.urls.get(url, 0):
-            found.append(f"链接地址“{url[:60]}”")
-    return sorted(dict.fromkeys(found), key=_danger)
-
-
-def _danger(item: str) -> int:
-    """Most dangerous first, so the start of a long list says what matters."""
-    if item in ("<script>", "<iframe>", "<object>", "<embed>", "<svg>", "<math>", "<base>", "<meta>", "<link>"):
-        return 0
-    if "事件属性" in item or re.search(r"“\s*(javascript|data|vbscript):", item, re.I):
-        return 1
-    if item in ("<style>", "style 属性", "<form>", "<input>", "<button>", "<textarea>", "<select>"):
-        return 2
-    return 3
-
-
-REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.prerender fills it
-
-
-def may_lose_html(body: str) -> bool:
-    """False when the body has no HTML, link, attribute list or entity: then nothing can be removed."""
-    return any(mark in body for mark in ("<", "](", "{", "&"))
-
-
-def removed_from_body(body: str) -> tuple[str, ...]:
-    lost = REMOVED_CACHE.get(body)
-    if lost is None:
-        raw = body_html_unsanitised(body)
-        lost = REMOVED_CACHE[body] = tuple(removed_html(raw, sanitize(raw)))
-    return lost
-
-
-def report_removed_html(c: "_FileChecker", body: str) -> None:
+def report_removed_html(c: FileChecker, body: str) -> None:
     """Warn at the line of 正文 when the sanitizer removes anything from the editor's HTML."""
     if not may_lose_html(body):
         return  # keeps the common case fast
@@ -240,9 +164,7 @@ def content_urls(root: Path) -> dict[str, str]:
 
 
 def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
-    """(url, source file, line, what) for every page :func:`gongkai.generate.generate` writes."""
-    from gongkai.pages.generate import PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, topic_url, year_url
-
+    """(url, source file, line, what) for every page :func:`gongkai.pages.generate.generate` writes."""
     out: list[tuple[str, str, int, str]] = []
 
     def paged(url: str, count: int, source: str, line: int, what: str) -> None:

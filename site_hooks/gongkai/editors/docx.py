@@ -11,20 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from gongkai.editors.importer import CIRCLED, CN_DIGITS, ImportError_
+from gongkai.editors.errors import ImportFailed
+from gongkai.rules.numerals import CIRCLED, int_to_cn
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-
-
-def _cn(n: int) -> str:
-    if n <= 0:
-        return str(n)
-    if n <= 10:
-        return CN_DIGITS[n - 1]
-    if n < 20:
-        return "十" + (CN_DIGITS[n - 11] if n > 10 else "")
-    tens, ones = divmod(n, 10)
-    return CN_DIGITS[tens - 1] + "十" + (CN_DIGITS[ones - 1] if ones else "")
 
 
 def _roman(n: int) -> str:
@@ -40,7 +30,7 @@ def format_number(n: int, fmt: str) -> str:
     """One counter in Word's number format (w:numFmt)."""
     if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
                "japaneseCounting", "taiwaneseCounting", "taiwaneseCountingThousand"):
-        return _cn(n)
+        return int_to_cn(n)
     if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= len(CIRCLED):
         return CIRCLED[n - 1]
     if fmt == "decimalFullWidth":
@@ -132,11 +122,11 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise ImportError_("缺少 python-docx,请先运行 make install") from exc
+        raise ImportFailed("缺少 python-docx,请先运行 make install") from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - a damaged or mislabelled file
-        raise ImportError_(f"无法打开 Word 文件({type(exc).__name__}),请确认它是 .docx 格式并能在 Word 中正常打开") from exc
+        raise ImportFailed(f"无法打开 Word 文件({type(exc).__name__}),请确认它是 .docx 格式并能在 Word 中正常打开") from exc
     numbering = _Numbering(document)
     lines: list[str] = []
     notes: list[str] = []

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-CN_DIGITS = "一二三四五六七八九十"
+from gongkai.editors.errors import ImportFailed
+from gongkai.rules.numerals import CIRCLED, CN_DIGITS
+
 _CN_VALUE = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
-CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 
 
 def cn_number(text: str) -> int:
@@ -205,10 +206,6 @@ def md_escape(text: str, heading: bool = False) -> str:
 
 
 # --- reading documents ------------------------------------------------------------------------
-class ImportError_(Exception):
-    """A document that cannot be read at all (wrong type, damaged file); message in Chinese."""
-
-
 def decode_text(raw: bytes) -> str:
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")):
         if raw.startswith(bom):
@@ -219,7 +216,7 @@ def decode_text(raw: bytes) -> str:
         try:
             return raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise ImportError_("文件编码无法识别(既不是 UTF-8 也不是 GBK)", ) from exc
+            raise ImportFailed("文件编码无法识别(既不是 UTF-8 也不是 GBK)", ) from exc
 
 
 _MD_MARKUP = [
@@ -250,13 +247,13 @@ def read_document(path: Path) -> tuple[list[str], list[str]]:
     """(lines, notes) of a .txt, .md or .docx file; notes say what was left out (页眉页脚 …)."""
     suffix = path.suffix.lower()
     if suffix == ".docx":
-        from gongkai.editors.docx import docx_lines
+        from gongkai.editors.docx import docx_lines  # python-docx is imported only for Word files
         return docx_lines(path)
     if suffix == ".doc":
-        raise ImportError_("不支持旧版 Word 文件(.doc)", )
+        raise ImportFailed("不支持旧版 Word 文件(.doc)", )
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":
-        raise ImportError_("这个文件实际上是 Word/压缩文件,请把扩展名改为 .docx 后再导入")
+        raise ImportFailed("这个文件实际上是 Word/压缩文件,请把扩展名改为 .docx 后再导入")
     text = decode_text(raw)
     if suffix in (".md", ".markdown"):
         return markdown_to_lines(text), []

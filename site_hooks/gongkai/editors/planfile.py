@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 from typing import Any, Iterable
 
-from gongkai.data import schema
+from gongkai.data import index_numbers, schema
 from gongkai.data.model import Plan, Project
 from gongkai.data.yamlio import parse_text
+from gongkai.problems import Problems
 
 HEADER = [
     "# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/generate.py 调用)。",
@@ -135,13 +136,10 @@ class _Quiet:
 def reserve_index_numbers(project: Project, requests: list[tuple[str, dt.date, str]]) -> list[str | None]:
     """The 索引号 new plans (department slug, 发布日期, path) get, continuing the existing counters.
 
-    Uses the loader's own numbering (:func:`gongkai.loader._check_index_numbers`) on the
+    Uses the loader's own numbering (:func:`gongkai.data.index_numbers.assign`) on the
     existing plans plus placeholders for the new ones, so the numbers are exactly those
     ``gongkai validate --fix`` would write.
     """
-    from gongkai.data.loader import _check_index_numbers
-    from gongkai.problems import Problems
-
     plans = []
     for p in project.plans:
         plans.append(dataclasses.replace(p, index_no="" if p.index_assigned else p.index_no, index_assigned=False))
@@ -154,7 +152,7 @@ def reserve_index_numbers(project: Project, requests: list[tuple[str, dt.date, s
             created=date, published=date, published_time=dt.time(23, 59, 59), source="", validity="有效",
             keywords=[], summary="", body="", targets=[], related_raw=[]))
     # New plans come after every existing plan of the same day: give them the latest sort position.
-    _check_index_numbers(project.site, plans + placeholders, collections.defaultdict(_Quiet), Problems())
+    index_numbers.assign(project.site, plans + placeholders, collections.defaultdict(_Quiet), Problems())
     return [p.index_no or None for p in placeholders]
 
 

@@ -1,4 +1,7 @@
-"""Build the site atomically: validate, build into a temporary folder, then swap it into place.
+"""Build the site atomically, or serve the preview: the CLI's only way into the engine.
+
+:func:`build_site` validates, builds into a temporary folder, then swaps it into place; :func:`serve_site`
+runs MkDocs' live-reloading preview server.
 
 A failing or interrupted build never touches the previous ``site/``: MkDocs writes
 into ``.site.tmp-<pid>/`` beside it, and only a complete build is renamed in.
@@ -55,7 +58,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from gongkai.engine import adapter as mkdocs_site
+    from gongkai.engine.adapter import DataError, session_of
 
     start = time.monotonic()
     root = Path(root).resolve()
@@ -79,15 +82,15 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     old_level = mkdocs_log.level
     mkdocs_log.setLevel(logging.WARNING)
     ok = False
+    session = None
     try:
         config = load_config(config_file=str(root / "mkdocs.yml"), site_dir=str(tmp), strict=True)
-        mkdocs_site.state.preloaded = project
-        mkdocs_site.state.parallel = True
-        mkdocs_site.state.dirty = False  # a clean build, even in a process that served before
+        session = session_of(config)
+        session.preload(project, parallel=True)  # a clean build, even in a process that served before
         with phase("MkDocs 生成（含以上各步）"):
             build(config)
         ok = True
-    except mkdocs_site.DataError as exc:
+    except DataError as exc:
         print(exc.code, file=sys.stderr)
     except SystemExit as exc:  # click's Abort in strict mode and similar
         print(f"生成失败:{exc}", file=sys.stderr)
@@ -97,8 +100,8 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(old_level)
-        mkdocs_site.reset()
-        mkdocs_site.state.parallel = False
+        if session is not None:
+            session.finish()
     if not ok:
         for message in collector.messages:
             print(f"MkDocs 提示:{message}", file=sys.stderr)
@@ -113,4 +116,32 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
         if timings := report():
             print(timings)
+    return 0
+
+
+class _NotDirtyWarning(logging.Filter):
+    """MkDocs warns in English at every dirty build; the preview chose dirty builds on purpose."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
+def serve_site(root: Path, addr: str) -> int:
+    """Preview at ``addr`` with live reload; returns 1 with the Chinese report if it cannot start."""
+    from mkdocs.commands import serve as mkdocs_serve
+
+    from gongkai.engine.adapter import DataError
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyWarning())
+    try:
+        # Not strict: while an editor is mid-edit, a broken link is a warning in the terminal, not a dead
+        # preview. `gongkai build` (and so publishing) stays strict. Dirty builds: after an edit only the
+        # pages that changed are written (gongkai.engine.adapter.Session._skip_unchanged). MkDocs tells
+        # the session it is serving through on_startup("serve", dirty=True).
+        mkdocs_serve.serve(config_file=str(Path(root) / "mkdocs.yml"), dev_addr=addr, livereload=True, strict=False,
+                           build_type="dirty")
+    except DataError as exc:
+        print(exc.code, file=sys.stderr)
+        return 1
     return 0

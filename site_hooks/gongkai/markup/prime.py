@@ -1,34 +1,54 @@
-"""Render every plan body once, on all cores, before anything else asks for it.
+"""Render every plan body once, on all cores, before anything else asks for it; keep only current bodies.
 
-One body is needed by the loader's sanitizer report (:mod:`gongkai.security`), the 出处
-check and the numbered-paragraph anchors (:mod:`gongkai.targets`), the plan page, the
+One body is needed by the loader's sanitizer report (:mod:`gongkai.markup.removed`), the 出处
+check and the numbered-paragraph anchors (:mod:`gongkai.markup.anchors`), the plan page, the
 汇编 page and the search index. Each asks a memoised function; :func:`prime` fills those
 memos in one parallel pass (Markdown → sanitised HTML → anchored HTML), so the main
 process converts no Markdown and forked page workers inherit the results.
 Without ``parallel`` it does nothing: the memos fill lazily, as they always did.
+
+The memos are keyed by the whole body text. :func:`keep_only` drops every body that is not in the
+data any more (the loader calls it with the bodies it has just read), so a ``gongkai serve`` session
+in which an editor saves a body 200 times holds one version of it, not 200.
 """
 from __future__ import annotations
 
 from typing import Iterable
 
-from gongkai.markup import body as render
-from gongkai.data import security, targets
+from gongkai.markup import anchors, body, removed
 from gongkai.runtime.parallel import pmap
 
+MEMOS = (body.BODY_CACHE, anchors.ANCHORED_CACHE, removed.REMOVED_CACHE)  # each: body text → what it became
 
-def _render(body: str) -> tuple[str, str, tuple[str, ...] | None]:
-    removed = security.removed_from_body(body) if security.may_lose_html(body) else None
-    return render.render_body(body), targets.anchored_body(body), removed
+
+def _render(text: str) -> tuple[str, str, tuple[str, ...] | None]:
+    lost = removed.removed_from_body(text) if removed.may_lose_html(text) else None
+    return body.render_body(text), anchors.anchored_body(text), lost
 
 
 def prime(bodies: Iterable[str], *, parallel: bool) -> int:
     """Render the bodies not rendered yet, on every core; return how many were rendered."""
-    todo = sorted({b for b in bodies if isinstance(b, str) and b and b not in render.BODY_CACHE})
+    todo = sorted({b for b in bodies if isinstance(b, str) and b and b not in body.BODY_CACHE})
     if not parallel or not todo:
         return 0
-    for body, (html, anchored, removed) in zip(todo, pmap(_render, todo)):
-        render.BODY_CACHE[body] = str(html)
-        targets.ANCHORED_CACHE[body] = anchored
-        if removed is not None:
-            security.REMOVED_CACHE[body] = removed
+    for text, (html, anchored, lost) in zip(todo, pmap(_render, todo)):
+        body.BODY_CACHE[text] = str(html)
+        anchors.ANCHORED_CACHE[text] = anchored
+        if lost is not None:
+            removed.REMOVED_CACHE[text] = lost
     return len(todo)
+
+
+def keep_only(bodies: Iterable[str]) -> int:
+    """Forget every memoised body not in ``bodies``; return how many entries were dropped."""
+    current = {b for b in bodies if isinstance(b, str)}
+    dropped = 0
+    for memo in MEMOS:
+        stale = [text for text in memo if text not in current]
+        for text in stale:
+            del memo[text]
+        dropped += len(stale)
+    if dropped:  # the two small LRU caches behind them hold old bodies too
+        anchors.body_map.cache_clear()
+        body.body_html_unsanitised.cache_clear()
+    return dropped

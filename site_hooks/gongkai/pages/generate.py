@@ -15,120 +15,25 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
 from jinja2 import Environment
 
 from gongkai.data import history, withdrawal
-from gongkai.pages import targets as targets_pages
 from gongkai.data.model import Plan, Project
+from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, rel, src_of,
+                               topic_url, year_url)
+from gongkai.markup.body import render_body
+from gongkai.pages import targets as targets_pages
+from gongkai.pages.components import RenderMemo, component
+from gongkai.pages.context import ROOT, Page, PageContext, esc
 from gongkai.runtime.parallel import pmap
-from gongkai.markup.body import RenderMemo, component, render_body
-from gongkai.data.targets import closings
 from gongkai.runtime.timing import phase
 
-ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
-PAGE_SIZE = 100  # catalogue entries per page
-LATEST = 10
+LATEST = 10  # entries in 最新信息 on 政府信息公开首页
 
 
-@dataclass
-class Page:
-    src_uri: str  # docs-relative "file" name, e.g. "xxgk/gdkjj/2024/gongzuo-jihua.md"
-    url: str  # e.g. "xxgk/gdkjj/2024/gongzuo-jihua/"
-    title: str
-    html: str
-    kind: str  # plan | catalogue | sitemap
-    meta: list[tuple[str, str]] = field(default_factory=list)
-    edit_path: str | None = None  # data file relative to the repository root
-    description: str = ""
-
-
-def src_of(url: str) -> str:
-    """The docs-relative source name MkDocs maps to ``url`` (directory URLs)."""
-    return (url + "index.md") if url.endswith("/") or url == "" else url + ".md"
-
-
-def rel(from_url: str, to_url: str) -> str:
-    """Relative link from page ``from_url`` to ``to_url`` (both site-relative, directory style)."""
-    if to_url.startswith(("http://", "https://", "mailto:", "#")):
-        return to_url
-    anchor = ""
-    if "#" in to_url:
-        to_url, anchor = to_url.split("#", 1)
-        anchor = "#" + anchor
-    base = from_url.split("/")[:-1]  # the folder the page is in ("a/b/" → [a, b]; "a/x.html" → [a])
-    parts = to_url.split("/")
-    common = 0
-    while common < len(base) and common < len(parts) - 1 and base[common] == parts[common]:
-        common += 1
-    target = "../" * (len(base) - common) + "/".join(parts[common:])
-    return (target or "./") + anchor
-
-
-# --- URLs of the catalogue ---------------------------------------------------
-
-XXGK = "xxgk/"
-
-
-def dept_url(slug: str) -> str:
-    return f"xxgk/{slug}/"
-
-
-def dept_cat_url(slug: str, cat_slug: str) -> str:
-    return f"xxgk/{slug}/{cat_slug}/"
-
-
-def cat_url(cat_slug: str) -> str:
-    return f"xxgk/fl/{cat_slug}/"
-
-
-def topic_url(topic_slug: str) -> str:
-    return f"xxgk/zt/{topic_slug}/"
-
-
-def year_url(year: int) -> str:
-    return f"xxgk/nd/{year}/"
-
-
-SITEMAP = "wzdt/"
-GUIDE_PAGES = [  # the four standard entries: hand-written pages in content/xxgk/
-    ("政府信息公开指南", "xxgk/zhinan/"),
-    ("政府信息公开制度", "xxgk/zhidu/"),
-    ("法定主动公开内容", "xxgk/fdzdgknr/"),
-    ("政府信息公开年报", "xxgk/nianbao/"),
-]
-
-
-class _Ctx:
-    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None):
-        self.project = project
-        self.env = env
-        self.memo = memo
-        self.c = {name: component(env, name, memo) for name in (
-            "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
-        self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
-
-    def crumbs(self, here: str, trail: list[tuple[str, str]], current: str = "page") -> dict[str, Any]:
-        items = [{"text": "网站首页", "href": rel(here, "")}, {"text": "政府信息公开首页", "href": rel(here, XXGK)}]
-        items += [{"text": text, "href": rel(here, url)} for text, url in trail]
-        if items:
-            items[-1]["current"] = current if items[-1]["href"] else None
-        if here == XXGK:
-            items = items[:2]
-            items[-1]["current"] = "page"
-        return {"crumbs": items}
-
-    def status_of(self, plan: Plan) -> str:
-        return plan.validity if plan.validity != "有效" else ""
-
-    def entry(self, here: str, plan: Plan) -> dict[str, Any]:
-        return {"title": plan.title, "href": rel(here, plan.url), "doc_no": plan.doc_no,
-                "published": plan.published.isoformat(), "index_no": plan.index_no, "status": self.status_of(plan)}
-
-
-def _plan_page(ctx: _Ctx, plan: Plan) -> Page:
+def _plan_page(ctx: PageContext, plan: Plan) -> Page:
     project = ctx.project
     here = plan.url
     cat = project.category(plan.category)
@@ -175,7 +80,7 @@ def _paged(entries: list[Plan], url: str) -> Iterable[tuple[int, int, str, list[
         yield n + 1, total, page_url, entries[n * PAGE_SIZE:(n + 1) * PAGE_SIZE]
 
 
-def _catalogue(ctx: _Ctx, url: str, title: str, trail: list[tuple[str, str]], plans: list[Plan],
+def _catalogue(ctx: PageContext, url: str, title: str, trail: list[tuple[str, str]], plans: list[Plan],
                intro_html: str = "", extra_html: str = "") -> list[Page]:
     pages = []
     for number, total, page_url, chunk in _paged(plans, url):
@@ -190,16 +95,11 @@ def _catalogue(ctx: _Ctx, url: str, title: str, trail: list[tuple[str, str]], pl
             pager = f'<nav class="gk-pager" aria-label="分页"><ul>{"".join(links)}</ul></nav>'
         crumbs = ctx.crumbs(page_url, trail)
         table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
-        html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{_esc(heading)}</h1>{intro_html if number == 1 else ""}'
+        html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{esc(heading)}</h1>{intro_html if number == 1 else ""}'
                 f'{extra_html if number == 1 else ""}{table}{pager}')
         meta = [("ColumnName", title), ("ColumnType", "目录")]
         pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta))
     return pages
-
-
-def _esc(text: str) -> str:
-    from markupsafe import escape
-    return str(escape(text))
 
 
 def _count(plans: list[Plan], key) -> dict[Any, int]:
@@ -217,7 +117,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
              memo: RenderMemo | None = None) -> list[Page]:
     """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``;
     ``memo``: the preview server's rendered components, reused when their params are unchanged)."""
-    ctx = _Ctx(project, env, memo)
+    ctx = PageContext(project, env, memo)
     plans = project.plans  # newest first
     link_list = ctx.c["link_list"]
     catalogues: list[Callable[[], list[Page]]] = []  # each makes one catalogue's pages (paged)
@@ -233,7 +133,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         cats = [project.category(c) for c in dept.categories]
         cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
             {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
-        intro = f'<p class="gk-intro">{_esc(dept.intro)}</p>' if dept.intro else ""
+        intro = f'<p class="gk-intro">{esc(dept.intro)}</p>' if dept.intro else ""
         catalogues.append(functools.partial(_catalogue, ctx, url, dept.full_name, [(dept.short_name, url)], dplans,
                                             intro, str(cat_links)))
         for c in cats:
@@ -325,7 +225,7 @@ def chrome(project: Project, env: Environment) -> dict[str, str]:
         "badge_href": (site.badge or {}).get("链接", ""),
     })
     top = component(env, "top_links")({"a11y_href": f"{ROOT}wza/", "elder_href": "?mode=elder"})
-    meta = "".join(f'<meta name="{n}" content="{_esc(v)}">' for n, v in
+    meta = "".join(f'<meta name="{n}" content="{esc(v)}">' for n, v in
                    [("SiteName", site.name), ("SiteDomain", site.domain), ("SiteIDCode", site.site_id)])
     toolbar = component(env, "a11y_toolbar")({"help_href": f"{ROOT}wza/"})  # 无障碍 toolbar (issue 3)
     return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta, "a11y_toolbar_html": str(toolbar)}

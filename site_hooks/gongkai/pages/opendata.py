@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from gongkai.data import schema as data_schema
+from gongkai.data.urls import FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, plan_json_url
 from gongkai.runtime.parallel import pmap
 from gongkai.data.targets import Target, all_targets, closings, fmt_number
 
@@ -35,19 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 FEED_SIZE = 50
 TZ = "+08:00"  # dates in the data are China Standard Time
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
-
-PLANS_JSON = "sjkf/plans.json"
-TARGETS_CSV = "sjkf/targets.csv"
-TARGETS_JSON = "sjkf/targets.json"
-FEED = "sjkf/atom.xml"
-SITEMAP = "sitemap.xml"
-SCHEMA_URLS = {"plan": "sjkf/schema/plan.schema.json", "plans": "sjkf/schema/plans.schema.json",
-               "targets": "sjkf/schema/targets.schema.json"}
-
-
-def plan_json_url(plan: Plan) -> str:
-    return f"sjkf/plans/{plan.department.slug}/{plan.year}/{plan.slug}.json"
-
 
 def datasets(project: Project) -> list[tuple[str, str, str, str, str]]:
     """(name, format, url, MIME type, description) of each published file, for the 数据开放 page."""
@@ -61,7 +49,7 @@ def datasets(project: Project) -> list[tuple[str, str, str, str, str]]:
         ("信息清单的格式", "JSON Schema", SCHEMA_URLS["plans"], "application/schema+json", "信息清单 JSON 的字段说明。"),
         ("全部目标的格式", "JSON Schema", SCHEMA_URLS["targets"], "application/schema+json", "全部目标 JSON 的字段说明。"),
         ("最新信息订阅", "Atom", FEED, "application/atom+xml", f"最新发布的{FEED_SIZE}条信息，可用 RSS 阅读器订阅。"),
-        ("网站地图（XML）", "XML", SITEMAP, "application/xml", "全部网页的网址，供搜索引擎使用（sitemaps.org 格式）。"),
+        ("网站地图（XML）", "XML", SITEMAP_XML, "application/xml", "全部网页的网址，供搜索引擎使用（sitemaps.org 格式）。"),
     ]
 
 
@@ -395,11 +383,11 @@ def sitemap_files(project: Project, page_urls: Iterable[str]) -> dict[str, bytes
     """sitemap.xml and sitemap.xml.gz as {site-relative path: bytes}."""
     files: dict[str, bytes] = {}
     sitemap = sitemap_xml(project.site.base_url, sitemap_entries(project, page_urls))
-    files[SITEMAP] = sitemap
+    files[SITEMAP_XML] = sitemap
     buf = io.BytesIO()
     with gzip.GzipFile(fileobj=buf, mode="wb", filename="", mtime=0) as gz:  # mtime 0: same bytes every build
         gz.write(sitemap)
-    files[SITEMAP + ".gz"] = buf.getvalue()
+    files[SITEMAP_XML + ".gz"] = buf.getvalue()
     return files
 
 

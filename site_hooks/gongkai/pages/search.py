@@ -415,12 +415,12 @@ def search(site_dir: Path | str, query: str, limit: int = 10) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:  # pragma: no cover - a debugging aid
-    """``python -m gongkai.search SITE_DIR QUERY``: print the top URLs for a query."""
+    """``python -m gongkai.pages.search SITE_DIR QUERY``: print the top URLs for a query."""
     import sys
 
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 2:
-        print("用法:python -m gongkai.search 网站目录 检索词", file=sys.stderr)
+        print("用法:python -m gongkai.pages.search 网站目录 检索词", file=sys.stderr)
         return 2
     for url in search(args[0], args[1]):
         print(url)

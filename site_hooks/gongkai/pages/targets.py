@@ -19,44 +19,19 @@ from collections import Counter, defaultdict
 from functools import partial
 from typing import TYPE_CHECKING, Any, Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
+from gongkai.data.targets import GROWTH, QUALITATIVE, STATUSES, Target, all_targets, fmt_number, fmt_percent
+from gongkai.data.urls import (OPEN_DATA_URL, TARGETS_URL, compilation_url, indicator_url, plan_json_url, rel, src_of,
+                               targets_year_url as year_url)
+from gongkai.markup.anchors import anchored_body
 from gongkai.pages import opendata
-from gongkai.markup.body import component
-from gongkai.data.targets import (GROWTH, QUALITATIVE, STATUSES, Target, all_targets, anchored_body,
-                      fmt_number, fmt_percent)
+from gongkai.pages.context import Page, PageContext, esc
 
 if TYPE_CHECKING:  # pragma: no cover
-    from gongkai.pages.generate import Page, _Ctx
     from gongkai.data.model import Plan, Project
 
-TARGETS_URL = "mbrw/"
-OPEN_DATA_URL = "sjkf/"
 _COMPONENTS = ("targets_table", "target_chart", "link_list", "breadcrumb")
-
-
-def year_url(year: int) -> str:
-    return f"mbrw/{year}/"
-
-
-def indicator_url(slug: str) -> str:
-    return f"mbrw/zb/{slug}/"
-
-
-def compilation_url(dept: str, year: int) -> str:
-    return f"xxgk/hb/{dept}/{year}/"
-
-
-def _c(ctx: _Ctx) -> dict[str, Any]:
-    cache = getattr(ctx, "_gk_targets_components", None)
-    if cache is None:
-        cache = {name: component(ctx.env, name, ctx.memo) for name in _COMPONENTS}
-        ctx._gk_targets_components = cache
-    return cache
-
-
-def _esc(text: Any) -> str:
-    return str(escape(str(text)))
 
 
 # --- one row of a targets table ------------------------------------------------------
@@ -89,8 +64,6 @@ def target_row(here: str, t: Target, *, show_plan: bool = False, local: bool = F
     ``local``: the row sits on the target's own plan page (links to the paragraph stay in the page);
     ``id_prefix``: the body's ids were prefixed (a 汇编 holds several bodies).
     """
-    from gongkai.pages.generate import rel
-
     latest = t.latest
     plan_url = t.plan.url
     source = ""
@@ -139,9 +112,8 @@ def _as_of(targets: list[Target]) -> str:
     return max(dates).isoformat() if dates else ""
 
 
-def plan_params(ctx: _Ctx, plan: Plan, params: dict[str, Any]) -> None:
+def plan_params(ctx: PageContext, plan: Plan, params: dict[str, Any]) -> None:
     """Add the 主要目标 table (and, for a 工作总结, the closed targets) to a plan page's parameters."""
-    from gongkai.pages.generate import rel
 
     here = plan.url
     targets = [t for t in plan.targets if isinstance(t, Target)]
@@ -156,7 +128,7 @@ def plan_params(ctx: _Ctx, plan: Plan, params: dict[str, Any]) -> None:
             "intro": f"本文件共有{len(targets)}项主要目标：" + "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s]) + "。",
             "rows": [target_row(here, t, local=True) for t in targets],
             "note": _NOTE,
-            "links": [{"text": "本文件数据（JSON）", "href": rel(here, opendata.plan_json_url(plan)), "type": "application/json"},
+            "links": [{"text": "本文件数据（JSON）", "href": rel(here, plan_json_url(plan)), "type": "application/json"},
                       {"text": f"{plan.year}年全部目标任务", "href": rel(here, year_url(plan.year))}],
         }
     closed = ctx.closings.get(plan.path, [])
@@ -216,9 +188,7 @@ def chart_params(indicator_slug: str, name: str, unit: str, targets: list[Target
 
 # --- pages -----------------------------------------------------------------------------------
 
-def _page(ctx: _Ctx, url: str, title: str, html: str, kind: str, column: str) -> Page:
-    from gongkai.pages.generate import Page, src_of
-
+def _page(ctx: PageContext, url: str, title: str, html: str, kind: str, column: str) -> Page:
     meta = [("ColumnName", column), ("ColumnType", "目标任务" if kind != "compilation" else "汇编")]
     return Page(src_of(url), url, title, html, kind, meta)
 
@@ -230,8 +200,8 @@ def _status_counts(targets: list[Target]) -> str:
     return f'<dl class="gk-counts"><div class="gk-counts__item"><dt>目标总数</dt><dd>{len(targets)}项</dd></div>{items}</dl>'
 
 
-def _year_page(ctx: _Ctx, year: int, targets: list[Target], order: dict[str, int]) -> Page:
-    c = _c(ctx)
+def _year_page(ctx: PageContext, year: int, targets: list[Target], order: dict[str, int]) -> Page:
+    c = ctx.components(_COMPONENTS)
     here = year_url(year)
     crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (f"{year}年", here)])
     parts = [str(c["breadcrumb"](crumbs)), f"<h1>{year}年目标任务</h1>",
@@ -251,67 +221,61 @@ def _year_page(ctx: _Ctx, year: int, targets: list[Target], order: dict[str, int
             "show_plan": True, "rows": [target_row(here, t, show_plan=True) for t in dept_targets],
         })
         parts.append(str(table))
-    parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
-    parts.append(f'<p><a href="{ctx_rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>')
+    parts.append(f'<p class="gk-targets__note">{esc(_NOTE)}</p>')
+    parts.append(f'<p><a href="{rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>')
     return _page(ctx, here, f"{year}年目标任务", "".join(parts), "targets", "目标任务")
 
 
-def ctx_rel(here: str, url: str) -> str:
-    from gongkai.pages.generate import rel
-
-    return rel(here, url)
-
-
-def _indicator_page(ctx: _Ctx, targets: list[Target]) -> Page:
-    c = _c(ctx)
+def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
+    c = ctx.components(_COMPONENTS)
     ind = targets[0].indicator
     here = indicator_url(ind.slug)
     crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (ind.name, here)])
-    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{_esc(ind.name)}</h1>"]
+    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{esc(ind.name)}</h1>"]
     facts = [("单位", ind.unit or "（定性指标，没有单位）"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
              ("年度", "、".join(str(y) for y in sorted({t.plan.year for t in targets})))]
-    parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{_esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
+    parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     numeric = [t for t in targets if t.kind != QUALITATIVE]
     if numeric:
         chart = c["target_chart"](chart_params(ind.slug, ind.name, ind.unit, numeric))
         parts.append(f'<figure class="gk-chart-figure" aria-labelledby="gk-chart-caption"><figcaption id="gk-chart-caption">'
-                     f'图：{_esc(ind.name)}历年目标与实际（斜线条为目标，实心条为实际；“增长”类目标按基数换算成数值）</figcaption>'
+                     f'图：{esc(ind.name)}历年目标与实际（斜线条为目标，实心条为实际；“增长”类目标按基数换算成数值）</figcaption>'
                      f'<div class="gk-chart-wrap">{chart}</div></figure>')
     rows = []
     for t in targets:
         latest = t.latest
         rows.append(
             f'<tr><th scope="row">{t.plan.year}</th>'
-            f'<td data-label="发布机构">{_esc(t.plan.department.short_name)}</td>'
-            f'<td data-label="计划"><a href="{ctx_rel(here, t.plan.url)}#gk-target-{t.key}">{_esc(t.plan.title)}</a></td>'
-            f'<td data-label="目标">{_esc(target_text(t))}</td>'
-            f'<td data-label="目标值（{_esc(ind.unit)}）">{_esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
-            f'<td data-label="实际值">{_esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
+            f'<td data-label="发布机构">{esc(t.plan.department.short_name)}</td>'
+            f'<td data-label="计划"><a href="{rel(here, t.plan.url)}#gk-target-{t.key}">{esc(t.plan.title)}</a></td>'
+            f'<td data-label="目标">{esc(target_text(t))}</td>'
+            f'<td data-label="目标值（{esc(ind.unit)}）">{esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
+            f'<td data-label="实际值">{esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
             f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
-            f'<td data-label="完成率">{_esc(fmt_percent(t.percent) or "—")}</td>'
-            f'<td data-label="状态">{_esc(t.status)}</td></tr>')
-    unit = f"({_esc(ind.unit)})" if ind.unit else ""
+            f'<td data-label="完成率">{esc(fmt_percent(t.percent) or "—")}</td>'
+            f'<td data-label="状态">{esc(t.status)}</td></tr>')
+    unit = f"({esc(ind.unit)})" if ind.unit else ""
     parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
-                 f"<caption>{_esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
+                 f"<caption>{esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
                  '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
                  f'<th scope="col">目标值{unit}</th><th scope="col">实际值{unit}</th><th scope="col">完成率</th><th scope="col">状态</th>'
                  f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-    parts.append(f'<p class="gk-targets__note">{_esc(_NOTE)}</p>')
+    parts.append(f'<p class="gk-targets__note">{esc(_NOTE)}</p>')
     return _page(ctx, here, f"{ind.name}（指标）", "".join(parts), "indicator", "目标任务")
 
 
-def _index_page(ctx: _Ctx, targets: list[Target], by_year: dict[int, list[Target]],
+def _index_page(ctx: PageContext, targets: list[Target], by_year: dict[int, list[Target]],
                 by_indicator: dict[str, list[Target]], compilations: list[tuple[str, int, int]]) -> Page:
-    c = _c(ctx)
+    c = ctx.components(_COMPONENTS)
     here = TARGETS_URL
     crumbs = ctx.crumbs(here, [("目标任务", here)])
-    years = [{"text": f"{y}年目标任务", "href": ctx_rel(here, year_url(y)), "count": len(ts)} for y, ts in sorted(by_year.items(), reverse=True)]
-    inds = [{"text": ts[0].indicator.name, "href": ctx_rel(here, indicator_url(ts[0].indicator.slug)), "count": len(ts)}
+    years = [{"text": f"{y}年目标任务", "href": rel(here, year_url(y)), "count": len(ts)} for y, ts in sorted(by_year.items(), reverse=True)]
+    inds = [{"text": ts[0].indicator.name, "href": rel(here, indicator_url(ts[0].indicator.slug)), "count": len(ts)}
             for ts in by_indicator.values()]
-    hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编（{n}篇）", "href": ctx_rel(here, compilation_url(d, y))}
+    hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编（{n}篇）", "href": rel(here, compilation_url(d, y))}
           for d, y, n in compilations]
     lists = [("gk-mbrw-years", "按年度", years), ("gk-mbrw-indicators", "按指标", inds), ("gk-mbrw-hb", "年度计划汇编（可打印）", hb),
-             ("gk-mbrw-data", "数据下载", [{"text": "数据开放（CSV、JSON、订阅）", "href": ctx_rel(here, OPEN_DATA_URL)}])]
+             ("gk-mbrw-data", "数据下载", [{"text": "数据开放（CSV、JSON、订阅）", "href": rel(here, OPEN_DATA_URL)}])]
     sections = [c["link_list"]({"id": i, "heading": h, "links": links}) for i, h, links in lists if links]
     html = (f'{c["breadcrumb"](crumbs)}<h1>目标任务</h1>'
             f'<p class="gk-intro">各发布机构工作计划中的主要目标及完成情况，可按年度或指标查看历年对比，并下载全部数据。</p>'
@@ -330,23 +294,23 @@ def prefix_ids(html: str, prefix: str) -> str:
     return _HASH_HREF.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), html)
 
 
-def _compilation_page(ctx: _Ctx, dept_slug: str, year: int, plans: list[Plan]) -> Page:
-    c = _c(ctx)
+def _compilation_page(ctx: PageContext, dept_slug: str, year: int, plans: list[Plan]) -> Page:
+    c = ctx.components(_COMPONENTS)
     dept = ctx.project.departments[dept_slug]
     here = compilation_url(dept_slug, year)
     title = f"{dept.full_name}{year}年度计划汇编（{len(plans)}篇）"
     crumbs = ctx.crumbs(here, [(dept.short_name, f"xxgk/{dept_slug}/"), (f"{year}年度计划汇编", here)])
-    toc = "".join(f'<li><a href="#hb-{p.slug}">{_esc(p.title)}</a>'
-                  f'<span class="gk-compilation__toc-meta">（{_esc(p.published.isoformat())}{"，" + _esc(p.doc_no) if p.doc_no else ""}）</span></li>'
+    toc = "".join(f'<li><a href="#hb-{p.slug}">{esc(p.title)}</a>'
+                  f'<span class="gk-compilation__toc-meta">（{esc(p.published.isoformat())}{"，" + esc(p.doc_no) if p.doc_no else ""}）</span></li>'
                   for p in plans)
     parts = [str(c["breadcrumb"](crumbs)),
-             f'<header class="gk-compilation__cover"><h1>{_esc(title)}</h1>'
-             f'<p class="gk-compilation__hint">本页汇集{_esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。</p>'
+             f'<header class="gk-compilation__cover"><h1>{esc(title)}</h1>'
+             f'<p class="gk-compilation__hint">本页汇集{esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。</p>'
              f'<nav class="gk-compilation__toc" aria-labelledby="gk-hb-toc"><h2 id="gk-hb-toc">目录</h2><ol>{toc}</ol></nav></header>']
     for n, plan in enumerate(plans, 1):
         prefix = f"hb-{plan.slug}--"
         meta = [("索引号", plan.index_no), ("文号", plan.doc_no), ("发布日期", plan.published_text), ("来源", plan.source)]
-        meta_html = "".join(f"<div><dt>{k}</dt><dd>{_esc(v)}</dd></div>" for k, v in meta if v)
+        meta_html = "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in meta if v)
         body = prefix_ids(anchored_body(plan.body), prefix)
         targets = [t for t in plan.targets if isinstance(t, Target)]
         table = ""
@@ -357,24 +321,24 @@ def _compilation_page(ctx: _Ctx, dept_slug: str, year: int, plans: list[Plan]) -
             table = table.replace('<h2 id=', '<h3 id=').replace("</h2>", "</h3>")
         parts.append(
             f'<article class="gk-compilation__item" id="hb-{plan.slug}" aria-labelledby="hb-{plan.slug}-title">'
-            f'<h2 id="hb-{plan.slug}-title" class="gk-compilation__title"><span class="gk-visually-hidden">第{n}篇：</span>{_esc(plan.title)}</h2>'
+            f'<h2 id="hb-{plan.slug}-title" class="gk-compilation__title"><span class="gk-visually-hidden">第{n}篇：</span>{esc(plan.title)}</h2>'
             f'<dl class="gk-compilation__meta">{meta_html}</dl>'
             f'<div class="gk-body gk-compilation__body">{body}</div>{table}'
-            f'<p class="gk-compilation__link"><a href="{ctx_rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
+            f'<p class="gk-compilation__link"><a href="{rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
     return _page(ctx, here, title, "".join(parts), "compilation", f"{dept.short_name}计划汇编")
 
 
-def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
-    c = _c(ctx)
+def _open_data_page(ctx: PageContext, targets: list[Target]) -> Page:
+    c = ctx.components(_COMPONENTS)
     here = OPEN_DATA_URL
     crumbs = ctx.crumbs(here, [("数据开放", here)])
     rows = "".join(
-        f'<tr><th scope="row"><a href="{ctx_rel(here, url)}"{" type=" + chr(34) + mime + chr(34) if mime else ""}>{_esc(name)}</a></th>'
-        f'<td data-label="格式">{_esc(fmt)}</td><td data-label="网址"><code>{_esc(url if url else "/")}</code></td>'
-        f'<td data-label="说明">{_esc(desc)}</td></tr>'
+        f'<tr><th scope="row"><a href="{rel(here, url)}"{" type=" + chr(34) + mime + chr(34) if mime else ""}>{esc(name)}</a></th>'
+        f'<td data-label="格式">{esc(fmt)}</td><td data-label="网址"><code>{esc(url if url else "/")}</code></td>'
+        f'<td data-label="说明">{esc(desc)}</td></tr>'
         for name, fmt, url, mime, desc in opendata.datasets(ctx.project))
-    columns = "".join(f'<tr><th scope="row"><code>{_esc(col)}</code></th><td>{_esc(desc)}</td></tr>' for col, desc in opendata.CSV_COLUMNS)
-    example = opendata.plan_json_url(ctx.project.plans[0]) if ctx.project.plans else "sjkf/plans/<机构>/<年度>/<文件名>.json"
+    columns = "".join(f'<tr><th scope="row"><code>{esc(col)}</code></th><td>{esc(desc)}</td></tr>' for col, desc in opendata.CSV_COLUMNS)
+    example = plan_json_url(ctx.project.plans[0]) if ctx.project.plans else "sjkf/plans/<机构>/<年度>/<文件名>.json"
     html = (f'{c["breadcrumb"](crumbs)}<h1>数据开放</h1>'
             '<p class="gk-intro">本网站公开的计划、目标和完成情况，都可以下载为结构化数据，供研究、监督和再利用。'
             '下面的网址长期不变；数据在每次更新网站时重新生成，内容只来自已公开的文件，使用时请注明来源。</p>'
@@ -384,7 +348,7 @@ def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
             '<h2 id="gk-plan-json">每条信息的 JSON</h2>'
             f'<p>每条政府信息公开条目都有一个 JSON 文件，网址为 <code>sjkf/plans/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；.json</code>，'
             f'与页面网址 <code>xxgk/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；/</code> 一一对应，例如 '
-            f'<a href="{ctx_rel(here, example)}" type="application/json"><code>{_esc(example)}</code></a>。'
+            f'<a href="{rel(here, example)}" type="application/json"><code>{esc(example)}</code></a>。'
             '全部条目的清单见 <code>sjkf/plans.json</code>。字段名与编辑使用的数据文件相同（中文），格式由 JSON Schema 说明。</p>'
             '<h2 id="gk-csv-columns">CSV 字段说明</h2>'
             '<p>CSV 文件为 UTF-8 编码（带 BOM，可直接用 Excel 打开），逗号分隔，第一行为字段名，每个目标一行。</p>'
@@ -394,13 +358,8 @@ def _open_data_page(ctx: _Ctx, targets: list[Target]) -> Page:
     return _page(ctx, here, "数据开放", html, "opendata", "数据开放")
 
 
-def pages(ctx: _Ctx) -> list[Page]:
-    """Every page of this module, in a deterministic order."""
-    return [job() for job in page_jobs(ctx)]
-
-
-def page_jobs(ctx: _Ctx) -> list[Callable[[], Page]]:
-    """:func:`pages` as independent jobs (the year, indicator and 汇编 pages are large; the generator
+def page_jobs(ctx: PageContext) -> list[Callable[[], Page]]:
+    """Every page of this module, as independent jobs (the year, indicator and 汇编 pages are large; the generator
     runs the jobs on every core with the plan pages)."""
     project: Project = ctx.project
     targets = all_targets(project.plans)

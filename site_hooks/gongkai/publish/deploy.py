@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import filecmp
-import hashlib
 import mimetypes
 import os
 import posixpath
@@ -33,7 +32,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -379,14 +377,6 @@ class SshTarget:
 META = "_gongkai"
 
 
-def _md5(path: Path) -> str:
-    h = hashlib.md5(usedforsecurity=False)
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def content_type(rel: str) -> str:
     if rel.endswith(".xml.gz"):
         return "application/gzip"
@@ -548,24 +538,3 @@ def parse_target(spec: str, *, ssh: str | None = None, rsync: str | None = None,
     if m:
         return SshTarget(m["host"], m["path"], ssh=ssh, rsync=rsync)
     return LocalTarget(Path(spec.removeprefix("file://")).expanduser())
-
-
-def build_for_deploy(root: Path, into: Path) -> Path:
-    """Validate and build the project into ``into``/site; DeployError (nothing published) if that fails."""
-    from gongkai.engine.build import build_site
-
-    site = Path(into) / "site"
-    if build_site(Path(root), site, quiet=True) != 0:
-        raise DeployError("数据检查或网站生成没有通过（见上面的提示），已取消发布；线上网站没有改变。")
-    return site
-
-
-@contextlib.contextmanager
-def built_site(root: Path, existing: Path | None) -> Iterator[Path]:
-    """The site to publish: ``existing`` (checked) or a fresh build in a temporary folder."""
-    if existing is not None:
-        check_site(existing)
-        yield Path(existing)
-        return
-    with tempfile.TemporaryDirectory(prefix="gongkai-deploy-") as tmp:
-        yield build_for_deploy(root, Path(tmp))

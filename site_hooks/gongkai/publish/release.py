@@ -1,7 +1,6 @@
 """What makes a build publishable: reproducible bytes, a release id, fingerprinted assets, robots.txt.
 
-Called from ``site_hooks/hooks.py``. Plain functions apart from the three ``on_*``
-wrappers at the end, which take MkDocs objects.
+Plain functions on files and strings; :mod:`gongkai.engine.assets` applies them to a MkDocs build.
 
 - **Reproducible**: MkDocs dates the sitemap (``lastmod``) and the gzip header of
   ``sitemap.xml.gz`` with the build time unless ``SOURCE_DATE_EPOCH`` is set. The
@@ -30,12 +29,10 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from gongkai.publish import csp
 
-RELEASE_META = "gk-release"
 FINGERPRINTED = re.compile(r"\.[0-9a-f]{8}\.(?:min\.)?(?:css|js)$")
-_FINGERPRINT_DIR = "assets/gongkai/"
-_FINGERPRINT_EXT = (".css", ".js")
+FINGERPRINT_DIR = "assets/gongkai/"  # the files given content-named copies
+FINGERPRINT_EXT = (".css", ".js")
 # Inputs of a build, relative to the project root.
 INPUT_DIRS = ("data", "content", "templates", "site_hooks")
 INPUT_FILES = ("mkdocs.yml",)
@@ -135,28 +132,6 @@ def fingerprinted_name(uri: str, content: bytes) -> str:
     return posixpath.join(folder, f"{stem}.{hashlib.sha256(content).hexdigest()[:8]}{ext}")
 
 
-def fingerprint(files: Any, config: Any) -> dict[str, str]:
-    """Add a content-named copy of each assets/gongkai/*.css|js and point extra_css/extra_javascript at it."""
-    from mkdocs.structure.files import File
-
-    mapping: dict[str, str] = {}
-    for f in list(files):
-        uri = f.src_uri
-        if not (uri.startswith(_FINGERPRINT_DIR) and uri.endswith(_FINGERPRINT_EXT)) or FINGERPRINTED.search(uri):
-            continue
-        new = fingerprinted_name(uri, f.content_bytes)
-        files.append(File.generated(config, new, abs_src_path=f.abs_src_path) if f.abs_src_path
-                     else File.generated(config, new, content=f.content_bytes))
-        mapping[uri] = new
-    config["extra_css"] = [mapping.get(path, path) for path in config["extra_css"]]
-    for script in config["extra_javascript"]:
-        if isinstance(script, str):
-            continue
-        script.path = mapping.get(script.path, script.path)
-    config["extra_javascript"] = [mapping.get(s, s) if isinstance(s, str) else s for s in config["extra_javascript"]]
-    return mapping
-
-
 # ---------------------------------------------------------------- robots.txt
 
 def robots_txt(site_url: str) -> str:
@@ -166,60 +141,3 @@ def robots_txt(site_url: str) -> str:
             "Disallow:\n"
             "\n"
             f"Sitemap: {sitemap}\n")
-
-
-# ---------------------------------------------------------------- MkDocs glue
-
-class _State:
-    release: str = ""
-    assets: dict[str, str] = {}
-    saved_epoch: str | None = None
-    epoch_set: bool = False
-
-
-state = _State()
-
-
-def on_config(config: Any, project: Any = None) -> Any:
-    root = Path(config.config_file_path).resolve().parent
-    override = os.environ.get("GONGKAI_SITE_URL", "").strip()
-    if override:
-        config["site_url"] = override.rstrip("/") + "/"
-    epoch = source_date_epoch(root, project)
-    state.saved_epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    state.epoch_set = epoch is not None
-    if epoch is not None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-    state.release = release_id(root)
-    return config
-
-
-def on_files(files: Any, config: Any) -> Any:
-    from mkdocs.structure.files import File
-
-    state.assets = fingerprint(files, config)
-    if files.get_file_from_path("robots.txt") is None:
-        files.append(File.generated(config, "robots.txt", content=robots_txt(config.get("site_url") or "")))
-    return files
-
-
-def on_env(env: Any, serving: bool) -> Any:
-    from markupsafe import Markup
-
-    env.globals["gk_publish"] = {
-        "release": state.release,
-        # Live preview injects an inline script for reloading: no CSP there.
-        "csp_meta_html": Markup("" if serving else csp.meta_html()),
-    }
-    env.globals["gk_asset"] = lambda path: state.assets.get(path, path)
-    return env
-
-
-def on_done() -> None:
-    """Put SOURCE_DATE_EPOCH back as it was (after a build, failed or not)."""
-    if state.epoch_set:
-        if state.saved_epoch is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
-        else:
-            os.environ["SOURCE_DATE_EPOCH"] = state.saved_epoch
-    state.epoch_set = False

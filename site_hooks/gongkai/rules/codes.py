@@ -32,10 +32,6 @@ def to_halfwidth(text: str) -> str:
     return text.translate(_FULLWIDTH)
 
 
-def has_fullwidth_digits(text: str) -> bool:
-    return any(0xFF10 <= ord(c) <= 0xFF19 for c in text)
-
-
 # --- 统一社会信用代码 (GB 32100-2015) and 组织机构代码 (GB 11714-1997) ------------
 
 USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # 31 characters: no I, O, Z, S, V

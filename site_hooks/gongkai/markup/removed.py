@@ -1,0 +1,98 @@
+"""What the sanitizer removed from an editor's HTML, named so that the editor understands it.
+
+:func:`removed_from_body` compares the body's HTML before and after :func:`gongkai.markup.body.sanitize`
+(elements, attributes, link targets, styles), most dangerous first; the loader turns the list into
+a warning at the line of 正文 (:func:`gongkai.data.security.report_removed_html`). :func:`inventory`
+is also how the data checks find a body's links and ids.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from html.parser import HTMLParser
+
+from gongkai.markup.body import body_html_unsanitised, sanitize
+
+
+class Inventory(HTMLParser):
+    """Counts elements, attributes and link targets in an HTML fragment."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: Counter[str] = Counter()
+        self.attrs: Counter[tuple[str, str]] = Counter()
+        self.urls: Counter[str] = Counter()
+        self.ids: set[str] = set()
+        self.hrefs: list[str] = []
+        self.styles: Counter[str] = Counter()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        for name, value in attrs:
+            if name == "rel" and tag == "a":
+                continue  # added by the sanitizer
+            self.attrs[(tag, name)] += 1
+            if name in ("href", "src", "action", "formaction", "xlink:href", "poster", "data") and value is not None:
+                self.urls[value.strip()] += 1
+            if name == "href" and tag == "a" and value is not None:
+                self.hrefs.append(value.strip())
+            if name == "id" and value:
+                self.ids.add(value)
+            if name == "style" and value is not None:
+                self.styles[re.sub(r"\s+|;$", "", value.lower())] += 1
+
+    handle_startendtag = handle_starttag
+
+
+def inventory(html: str) -> Inventory:
+    parser = Inventory()
+    parser.feed(html)
+    parser.close()
+    return parser
+
+
+def removed_html(raw: str, clean: str) -> list[str]:
+    """Human-readable list of what ``clean`` lacks compared with ``raw`` (elements, attributes, URLs)."""
+    before, after = inventory(raw), inventory(clean)
+    found: list[str] = []
+    for tag in sorted(before.tags):
+        if before.tags[tag] > after.tags.get(tag, 0):
+            found.append(f"<{tag}>")
+    for tag, name in sorted(before.attrs):
+        if before.attrs[(tag, name)] > after.attrs.get((tag, name), 0) and f"<{tag}>" not in found:
+            if name in ("href", "src"):
+                continue  # named with its value below
+            found.append(f"{name} 属性" if not name.startswith("on") else f"{name} 事件属性")
+    if any(before.styles[v] > after.styles.get(v, 0) for v in before.styles) and "style 属性" not in found:
+        found.append("style 属性")
+    for url in sorted(before.urls):
+        if before.urls[url] > after.urls.get(url, 0):
+            found.append(f"链接地址“{url[:60]}”")
+    return sorted(dict.fromkeys(found), key=_danger)
+
+
+def _danger(item: str) -> int:
+    """Most dangerous first, so the start of a long list says what matters."""
+    if item in ("<script>", "<iframe>", "<object>", "<embed>", "<svg>", "<math>", "<base>", "<meta>", "<link>"):
+        return 0
+    if "事件属性" in item or re.search(r"“\s*(javascript|data|vbscript):", item, re.I):
+        return 1
+    if item in ("<style>", "style 属性", "<form>", "<input>", "<button>", "<textarea>", "<select>"):
+        return 2
+    return 3
+
+
+REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.markup.prime fills and bounds it
+
+
+def may_lose_html(body: str) -> bool:
+    """False when the body has no HTML, link, attribute list or entity: then nothing can be removed."""
+    return any(mark in body for mark in ("<", "](", "{", "&"))
+
+
+def removed_from_body(body: str) -> tuple[str, ...]:
+    lost = REMOVED_CACHE.get(body)
+    if lost is None:
+        raw = body_html_unsanitised(body)
+        lost = REMOVED_CACHE[body] = tuple(removed_html(raw, sanitize(raw)))
+    return lost

@@ -1,0 +1,74 @@
+"""What the page modules share: the :class:`Page` record, the generation's :class:`PageContext`.
+
+Breadcrumbs (:meth:`PageContext.crumbs`) and catalogue entries (:meth:`PageContext.entry`) are made
+here for every page type. ``ROOT`` is the placeholder for the way back to the site root in the
+chrome rendered once for all pages; the theme replaces it per page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from jinja2 import Environment
+from markupsafe import Markup, escape
+
+from gongkai.data.model import Plan, Project
+from gongkai.data.targets import closings
+from gongkai.data.urls import XXGK, rel
+from gongkai.pages.components import RenderMemo, component
+
+ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
+
+
+@dataclass
+class Page:
+    src_uri: str  # docs-relative "file" name, e.g. "xxgk/gdkjj/2024/gongzuo-jihua.md"
+    url: str  # e.g. "xxgk/gdkjj/2024/gongzuo-jihua/"
+    title: str
+    html: str
+    kind: str  # plan | catalogue | sitemap
+    meta: list[tuple[str, str]] = field(default_factory=list)
+    edit_path: str | None = None  # data file relative to the repository root
+    description: str = ""
+
+
+def esc(text: Any) -> str:
+    """``text`` escaped for HTML, as a plain string (for pages assembled with f-strings)."""
+    return str(escape(str(text)))
+
+
+class PageContext:
+    """What every page of one generation shares: the project, the components, breadcrumbs, list entries."""
+
+    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None):
+        self.project = project
+        self.env = env
+        self.memo = memo
+        self.c = {name: component(env, name, memo) for name in (
+            "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
+        self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
+        self._components: dict[str, Callable[[dict[str, Any]], Markup]] = dict(self.c)
+
+    def components(self, names: Iterable[str]) -> dict[str, Callable[[dict[str, Any]], Markup]]:
+        """The macros ``names`` (each loaded once per generation), by name."""
+        for name in names:
+            if name not in self._components:
+                self._components[name] = component(self.env, name, self.memo)
+        return {name: self._components[name] for name in names}
+
+    def crumbs(self, here: str, trail: list[tuple[str, str]], current: str = "page") -> dict[str, Any]:
+        items = [{"text": "网站首页", "href": rel(here, "")}, {"text": "政府信息公开首页", "href": rel(here, XXGK)}]
+        items += [{"text": text, "href": rel(here, url)} for text, url in trail]
+        if items:
+            items[-1]["current"] = current if items[-1]["href"] else None
+        if here == XXGK:
+            items = items[:2]
+            items[-1]["current"] = "page"
+        return {"crumbs": items}
+
+    def status_of(self, plan: Plan) -> str:
+        return plan.validity if plan.validity != "有效" else ""
+
+    def entry(self, here: str, plan: Plan) -> dict[str, Any]:
+        return {"title": plan.title, "href": rel(here, plan.url), "doc_no": plan.doc_no,
+                "published": plan.published.isoformat(), "index_no": plan.index_no, "status": self.status_of(plan)}
