@@ -12,6 +12,7 @@ from gongkai.editors.import_targets import (fill_targets, find_keyword, keywords
                                     target_kind)
 from gongkai.editors.importer import find_targets, import_text
 from gongkai.data.loader import load_project
+from gongkai.markup.anchors import resolve_source
 
 WORK_POINTS = REFERENCE / "plans" / "work-points-2021.txt"
 COMPILATION = REFERENCE / "plans" / "compilation-3-plans-2024.txt"
@@ -134,7 +135,7 @@ def test_source_ref_is_the_shortest_numbering_that_resolves(sentence, expected):
     ref, _ = source_ref(BODY, sentence)
     assert ref == expected
     if ref:
-        anchor, _, message, _ = tg.resolve_source(BODY, ref)
+        anchor, _, message, _ = resolve_source(BODY, ref)
         assert not message and anchor
 
 

@@ -1,10 +1,10 @@
 """Turn the importer's candidate targets into targets that pass validation, or into notes for the editor.
 
-:func:`gongkai.importer.find_targets` finds numbers with units and the words around
+:func:`gongkai.editors.importer.find_targets` finds numbers with units and the words around
 them (plain dicts). A target in a plan file must name an indicator from
 ``data/vocab/indicators.yml``, have a 类型, a unit that fits the indicator, a
 基数 when it is a 增长 target, and an 出处 the body resolves (see
-:mod:`gongkai.targets` and docs/targets.md). :func:`fill_targets` does that
+:mod:`gongkai.data.targets` and docs/targets.md). :func:`fill_targets` does that
 mapping for each candidate:
 
 - the indicator: the vocabulary entry whose name (without a trailing 数量/数/人数/场次)
@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.data import targets as tg
+from gongkai.markup import anchors
 from gongkai.editors.importer import marker_of
 from gongkai.problems import Problems
 
@@ -151,7 +152,7 @@ def source_ref(body: str, sentence: str, start: int = 0) -> tuple[str | None, in
     paragraph, else the sentence itself if it resolves there; None when the paragraph
     has no numbering. The index is -1 when the sentence is not found.
     """
-    bmap = tg.body_map(body)
+    bmap = anchors.body_map(body)
     needle = _squash(sentence)
     blocks = bmap.blocks
     at = next((i for i in range(start, len(blocks)) if needle and needle in _squash(blocks[i].text)), None)
@@ -163,12 +164,12 @@ def source_ref(body: str, sentence: str, start: int = 0) -> tuple[str | None, in
     if not block.key:
         return None, at
     for n in range(1, len(block.key) + 1):
-        label = tg.key_label(block.key[-n:])
-        anchor, _, message, _ = tg.resolve_source(body, label)
+        label = anchors.key_label(block.key[-n:])
+        anchor, _, message, _ = anchors.resolve_source(body, label)
         if not message and anchor == block.anchor:
             return label, at
     quoted = _quoted(sentence)
-    anchor, _, message, _ = tg.resolve_source(body, quoted)
+    anchor, _, message, _ = anchors.resolve_source(body, quoted)
     return (quoted if not message and anchor == block.anchor else None), at
 
 
