@@ -1,5 +1,5 @@
 """What holds up a page's first paint (issue 9, item 4), measured in Chromium, and the build step that
-makes it small (gongkai/bundles.py).
+makes it small (gongkai/engine/bundles.py).
 
 Only three requests may block rendering: Material's stylesheet, the site's one stylesheet (site.css,
 joined from gongkai.css, targets.css, a11y.css and elder.css) and the one synchronous script (init.js:

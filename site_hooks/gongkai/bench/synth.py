@@ -42,7 +42,7 @@ BODY_BYTES = (2000, 6000)
 
 HEADER = (
     "# 政府信息公开条目(工作计划,基准测试用的合成数据,由 gongkai bench 生成)。\n"
-    "# 渲染模板:templates/components/plan_page(由 site_hooks/gongkai/generate.py 调用)。\n"
+    "# 渲染模板:templates/components/plan_page(由 site_hooks/gongkai/pages/generate.py 调用)。\n"
     "# 修改后运行:gongkai validate,再用 gongkai serve 预览。\n"
 )
 

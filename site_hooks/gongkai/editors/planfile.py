@@ -20,7 +20,7 @@ from gongkai.data.yamlio import parse_text
 from gongkai.problems import Problems
 
 HEADER = [
-    "# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/generate.py 调用)。",
+    "# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/pages/generate.py 调用)。",
     "# 修改后运行:make validate(或 .venv/bin/gongkai validate),再用 make serve 预览。",
 ]
 DEFAULT_CATEGORY = "规划计划"

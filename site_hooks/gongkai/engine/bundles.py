@@ -41,7 +41,7 @@ class BundleError(SystemExit):
 def join(name: str, parts: list[tuple[str, bytes]]) -> bytes:
     """The bundle ``name`` made of ``parts`` ([(uri, bytes)]), each after a comment naming its source."""
     sources = "、".join("templates/" + uri for uri, _ in parts)
-    out = [f"/* {posixpath.basename(name)}：由 site_hooks/gongkai/bundles.py 合并 {sources} 生成；请修改这些源文件。 */\n"]
+    out = [f"/* {posixpath.basename(name)}：由 site_hooks/gongkai/engine/bundles.py 合并 {sources} 生成；请修改这些源文件。 */\n"]
     for uri, data in parts:
         text = data.decode("utf-8").lstrip("\ufeff").rstrip()
         if name.endswith(".js") and not text.endswith(";"):
@@ -60,7 +60,7 @@ def bundle(files: Any, config: Any) -> list[str]:
             f = files.get_file_from_path(uri)
             if f is None:
                 raise BundleError(f"\ntemplates/{uri}：找不到这个文件 — 它是 {name} 的一部分；"
-                                  "请恢复它，或从 site_hooks/gongkai/bundles.py 的 BUNDLES 中删去")
+                                  "请恢复它，或从 site_hooks/gongkai/engine/bundles.py 的 BUNDLES 中删去")
             parts.append((uri, f.content_bytes))
             files.remove(f)
         files.append(File.generated(config, name, content=join(name, parts)))

@@ -1,5 +1,5 @@
 /* Gongkai 无障碍, first part: in assets/gongkai/init.js (joined with material-init.js by
-   gongkai/bundles.py), loaded synchronously in <head>, so 长辈版 and the toolbar's settings
+   gongkai/engine/bundles.py), loaded synchronously in <head>, so 长辈版 and the toolbar's settings
    apply before the first paint. Reads ?mode=elder|standard and localStorage["gongkai.a11y"], and
    sets classes and data attributes on <html>; a11y.js (deferred) does the rest once the page is parsed. */
 (function () {

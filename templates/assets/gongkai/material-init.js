@@ -1,7 +1,7 @@
 /* Gongkai: the helpers Material for MkDocs' bundle expects before it runs (__md_scope, __md_hash,
    __md_get, __md_set). Upstream (Material 9.8.1) writes them as an inline script in
    partials/javascripts/base.html; they live in this file so that the Content-Security-Policy can
-   forbid inline scripts. Joined with a11y-init.js into assets/gongkai/init.js (gongkai/bundles.py),
+   forbid inline scripts. Joined with a11y-init.js into assets/gongkai/init.js (gongkai/engine/bundles.py),
    the page's one synchronous script in <head>; the bundle, deferred, runs after it. */
 (function () {
   "use strict";

@@ -1,7 +1,7 @@
 /* Gongkai site search (ES module). Loaded by gongkai.js only when the visitor focuses a search
    box, or at once on the search page. Reads the index that gongkai.search.write_index() wrote
    into <site>/search-index/: the term rules below must stay identical to the Python ones
-   (site_hooks/gongkai/search.py; tests/test_search_browser.py checks both give the same results).
+   (site_hooks/gongkai/pages/search.py; tests/test_search_browser.py checks both give the same results).
    No request leaves the site; results are built with DOM methods, never from HTML strings. */
 
 const CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff";
