@@ -63,6 +63,55 @@ def test_national_index_no_format():
 
 
 # --- terms -----------------------------------------------------------------------------------
+# --- the browser's copy of both grammars: generated from the Python ones, and equal in a real engine ---------
+def test_search_js_grammars_are_generated_from_python():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("sync_search_js", ROOT / "scripts" / "sync_search_js.py")
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    text = sync.SEARCH_JS.read_text(encoding="utf-8")
+    assert sync.synced(text) == text, "search.js 过期：请运行 python scripts/sync_search_js.py"
+    stale = text.replace("([0-9]{2,4})", "([0-9]{4})", 1)
+    assert stale != text and sync.synced(stale) == text
+
+
+def test_browser_grammars_give_the_same_groups_as_python():
+    """The generated JavaScript, run by Node, splits every 文号 and 索引号 (and every non-one) as Python does."""
+    import re
+    import shutil
+    import subprocess
+    import unicodedata
+
+    from gongkai.rules.codes import DOC_NO_LOOSE
+
+    node = shutil.which("node")
+    assert node, "make test-deps installs Node.js (with npm)"
+    inputs = SAME_DOC_NO + NOT_DOC_NO + SAME_INDEX_NO + [
+        "京1科〔2024〕3号", "国办发〔2021〕30号", "广科〈2024〉3号", "广科<2024>3号", "广科{2024}3号", "广科〔24〕3号",
+        "广科\t〔2024〕\t3号", "广科〔٢٠٢٤〕3号", "粤科函〔2024〕第１２号", "000014349/2017-00110",
+    ]
+    script = search.browser_constants() + """
+const out = [];
+for (const text of JSON.parse(process.argv[1])) {
+  const s = text.normalize("NFKC").trim();
+  const d = DOC_NO.exec(s), i = INDEX_NO.exec(s.toUpperCase());
+  out.push([d ? d.slice(1) : null, i ? i.slice(1) : null]);
+}
+console.log(JSON.stringify(out));
+"""
+    run = subprocess.run([node, "-e", script, json.dumps(inputs, ensure_ascii=False)], capture_output=True,
+                         text=True, check=True)
+    index_no = re.compile(search.INDEX_NO_SOURCE)
+    expected = []
+    for text in inputs:
+        s = unicodedata.normalize("NFKC", text).strip()
+        d, i = DOC_NO_LOOSE.match(s), index_no.match(s.upper())
+        expected.append([list(d.groups()) if d else None, list(i.groups()) if i else None])
+    assert json.loads(run.stdout) == expected
+    assert sum(d is not None for d, _ in expected) >= len(SAME_DOC_NO)  # the table holds matches, not only misses
+
+
 @pytest.mark.parametrize("query, terms", [
     ("高新技术企业", ["高新", "新技", "技术", "术企", "企业"]),
     ("科", ["科"]),

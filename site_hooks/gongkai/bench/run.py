@@ -931,7 +931,7 @@ def render_markdown(results: dict) -> str:
                       + ",".join(f"{names.get(s, s)} {n:,} 条 {us} 微秒(等待 {w} 秒)" for s, n, us, w in disks) + "。"]
     flat = results.get("flat")
     if flat:
-        parts += ["", f"每条用时是否随规模增长:表中各行测于不同时刻,机器速度在其间会变;所以最后把 "
+        parts += ["", "每条用时是否随规模增长:表中各行测于不同时刻,机器速度在其间会变;所以最后把 "
                       + "、".join(f"{int(n):,}" for n in flat["cpu"]) + f" 条交替生成 {flat['rounds']} 轮,"
                       "比较各自 CPU 时间的中位数(见“目标”)。各轮 CPU(秒):"
                       + ";".join(f"{int(n):,} 条 " + " / ".join(map(str, v)) for n, v in flat["cpu"].items()) + "。"]
