@@ -25,19 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from gongkai.editors.errors import ImportFailed
-from gongkai.rules.numerals import CIRCLED, CN_DIGITS
+from gongkai.rules.numerals import CIRCLED, CN_DIGITS, cn_to_int
 
-_CN_VALUE = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
-
-
-def cn_number(text: str) -> int:
-    """一 → 1, 十 → 10, 十二 → 12, 二十三 → 23 (enough for plan numbering)."""
-    if not text:
-        return 0
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
-    return _CN_VALUE.get(text, 0)
+def _cn(text: str) -> int:
+    """The value of a Chinese numeral (一 → 1, 二十三 → 23); 0 when ``text`` is not one."""
+    return cn_to_int(text) or 0
 
 
 # --- numbering styles, outermost first --------------------------------------------------------
@@ -62,15 +54,15 @@ def marker_of(text: str) -> tuple[str, int, str] | None:
         if m:
             raw = m.group(1)
             if style in ("cn", "paren-cn"):
-                number = cn_number(raw)
+                number = _cn(raw)
             elif style == "circled":
                 number = CIRCLED.index(raw) + 1
             else:
                 number = int(raw)
             return style, number, m.group(0).strip()
     m = RUN_START.match(text)
-    if m and cn_number(m.group(1)):
-        return "run", cn_number(m.group(1)), m.group(0).strip()
+    if m and _cn(m.group(1)):
+        return "run", _cn(m.group(1)), m.group(0).strip()
     return None
 
 
@@ -79,7 +71,7 @@ def runs_in(text: str) -> list[tuple[int, str, int]]:
     found = []
     expected = 1
     for m in RUN_INSIDE.finditer(text):
-        n = cn_number(m.group(1))
+        n = _cn(m.group(1))
         if n == expected:
             found.append((n, m.group(1) + "是", m.start(1)))
             expected += 1
