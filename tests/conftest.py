@@ -1,8 +1,20 @@
-"""Shared fixtures: the repository root, throw-away copies of the project, golden-file updating."""
+"""Shared fixtures and helpers, each the one of its kind in the suite.
+
+- ``ROOT``: the repository (tests never compute it from their own ``__file__``);
+- ``copy_project`` / ``project``: throw-away copies of the sample project;
+- ``cli_build``: ``gongkai build`` in a subprocess (MkDocs keeps global state);
+- ``sample_project`` / ``sample_site``: the sample site, built ONCE per test run (from a copy outside
+  git, so that pages carry no 修订记录 that changes with every commit) — read it, never write to it;
+- ``launch_chromium`` / ``browser``: Debian's Chromium under Playwright, ONE for the whole run;
+- ``free_port``: a free TCP port on 127.0.0.1;
+- ``golden``: compare HTML with tests/golden/ (``make golden`` rewrites them).
+"""
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -12,6 +24,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "site_hooks"))
+
+from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+
+GOLDEN = ROOT / "tests" / "golden"
 
 # What a project copy needs; site_hooks is linked, not copied, so the code under test is the repo's.
 PROJECT_PARTS = ["data", "content", "templates", "mkdocs.yml"]
@@ -72,3 +88,76 @@ def assert_failed_keeping_the_old_site(proc: subprocess.CompletedProcess, site: 
     assert message in proc.stderr and "网站没有生成" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
     assert (site / "old.html").read_text(encoding="utf-8") == "旧网站" and not (site / "index.html").exists()
+
+
+def cli_build(root: Path, site_dir: Path, *, cwd: Path | None = None, env: dict | None = None,
+              timeout: int = 600) -> subprocess.CompletedProcess:
+    """``gongkai --root ROOT build --site-dir SITE_DIR`` in a new process (MkDocs keeps global state)."""
+    code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
+    return subprocess.run([sys.executable, "-c", code, "--root", str(root), "build", "--site-dir", str(site_dir)],
+                          cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture(scope="session")
+def sample_project(tmp_path_factory) -> Path:
+    """The sample project, copied outside git and built once: ``sample_project / "site"``. Read only."""
+    project = copy_project(tmp_path_factory.mktemp("sample") / "proj")
+    proc = cli_build(project, project / "site")
+    assert proc.returncode == 0, f"示例网站生成失败：\n{proc.stdout}\n{proc.stderr}"
+    return project
+
+
+@pytest.fixture(scope="session")
+def sample_site(sample_project) -> Path:
+    """The sample site, built once per test run (see ``sample_project``). Read only."""
+    return sample_project / "site"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium, never a downloaded browser, with the flags every test and benchmark uses."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"找不到 {CHROMIUM}：请先运行 make test-deps（安装 Debian 的 chromium 和 fonts-noto-cjk）")
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole run. Tests open their own contexts and close them."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def normalise_html(html: str) -> str:
+    """Whitespace-insensitive form of HTML: runs of whitespace become one space, none between tags."""
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
+
+
+@pytest.fixture
+def golden(update_golden):
+    """``golden("components/x/y.html", html)``: assert ``html`` equals tests/golden/<that file> (both
+    normalised). With ``--update-golden`` (``make golden``), or when the file is missing, write it;
+    a missing file also fails the test, so that a new golden file is always reviewed."""
+
+    def check(rel: str, html: str) -> None:
+        path = GOLDEN / rel
+        got = normalise_html(html)
+        if update_golden or not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(got + "\n", encoding="utf-8")
+            if not update_golden:
+                pytest.fail(f"已生成新的 golden 文件 tests/golden/{rel}，请检查后提交")
+        assert got == path.read_text(encoding="utf-8").strip(), \
+            f"tests/golden/{rel} 不同：确认改动无误后运行 make golden 重新生成，检查差异后提交"
+
+    return check

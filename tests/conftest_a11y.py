@@ -2,9 +2,7 @@
 
 Import from a test module with ``from conftest_a11y import *`` (pytest finds the names).
 
-- ``a11y_site``: the sample site built once per session into a temporary folder;
-- ``a11y_server``: that folder served by Python's http.server on 127.0.0.1 (free port);
-- ``a11y_browser``: Debian's Chromium driven by Playwright (never a downloaded browser);
+- ``a11y_server``: conftest's ``sample_site`` served by Python's http.server on 127.0.0.1 (free port);
 - ``new_page(...)``: a fresh context and page that records every request, so a test can
   assert that nothing left 127.0.0.1;
 - ``run_axe(page)``: axe-core (from ``make test-deps``) with the WCAG 2.1 A/AA tags,
@@ -15,16 +13,12 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import subprocess
-import sys
 import threading
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: F401 - re-exported to the tests
+from conftest import ROOT
 AXE_JS = ROOT / "tests" / ".deps" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -45,31 +39,14 @@ A11Y_PAGES = [
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 
-__all__ = ["dump", "a11y_site", "a11y_server", "a11y_browser", "new_page", "run_axe", "format_violations",
+__all__ = ["dump", "a11y_server", "new_page", "run_axe", "format_violations",
            "ARTIFACTS", "AXE_TAGS", "A11Y_PAGES", "PLAN", "STORAGE_KEY", "settings_script", "tts_stub",
            "JS_TEXT_PROBLEMS", "JS_SMALL_TARGETS", "JS_OVERFLOW", "JS_HEADINGS", "CHECKS"]
 
 
-# Test modules star-import these fixtures, so pytest sees one copy of each per module: the
-# session-wide things themselves (the built site, the server, the browser) live here, made once.
+# Test modules star-import these names, so pytest sees one copy of each fixture per module: the server
+# is made once (kept in _shared); the built site and the browser are conftest.py's session fixtures.
 _shared: dict = {}
-
-
-def _build_site(tmp_path_factory) -> Path:
-    if "site" not in _shared:
-        out = tmp_path_factory.mktemp("a11y") / "site"
-        code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
-        proc = subprocess.run([sys.executable, "-c", code, "--root", str(ROOT), "build", "--site-dir", str(out)],
-                              capture_output=True, text=True, timeout=300)
-        assert proc.returncode == 0, f"网站生成失败：\n{proc.stdout}\n{proc.stderr}"
-        _shared["site"] = out
-    return _shared["site"]
-
-
-@pytest.fixture(scope="session")
-def a11y_site(tmp_path_factory) -> Path:
-    """The sample site, built with the real CLI in a subprocess (MkDocs keeps global state)."""
-    return _build_site(tmp_path_factory)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -78,10 +55,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="session")
-def a11y_server(a11y_site):
-    """Base URL (ending in /) of the built site, served on 127.0.0.1 with a free port."""
+def a11y_server(sample_site):
+    """Base URL (ending in /) of the built sample site, served on 127.0.0.1 with a free port."""
     if "server" not in _shared:
-        handler = functools.partial(_QuietHandler, directory=str(a11y_site))
+        handler = functools.partial(_QuietHandler, directory=str(sample_site))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -94,26 +71,8 @@ def a11y_server(a11y_site):
         thread.join(5)
 
 
-@pytest.fixture(scope="module")  # one sync Playwright at a time: other modules start their own
-def a11y_browser():
-    """Debian's Chromium under Playwright, started once for the whole session."""
-    if "browser" not in _shared:
-        if not Path(CHROMIUM).exists():
-            pytest.fail(f"找不到 {CHROMIUM}：请先运行 make test-deps（安装 Debian 的 chromium 和 fonts-noto-cjk）")
-        from playwright.sync_api import sync_playwright
-
-        playwright = sync_playwright().start()
-        _shared["playwright"] = playwright
-        _shared["browser"] = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-    yield _shared["browser"]
-    browser = _shared.pop("browser", None)
-    if browser is not None:
-        browser.close()
-        _shared.pop("playwright").stop()
-
-
 @pytest.fixture
-def new_page(a11y_browser, a11y_server):
+def new_page(browser, a11y_server):
     """Factory: ``new_page(width=1280, height=800, **context_options)`` -> page.
 
     ``page.gk_requests`` lists every URL the page asked for; at teardown the test fails if any
@@ -125,7 +84,7 @@ def new_page(a11y_browser, a11y_server):
         # Pages carry a 'self'-only CSP <meta>; axe-core is injected as an inline script, so the
         # test context lets it in. The CSP itself is tested in tests/test_publish_*.py.
         options.setdefault("bypass_csp", True)
-        context = a11y_browser.new_context(viewport={"width": width, "height": height}, **options)
+        context = browser.new_context(viewport={"width": width, "height": height}, **options)
         contexts.append(context)
         page = context.new_page()
         page.gk_requests = []

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import ROOT as REPO
 REFERENCE = REPO.parent.parent / "shared" / "reference"
 if not REFERENCE.is_dir():  # a fresh clone has shared/ beside it
     REFERENCE = REPO.parent / "shared" / "reference"

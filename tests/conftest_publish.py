@@ -12,16 +12,12 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Iterator
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "site_hooks"))
-
-from conftest import copy_project, gongkai_cmd as gongkai_exe  # noqa: E402,F401 - shared with the other tests
-from gongkai.bench.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
+# Shared with the other tests (defined once, in conftest.py) and re-exported to the publishing tests.
+from conftest import ROOT, cli_build, copy_project, free_port, gongkai_cmd as gongkai_exe  # noqa: F401
 
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 PLAN_FILE = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
@@ -44,8 +40,7 @@ def git_commit(project: Path, when: str, message: str = "数据更新") -> int:
 def build(project: Path, site: Path, **env: str) -> subprocess.CompletedProcess:
     """``gongkai build --site-dir site`` in ``project``, in a clean environment plus ``env``."""
     base = {k: v for k, v in os.environ.items() if k not in ("SOURCE_DATE_EPOCH", "GONGKAI_SITE_URL")}
-    out = subprocess.run([*gongkai_exe(), "build", "--site-dir", str(site)], cwd=project,
-                         env={**base, **env}, capture_output=True, text=True, timeout=300)
+    out = cli_build(project, site, cwd=project, env={**base, **env}, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     return out
 
@@ -76,12 +71,6 @@ def asset_refs(html: str) -> list[str]:
         if ref:
             refs.append(ref.group(1))
     return refs
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextlib.contextmanager
@@ -116,10 +105,6 @@ def nginx(root: Path, workdir: Path, *, brotli: bool | None = None) -> Iterator[
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-
-
-def launch_chromium(playwright):
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 _BUILT: dict[str, tuple[Path, Path]] = {}

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import shutil
 import textwrap
-from functools import lru_cache
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+from conftest import ROOT as REPO
 
 BODY = """\
 （一）确保实现高新技术企业达200家。
@@ -52,15 +51,3 @@ def make_project(root: Path, plans: dict[str, str], *, vocab: bool = True) -> Pa
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return root
-
-
-@lru_cache(maxsize=1)
-def built_sample_site() -> Path:
-    """Build the repository's sample site once (into a temporary folder) and return the folder."""
-    import tempfile
-
-    from gongkai.engine.build import build_site
-
-    out = Path(tempfile.mkdtemp(prefix="gk-targets-site-")) / "site"
-    assert build_site(REPO, out, quiet=True) == 0, "the sample site must build"
-    return out

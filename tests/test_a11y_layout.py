@@ -3,13 +3,14 @@ the size budget of the toolbar's script and styles."""
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import pytest
 
 from conftest_a11y import *  # noqa: F403 - fixtures and helpers
 
-ASSETS = Path(__file__).resolve().parent.parent / "templates" / "assets" / "gongkai"
+from conftest import ROOT
+
+ASSETS = ROOT / "templates" / "assets" / "gongkai"
 TOOLBAR_FILES = ["a11y-init.js", "a11y.js", "a11y.css", "elder.css"]
 BUDGET = 15 * 1024  # bytes, gzip -9, script and styles together
 

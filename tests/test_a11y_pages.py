@@ -15,7 +15,7 @@ MODES = {
 
 
 @pytest.fixture(scope="module")
-def mode_pages(a11y_browser, a11y_server):
+def mode_pages(browser, a11y_server):
     """One browser page per mode, reused across the page types (a new context costs time)."""
     from urllib.parse import urlsplit
 
@@ -23,7 +23,7 @@ def mode_pages(a11y_browser, a11y_server):
 
     def get(mode: str):
         if mode not in pages:
-            context = a11y_browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+            context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="zh-CN")
             if MODES[mode]:
                 context.add_init_script(settings_script(**MODES[mode]))
             page = context.new_page()

@@ -6,6 +6,7 @@ A failure names the module, the line and the import, and says which rule it brea
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -237,3 +238,32 @@ def test_every_attribute_taken_from_a_module_of_ours_exists():
                 if not hasattr(target, node.attr):
                     wrong.append(f"{name}:{node.lineno} uses {aliases[node.value.id]}.{node.attr}, which does not exist")
     assert not wrong, "\n".join(wrong)
+
+
+# --- the test suite's own "one of each" ----------------------------------------------------------
+
+def _test_sources() -> dict[str, str]:
+    tests = SOURCE_ROOT / "tests"
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(tests.glob("*.py")) if p.name != "test_architecture.py"}
+
+
+@pytest.mark.parametrize("what, pattern, allowed", [
+    ("a Chromium launcher", r"chromium\.launch\(", {"conftest.py"}),
+    ("a Playwright start", r"sync_playwright\(\)", {"conftest.py"}),
+    ("a free-port helper", r"^def free_port\(", {"conftest.py"}),
+    ("a repository root computed from __file__", r"Path\(__file__\)", {"conftest.py"}),
+    ("a golden-file writer", r"golden[\w.]*\.write_text\(|GOLDEN\b.*write_text", {"conftest.py"}),
+    ("a whitespace normaliser for HTML", r"^def normali[sz]e", {"conftest.py"}),
+])
+def test_the_suite_has_one_of_each(what, pattern, allowed):
+    """One sample-site build, one browser, one port helper, one golden system (see docs/architecture.md)."""
+    found = sorted(name for name, text in _test_sources().items() if re.search(pattern, text, re.M))
+    assert set(found) <= allowed, f"{what} outside {sorted(allowed)}: {found} — use the one in tests/conftest.py"
+
+
+def test_the_sample_site_is_built_once():
+    """Only conftest.py's session fixture builds the unchanged sample project (tests that change data
+    build their own copy)."""
+    builders = sorted(name for name, text in _test_sources().items()
+                      if re.search(r"build_site\(\s*(ROOT|REPO|SOURCE_ROOT)\b|cli_build\(\s*(ROOT|REPO)\b", text))
+    assert builders == [], f"these build the sample site again: {builders} — use the sample_site fixture"

@@ -10,20 +10,16 @@ from urllib.parse import urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import copy_project, gongkai_cmd
+from conftest import gongkai_cmd
 from gongkai.engine.build import build_site
-from test_components import normalise
 
-GOLDEN = Path(__file__).parent / "golden" / "pages"
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/index.html"
 
 
 @pytest.fixture(scope="module")
-def built_project(tmp_path_factory) -> Path:
-    """The sample project copied outside git (so pages carry no 修订记录 that changes with every commit)."""
-    project = copy_project(tmp_path_factory.mktemp("build") / "proj")
-    assert build_site(project, project / "site", quiet=True) == 0
-    return project
+def built_project(sample_project) -> Path:
+    """The sample project, built once for the whole run (conftest.py)."""
+    return sample_project
 
 
 @pytest.fixture(scope="module")
@@ -179,18 +175,11 @@ def test_sitemap_page_lists_sections(site):
 
 @pytest.mark.parametrize("kind, rel", [("plan", PLAN), ("catalogue", "xxgk/skjj/ghjh/index.html"), ("sitemap", "wzdt/index.html"),
                                        ("disclosure-home", "xxgk/index.html")])
-def test_generated_page_matches_golden(site, kind, rel, update_golden):
+def test_generated_page_matches_golden(site, kind, rel, golden):
     article = soup(site, rel).select_one("article.md-content__inner")
     for button in article.select(".md-content__button"):
         button.decompose()  # Material's edit button depends on repo settings, not on us
-    html = normalise(article.decode_contents())
-    golden = GOLDEN / f"{kind}.html"
-    if update_golden or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(html + "\n", encoding="utf-8")
-        if not update_golden:
-            pytest.fail(f"golden file {golden} was missing and has been written; review and commit it")
-    assert html == golden.read_text(encoding="utf-8").strip()
+    golden(f"pages/{kind}.html", article.decode_contents())
 
 
 def run_cli(project: Path, *args: str) -> subprocess.CompletedProcess:

@@ -5,7 +5,6 @@ Regenerate the golden files with `make golden` (pytest --update-golden) and revi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 import yaml
@@ -13,17 +12,9 @@ from markupsafe import Markup
 
 from gongkai.pages.components import component, make_env
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 COMPONENTS = ROOT / "templates" / "components"
-GOLDEN = Path(__file__).parent / "golden" / "components"
 NAMES = sorted(p.name for p in COMPONENTS.iterdir() if p.is_dir())
-
-
-def normalise(html: str) -> str:
-    """Whitespace-insensitive form: runs of whitespace become one space, none between tags."""
-    html = re.sub(r"\s+", " ", html)
-    html = re.sub(r">\s+<", "><", html)
-    return html.strip()
 
 
 def spec(name: str) -> dict:
@@ -57,15 +48,8 @@ def test_component_folder_follows_the_convention(name):
 
 
 @pytest.mark.parametrize("name, example, params", EXAMPLES, ids=[f"{n}-{e}" for n, e, _ in EXAMPLES])
-def test_component_example_matches_golden(name, example, params, update_golden):
-    html = normalise(str(component(make_env(ROOT / "templates"), name)(trusted(params))))
-    golden = GOLDEN / name / f"{example}.html"
-    if update_golden or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(html + "\n", encoding="utf-8")
-        if not update_golden:
-            pytest.fail(f"golden file {golden.relative_to(ROOT)} was missing and has been written; review and commit it")
-    assert html == golden.read_text(encoding="utf-8").strip()
+def test_component_example_matches_golden(name, example, params, golden):
+    golden(f"components/{name}/{example}.html", str(component(make_env(ROOT / "templates"), name)(trusted(params))))
 
 
 def test_text_params_are_escaped_and_html_params_are_not():

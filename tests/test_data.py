@@ -9,7 +9,7 @@ import yaml
 
 from gongkai.data.loader import load_project
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 DATA_FILES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "data").rglob("*.yml"))
 STANDARDS = ROOT.parent / "shared" / "reference" / "standards.md"
 

@@ -17,7 +17,6 @@ from jsonschema import Draft202012Validator
 from conftest_editors import REPO, copy_repo, git
 from gongkai.cli.schema import render
 from gongkai.data.loader import load_project
-from gongkai.data.schema import SCHEMAS
 from gongkai.data.yamlio import load_file
 
 GUIDE = REPO / "docs" / "editing-guide.md"

@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 import pytest
 from jsonschema import Draft202012Validator
 
-from conftest_targets import REPO, built_sample_site
+from conftest_targets import REPO
 from gongkai.pages import opendata
 from gongkai.data.loader import load_project
 from gongkai.data.targets import all_targets
@@ -22,8 +22,8 @@ SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 
 
 @pytest.fixture(scope="module")
-def site():
-    return built_sample_site()
+def site(sample_site):
+    return sample_site
 
 
 @pytest.fixture(scope="module")

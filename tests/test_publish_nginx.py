@@ -9,12 +9,11 @@ import posixpath
 import random
 import threading
 import time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest_publish import asset_refs, html_pages, launch_chromium, nginx, sha, sites_a_and_b, PLAN
+from conftest_publish import ROOT, asset_refs, html_pages, nginx, sha, sites_a_and_b, PLAN
 from gongkai.publish import csp, release
 from gongkai.publish.deploy import LocalTarget
 
@@ -108,7 +107,7 @@ def test_shipped_example_matches_the_renderer():
     """hosting/nginx/example.conf is what `gongkai nginx` prints for the example site."""
     from gongkai.publish.hosting import server_block
 
-    root = Path(__file__).resolve().parent.parent
+    root = ROOT
     expected = server_block("/srv/www/kj/current", server_name="kj.example.gov.cn", listen="80", brotli=True)
     assert (root / "hosting" / "nginx" / "example.conf").read_text(encoding="utf-8") == expected, \
         "运行 make nginx-example 重新生成 hosting/nginx/example.conf"
@@ -214,38 +213,34 @@ def test_publish_and_rollback_under_load(releases, server):
 
 # ---------------------------------------------------------------- in Chromium
 
-def test_chromium_browses_a_plan_page_with_no_console_error_and_no_csp_violation(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = launch_chromium(p)
-        try:
-            page = browser.new_page()
-            messages: list[str] = []
-            page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
-            page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
-            page.add_init_script("window.__gkViolations = [];"
-                                 "document.addEventListener('securitypolicyviolation',"
-                                 " e => window.__gkViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
-            outside: list[str] = []
-            page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
-            resp = page.goto(server + "/" + PLAN, wait_until="networkidle")
-            assert resp.status == 200 and resp.headers["content-security-policy"] == csp.policy()
-            assert page.title().startswith("广德市科技局2024年工作计划")
-            # The stylesheets and scripts really ran under the policy:
-            assert page.evaluate("typeof window.__md_get") == "function"            # material-init.js
-            assert page.evaluate("document.querySelector('[data-gk-fontsize]').hidden") is False  # gongkai.js
-            assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-            page.click("[data-gk-fontsize] button[data-size=large]")
-            assert page.evaluate("document.documentElement.getAttribute('data-gk-font')") == "large"
-            page.goto(server + "/xxgk/", wait_until="networkidle")
-            violations = page.evaluate("window.__gkViolations")
-            assert messages == [] and violations == [] and outside == []
-            # the 404 page, deep in the tree, also keeps its styles (absolute links) and the policy
-            resp = page.goto(server + "/xxgk/gdkjj/2099/nothing/", wait_until="networkidle")
-            assert resp.status == 404 and page.title().startswith("页面不存在")
-            assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
-            assert page.evaluate("window.__gkViolations") == []
-            assert [m for m in messages if "404" not in m] == []
-        finally:
-            browser.close()
+def test_chromium_browses_a_plan_page_with_no_console_error_and_no_csp_violation(server, browser):
+    page = browser.new_page()
+    try:
+        messages: list[str] = []
+        page.on("console", lambda m: messages.append(f"{m.type}: {m.text}") if m.type in ("error", "warning") else None)
+        page.on("pageerror", lambda e: messages.append(f"pageerror: {e}"))
+        page.add_init_script("window.__gkViolations = [];"
+                             "document.addEventListener('securitypolicyviolation',"
+                             " e => window.__gkViolations.push(e.violatedDirective + ' ' + e.blockedURI));")
+        outside: list[str] = []
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+        resp = page.goto(server + "/" + PLAN, wait_until="networkidle")
+        assert resp.status == 200 and resp.headers["content-security-policy"] == csp.policy()
+        assert page.title().startswith("广德市科技局2024年工作计划")
+        # The stylesheets and scripts really ran under the policy:
+        assert page.evaluate("typeof window.__md_get") == "function"            # material-init.js
+        assert page.evaluate("document.querySelector('[data-gk-fontsize]').hidden") is False  # gongkai.js
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        page.click("[data-gk-fontsize] button[data-size=large]")
+        assert page.evaluate("document.documentElement.getAttribute('data-gk-font')") == "large"
+        page.goto(server + "/xxgk/", wait_until="networkidle")
+        violations = page.evaluate("window.__gkViolations")
+        assert messages == [] and violations == [] and outside == []
+        # the 404 page, deep in the tree, also keeps its styles (absolute links) and the policy
+        resp = page.goto(server + "/xxgk/gdkjj/2099/nothing/", wait_until="networkidle")
+        assert resp.status == 404 and page.title().startswith("页面不存在")
+        assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+        assert page.evaluate("window.__gkViolations") == []
+        assert [m for m in messages if "404" not in m] == []
+    finally:
+        page.context.close()

@@ -80,17 +80,17 @@ def test_phone_drawer_opens(new_page, a11y_server):
     assert page.is_visible(".md-sidebar--primary .md-nav__link")
 
 
-def test_bundles_hold_their_parts_in_order_and_replace_them(a11y_site):
+def test_bundles_hold_their_parts_in_order_and_replace_them(sample_site):
     for name, parts in bundles.BUNDLES.items():
-        text = (a11y_site / name).read_text(encoding="utf-8")
+        text = (sample_site / name).read_text(encoding="utf-8")
         positions = []
         for part in parts:
             source = (ROOT / "templates" / part).read_text(encoding="utf-8").strip()
             assert source in text, f"{name} 中缺少 {part}"
             positions.append(text.index(source))
-            assert not (a11y_site / part).exists(), f"{part} 已合并进 {name}，不应单独发布"
+            assert not (sample_site / part).exists(), f"{part} 已合并进 {name}，不应单独发布"
         assert positions == sorted(positions), f"{name} 中各部分的顺序不对"
-    html = (a11y_site / PLAN / "index.html").read_text(encoding="utf-8")
+    html = (sample_site / PLAN / "index.html").read_text(encoding="utf-8")
     assert len(re.findall(r'<link rel="stylesheet"', html)) == 2
     assert len(re.findall(r"<script src=[^>]*></script>", html)) - len(re.findall(r"<script src=[^>]* defer></script>", html)) == 1
 

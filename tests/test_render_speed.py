@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 import yaml
@@ -21,7 +20,7 @@ from gongkai.markup import anchors
 from gongkai.markup import body as render
 from gongkai.pages import components
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
 
 TRICKY = [
     "（一）普通的中文段落，没有任何标记。",

@@ -95,7 +95,7 @@ def search_page(open_page):
     return page
 
 
-def test_relevance(search_page, search_site):
+def test_relevance(search_page, sample_site):
     assert len(RELEVANCE) >= 30
     failures = []
     for query, expected in RELEVANCE:
@@ -104,7 +104,7 @@ def test_relevance(search_page, search_site):
             ok = set(got[:len(expected)]) == expected
         else:
             ok = got[:len(expected)] == expected and (expected or not got)
-        reference = search.search(search_site, query, limit=20)
+        reference = search.search(sample_site, query, limit=20)
         if not ok or got[:20] != reference:
             failures.append(f"{query}: 浏览器 {got[:6]},期望 {expected},Python {reference[:6]}")
         if expected == []:
@@ -195,8 +195,8 @@ def test_header_box_keyboard(open_page):
     assert _results(page) == [GD]
 
 
-def test_without_javascript_the_box_submits_to_the_search_page(search_browser, search_server):
-    context = search_browser.new_context(java_script_enabled=False)
+def test_without_javascript_the_box_submits_to_the_search_page(browser, search_server):
+    context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(search_server + GD)
     page.fill("#gk-search-input", "科普")

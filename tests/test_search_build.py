@@ -20,8 +20,8 @@ def _index_urls(site: Path) -> set[str]:
     return {json.loads((out / "d" / f"{n}.json").read_text(encoding="utf-8"))["u"] for n in range(meta["docs"])}
 
 
-def test_index_covers_plans_and_handwritten_pages(search_site):
-    urls = _index_urls(search_site)
+def test_index_covers_plans_and_handwritten_pages(sample_site):
+    urls = _index_urls(sample_site)
     plans = {str(p.parent.relative_to(ROOT / "data" / "plans")) + "/" + p.stem for p in (ROOT / "data" / "plans").glob("*/*/*.yml")}
     assert {f"xxgk/{p}/" for p in plans} <= urls
     assert {"", "lxwm/", "wza/", "xxgk/zhinan/"} <= urls
@@ -29,20 +29,20 @@ def test_index_covers_plans_and_handwritten_pages(search_site):
     assert not any(u.startswith(("xxgk/fl/", "xxgk/nd/", "wzdt/")) or u in ("xxgk/", "xxgk/gdkjj/") for u in urls)
 
 
-def test_every_page_has_the_box_but_loads_no_search_script(search_site):
+def test_every_page_has_the_box_but_loads_no_search_script(sample_site):
     for page in ["index.html", "xxgk/index.html", "xxgk/gdkjj/2024/gongzuo-jihua/index.html", "wzdt/index.html"]:
-        html = (search_site / page).read_text(encoding="utf-8")
+        html = (sample_site / page).read_text(encoding="utf-8")
         assert html.count('id="search-results"') == 1, page
         assert re.search(r'<input[^>]*type="search"[^>]*id="gk-search-input"', html), page
         assert '<label class="gk-searchbar__label" for="gk-search-input">' in html
         assert "search.js" not in re.sub(r'data-gk-search-src="[^"]*"', "", html), page  # only as data, never a <script>
         assert "search-index" not in html
-    plan = (search_site / "xxgk/gdkjj/2024/gongzuo-jihua/index.html").read_text(encoding="utf-8")
+    plan = (sample_site / "xxgk/gdkjj/2024/gongzuo-jihua/index.html").read_text(encoding="utf-8")
     assert 'data-gk-search-root="../../../../"' in plan and 'action="../../../../search/"' in plan
 
 
-def test_search_page(search_site):
-    html = (search_site / "search" / "index.html").read_text(encoding="utf-8")
+def test_search_page(sample_site):
+    html = (sample_site / "search" / "index.html").read_text(encoding="utf-8")
     assert html.count('id="search-results"') == 1 and html.count('id="gk-search-input"') == 1
     assert "gk-searchbar" not in html  # no second box in the header
     for name, label in search.FILTERS:
@@ -63,7 +63,7 @@ def test_no_inline_scripts_or_outside_requests():
     ("2", "站内搜索索引生成失败：磁盘已满(测试)"),  # written by a forked process beside MkDocs' page loop
     ("1", "站内搜索索引生成失败，网站没有生成：磁盘已满(测试)"),  # one core: written after the pages
 ])
-def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, search_site, jobs, message):
+def test_failing_index_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, sample_site, jobs, message):
     proc, site = build_with_patch(tmp_path, f"""
         import os
         os.environ["GONGKAI_JOBS"] = "{jobs}"

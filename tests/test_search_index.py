@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,7 +9,7 @@ from gongkai.pages import search
 from gongkai.data.loader import load_project
 from gongkai.pages.search import SearchDoc
 
-ROOT = Path(__file__).resolve().parent.parent
+from conftest import ROOT
 
 # --- 文号: every way of typing it gives one key; different documents never share one ---------
 SAME_DOC_NO = [

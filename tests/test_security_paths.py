@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import ROOT
 from conftest_fuzz import project_copy  # noqa: F401 - fixture
 from gongkai.pages.generate import generate
 from gongkai.data.loader import load_project
@@ -91,7 +92,7 @@ def test_hand_written_page_on_a_generated_url(project_copy, page, url):
 
 
 def test_valid_sample_generates_unique_urls_inside_the_site():
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     project, problems = load_project(root)
     assert project is not None, problems.report()
     urls = [p.url for p in generate(project, make_env(root / "templates"))]

@@ -25,8 +25,6 @@ from fuzz.xss import PAYLOADS, write_fixture
 from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 from gongkai.markup.removed import inventory
 
-from gongkai.bench.browser import CHROMIUM
-from gongkai.bench.browser import CHROMIUM_ARGS as ARGS
 GONGKAI = Path(sys.executable).with_name("gongkai")
 
 
@@ -85,9 +83,7 @@ def test_payload_text_is_escaped_in_the_html(xss_site):
     assert "<pre><code>&lt;script&gt;alert('in code: shown, not run')&lt;/script&gt;" in body
 
 
-def test_no_payload_runs_in_chromium(xss_site, server):
-    from playwright.sync_api import sync_playwright
-
+def test_no_payload_runs_in_chromium(xss_site, server, browser):
     root, plan_urls, _ = xss_site
     site = root / "site"
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
@@ -97,38 +93,36 @@ def test_no_payload_runs_in_chromium(xss_site, server):
     outside: list[str] = []
     flagged: list[str] = []
     foreign_handlers: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context()
+    context = browser.new_context()
 
-        def route(r):
-            host = urlsplit(r.request.url).hostname
-            if r.request.url.startswith(("data:", "blob:", "about:")) or host == "127.0.0.1":
-                r.continue_()
-            else:
-                outside.append(r.request.url)
-                r.abort()
+    def route(r):
+        host = urlsplit(r.request.url).hostname
+        if r.request.url.startswith(("data:", "blob:", "about:")) or host == "127.0.0.1":
+            r.continue_()
+        else:
+            outside.append(r.request.url)
+            r.abort()
 
-        context.route("**/*", route)
-        page = context.new_page()
-        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
-        page.on("console", lambda m: consoles.append(f"{page.url}: {m.text}") if "gk-xss" in m.text else None)
-        for rel in pages:
-            page.goto(server + rel, wait_until="load")
-            page.wait_for_timeout(30)  # let onload/ontoggle/onerror handlers fire
-            if page.evaluate("() => window.__gk_xss === 1"):
-                flagged.append(rel)
-            handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el =>
-                [...el.attributes].filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
-                                   .map(a => el.tagName + ' ' + a.name + '=' + a.value.slice(0, 40)))""")
-            foreign_handlers += [f"{rel}: {h}" for h in handlers]
-        # the payload pages themselves, interacted with: focus, hover and click every link in the body
-        for url in plan_urls:
-            page.goto(server + url, wait_until="load")
-            for link in page.locator(".gk-body a, .gk-related a").all():
-                link.hover()
-            page.keyboard.press("Tab")
-        browser.close()
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+    page.on("console", lambda m: consoles.append(f"{page.url}: {m.text}") if "gk-xss" in m.text else None)
+    for rel in pages:
+        page.goto(server + rel, wait_until="load")
+        page.wait_for_timeout(30)  # let onload/ontoggle/onerror handlers fire
+        if page.evaluate("() => window.__gk_xss === 1"):
+            flagged.append(rel)
+        handlers = page.evaluate("""() => [...document.querySelectorAll('*')].flatMap(el =>
+            [...el.attributes].filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
+                               .map(a => el.tagName + ' ' + a.name + '=' + a.value.slice(0, 40)))""")
+        foreign_handlers += [f"{rel}: {h}" for h in handlers]
+    # the payload pages themselves, interacted with: focus, hover and click every link in the body
+    for url in plan_urls:
+        page.goto(server + url, wait_until="load")
+        for link in page.locator(".gk-body a, .gk-related a").all():
+            link.hover()
+        page.keyboard.press("Tab")
+    context.close()
     assert not dialogs, dialogs
     assert not consoles, consoles
     assert not flagged, flagged

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -18,16 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import free_port
 from conftest_editors import REPO, copy_repo
 
 PLAN = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
 PAGE = "xxgk/skjj/2021/keji-gongzuo-yaodian/"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Server:

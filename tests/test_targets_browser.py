@@ -8,16 +8,8 @@ import functools
 import http.server
 import re
 import threading
-from pathlib import Path
 
 import pytest
-
-from conftest_targets import built_sample_site
-
-from gongkai.bench.browser import CHROMIUM
-from gongkai.bench.browser import CHROMIUM_ARGS as ARGS
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="需要 Debian 的 chromium(make test-deps 会安装)")
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -26,24 +18,14 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def base_url():
-    site = built_sample_site()
+def base_url(sample_site):
+    site = sample_site
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

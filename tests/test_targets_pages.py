@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest_targets import built_sample_site
 
 ID = re.compile(r'\sid="([^"]+)"')
 HREF = re.compile(r'\shref="([^"]*#[^"]*)"')
@@ -21,22 +20,22 @@ def ids_of(path: Path) -> list[str]:
     return ID.findall(path.read_text(encoding="utf-8"))
 
 
-def pages():
-    site = built_sample_site()
+def pages(sample_site):
+    site = sample_site
     return sorted(p for p in site.rglob("index.html") if p.parent.relative_to(site).parts[:1] in (("mbrw",), ("sjkf",), ("xxgk",)))
 
 
-def test_ids_are_unique_on_every_page():
-    for path in pages():
+def test_ids_are_unique_on_every_page(sample_site):
+    for path in pages(sample_site):
         ids = ids_of(path)
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         assert not dupes, f"{path}: {dupes}"
 
 
-def test_every_fragment_link_lands_on_an_element():
-    site = built_sample_site()
+def test_every_fragment_link_lands_on_an_element(sample_site):
+    site = sample_site
     checked = 0
-    for path in pages():
+    for path in pages(sample_site):
         for href in HREF.findall(path.read_text(encoding="utf-8")):
             if href.startswith(("http", "?")):
                 continue
@@ -54,8 +53,8 @@ def test_every_fragment_link_lands_on_an_element():
     assert checked > 100  # 见原文, 出自 and 目录 links across plan, overview, indicator and 汇编 pages
 
 
-def test_overview_counts_match_the_rows():
-    html = (built_sample_site() / "mbrw/2024/index.html").read_text(encoding="utf-8")
+def test_overview_counts_match_the_rows(sample_site):
+    html = (sample_site / "mbrw/2024/index.html").read_text(encoding="utf-8")
     counts = dict(re.findall(r"<dt>(目标总数|已完成|进行中|未完成|无数据)</dt><dd>(\d+)项</dd>", html))
     statuses = re.findall(r'<strong class="gk-progress__status">(.+?)</strong>', html)
     assert int(counts["目标总数"]) == len(statuses) == 29
@@ -72,7 +71,7 @@ def test_overview_counts_match_the_rows():
     ("xxgk/hb/skjj/2024/index.html", ["示例市科学技术局2024年度计划汇编（3篇）", "目录", "查看本篇的信息公开页面"]),
     ("wzdt/index.html", ["目标任务与数据开放", "数据开放"]),
 ])
-def test_pages_show(url, expected):
-    html = (built_sample_site() / url).read_text(encoding="utf-8")
+def test_pages_show(url, expected, sample_site):
+    html = (sample_site / url).read_text(encoding="utf-8")
     for text in expected:
         assert text in html, f"{url}: {text}"
