@@ -126,3 +126,15 @@ def test_workflow_command_escaping_round_trips(path, field, message):
     assert ("line" in props) == bool(path)
     (entry,) = json.loads(codequality([problem]))
     assert entry["location"] == {"path": path or "data", "lines": {"begin": 3 if path else 1}}
+
+
+def test_the_example_in_the_editing_guide_is_what_validate_prints(project, capsys, repo_root):
+    guide = (repo_root / "docs" / "editing-guide.md").read_text(encoding="utf-8")
+    section = guide[guide.index("### 自动检查（CI）的报告"):]
+    example = next(line.strip() for line in section.splitlines() if line.startswith("    data/plans/"))
+    path = example.split(":")[0]
+    (project / path).parent.mkdir(parents=True, exist_ok=True)
+    (project / path).write_text("名称: 市科学技术局2025年工作计划\n组配分类: 规划计划\n主题分类: 其他\n生成日期: 2025-03-01\n"
+                                "发布日期: ２０２５-03-01\n正文: |\n  一、总体要求\n", encoding="utf-8")
+    code, out, err = run_cli(project, "validate", capsys=capsys)
+    assert code == 1 and example in err.splitlines()
