@@ -342,3 +342,14 @@ def test_a_shallow_clone_is_deepened_first(repos):
     repos.git(repos.base, "clone", "--quiet", "--depth", "1", f"file://{repos.origin}", "shallow")
     done = repos.assign(repos.base / "shallow")
     assert done.returncode == 0 and "浅克隆" in done.stdout and repos.number(A) == f"{GD}/202503-00001"
+
+
+@pytest.mark.parametrize("empty", ["索引号:", '索引号: ""', "索引号: ''", "索引号: ~", "索引号: null"])
+def test_an_empty_index_number_field_as_a_form_writes_it_is_filled_in(repos, empty):
+    editor = repos.clone("editor")
+    text = plan_text("广德市科技局2025年工作计划", "2025-03-03").replace("\n", f"\n{empty}\n", 1)
+    branch_with_plan(repos, editor, "cms/a", A, text)
+    merge(repos, editor, "cms/a")
+    done = repos.assign(repos.clone("ci"))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert repos.show(A) == text.replace(f"{empty}\n", f"索引号: {GD}/202503-00001\n")

@@ -137,8 +137,9 @@ def removed_numbers(root: Path, plans: list[Plan]) -> dict[str, str]:
                 current = current[len(prefix):]
             continue
         m = _ADDED_NUMBER.match(line)
-        if m and current and current not in found:  # the log is newest first: keep the latest number
-            found[current] = m["value"].strip("'\"")
+        value = m["value"].strip("'\"").strip() if m else ""
+        if value and value not in ("~", "null") and current and current not in found:  # newest first: the latest
+            found[current] = value
     return {p.path: found[p.path] for p in candidates
             if p.path in found and not _held_by_other(found[p.path], p.path, plans)}
 
