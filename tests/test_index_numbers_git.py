@@ -353,3 +353,15 @@ def test_an_empty_index_number_field_as_a_form_writes_it_is_filled_in(repos, emp
     done = repos.assign(repos.clone("ci"))
     assert done.returncode == 0, done.stdout + done.stderr
     assert repos.show(A) == text.replace(f"{empty}\n", f"索引号: {GD}/202503-00001\n")
+
+
+@pytest.mark.parametrize("newline,quote", [("\n", ""), ("\r\n", "'"), ("\r\n", '"')])
+def test_a_removed_number_is_recognised_in_any_spelling(repos, newline, quote):
+    editor = repos.clone("editor")
+    number = f"{GD}/202503-00007"
+    text = plan_text("广德市科技局2025年工作计划", "2025-03-03").replace("\n", f"\n索引号: {quote}{number}{quote}\n", 1)
+    commit_plan(repos, editor, A, text.replace("\n", newline), "新增,带索引号")
+    commit_plan(repos, editor, A, text.replace(f"索引号: {quote}{number}{quote}\n", "").replace("\n", newline), "删掉索引号")
+    repos.git(editor, "push", "--quiet", "origin", "HEAD:main")
+    done = repos.assign(repos.clone("ci"))
+    assert done.returncode == 1 and f"{A}:1: 索引号: 已发布的索引号 {number} 被删除了 — " in done.stdout, done.stdout

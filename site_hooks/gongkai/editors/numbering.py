@@ -137,7 +137,7 @@ def removed_numbers(root: Path, plans: list[Plan]) -> dict[str, str]:
                 current = current[len(prefix):]
             continue
         m = _ADDED_NUMBER.match(line)
-        value = m["value"].strip("'\"").strip() if m else ""
+        value = m["value"].strip().strip("'\"").strip() if m else ""  # CRLF files end in \r
         if value and value not in ("~", "null") and current and current not in found:  # newest first: the latest
             found[current] = value
     return {p.path: found[p.path] for p in candidates
