@@ -146,7 +146,8 @@ def removed_numbers(root: Path, plans: list[Plan]) -> dict[str, str]:
 
 @dataclass
 class Attempt:
-    commit: str = ""
+    """What one push did: pushed, or refused (and whether because the branch moved)."""
+
     pushed: bool = False
     retryable: bool = False
     output: str = ""
@@ -222,7 +223,7 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
                 return 0
             if not result.retryable:
                 say(f"推送失败,没有重试:\n{result.output}\n"
-                    "— 检查推送权限:主分支受保护时,CI 需要一个允许直接推送的密钥(见 docs/publishing.md“索引号自动编号”)。")
+                    "— 检查推送权限:主分支受保护时,CI 需要一个允许直接推送的密钥或令牌(见 docs/publishing.md“八、索引号自动编号”)。")
                 return 1
             if attempt < retries:
                 reason = next((" ".join(line.split()) for line in result.output.splitlines() if line.startswith("!")), "")
