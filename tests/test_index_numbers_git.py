@@ -365,3 +365,18 @@ def test_a_removed_number_is_recognised_in_any_spelling(repos, newline, quote):
     repos.git(editor, "push", "--quiet", "origin", "HEAD:main")
     done = repos.assign(repos.clone("ci"))
     assert done.returncode == 1 and f"{A}:1: 索引号: 已发布的索引号 {number} 被删除了 — " in done.stdout, done.stdout
+
+
+def test_a_new_plan_that_brings_its_own_number_is_warned_about(repos):
+    """gongkai new reserves a number; two branches may reserve the same one. Not an error, a warning."""
+    editor = repos.clone("editor")
+    own = plan_text("广德市科技局2025年工作计划", "2025-03-03").replace("\n", f"\n索引号: {GD}/202503-00001\n", 1)
+    branch_with_plan(repos, editor, "cms/a", A, own)
+    checked = repos.validate(editor, "--base", "origin/main")
+    assert checked.returncode == 0, checked.stderr
+    assert (f"{A}:2: 索引号: 新信息自己填了索引号 {GD}/202503-00001:另一个合并请求可能用了同一个号,合并后会重复"
+            " — 删除这一行,合并到主分支后自动编号(提醒,不影响生成)") in checked.stdout
+    repos.git(editor, "checkout", "--quiet", "-B", "cms/b", "origin/main")
+    commit_plan(repos, editor, B, plan_text("广德市科技局2025年科技工作要点", "2025-03-10"), "新增")
+    checked = repos.validate(editor, "--base", "origin/main")
+    assert checked.returncode == 0 and "自己填了索引号" not in checked.stdout

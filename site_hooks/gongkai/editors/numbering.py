@@ -94,6 +94,11 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
     for line in diff.splitlines():
         parts = line.split("\t")
         status, old, new = parts[0], parts[1], parts[-1]
+        if status.startswith("A") and (plan := by_path.get(new)) and not plan.index_assigned:
+            problems.warn(plan.path, plan.line_of.get(("索引号",), 1), "索引号",
+                          f"新信息自己填了索引号 {plan.index_no}:另一个合并请求可能用了同一个号,合并后会重复",
+                          "删除这一行,合并到主分支后自动编号")
+            continue
         if not old.endswith(".yml") or status[:1] not in "MRD":
             continue
         shown = git(root, "show", f"{merge_base}:./{old}", check=False)
