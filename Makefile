@@ -27,8 +27,8 @@ $(TEST_STAMP): $(STAMP)
 
 install: $(STAMP) ## 创建 .venv 并安装依赖(其他命令会自动执行)
 
-validate: $(STAMP) ## 检查 data/ 下的全部数据,列出所有问题
-	$(BIN)/gongkai validate
+validate: $(STAMP) ## 检查 data/ 下的全部数据,列出所有问题(CI:FORMAT=github;合并请求另加 BASE=origin/main)
+	$(BIN)/gongkai validate $(if $(FORMAT),--format $(FORMAT)) $(if $(BASE),--base "$(BASE)")
 
 build: $(STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
 	$(BIN)/gongkai build
@@ -79,7 +79,11 @@ rollback: $(STAMP) ## 把 DEST 上的网站切换回上一个版本,例:make rol
 nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py 或模板之后)
 	$(BIN)/gongkai nginx --root /srv/www/kj/current --server-name kj.example.gov.cn --listen 80 --brotli > hosting/nginx/example.conf
 
-.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz
+.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz index-numbers
+
+# CI on the main branch (docs/publishing.md): number the new plans, commit, push; retried when the push is rejected.
+index-numbers: $(STAMP) ## 合并到主分支后(CI):写入新信息的索引号,提交并推送,例:make index-numbers BRANCH=main
+	$(BIN)/python scripts/assign_index_numbers.py $(if $(BRANCH),--branch "$(BRANCH)")
 
 fuzz: test-deps ## 长时间模糊测试:3万个数据错误样例和10倍的属性测试(每天换随机种子,约半小时)
 	GONGKAI_FUZZ_CASES=$${GONGKAI_FUZZ_CASES:-30000} GONGKAI_FUZZ_SEED=$${GONGKAI_FUZZ_SEED:-$$(date +%Y%m%d)} \

@@ -1,7 +1,14 @@
-"""Validation problems: one line each, ``path:line: 字段: 问题 — 怎么改``, like a linter."""
+"""Validation problems: one line each, ``path:line: 字段: 问题 — 怎么改``, like a linter.
+
+The same problems can be rendered for CI (``gongkai validate --format``): GitHub Actions
+workflow commands (``::error file=…,line=…::…``, shown as annotations on the changed lines of
+a pull request) and a GitLab Code Quality report (JSON, shown in the merge request widget).
+"""
 from __future__ import annotations
 
 import errno
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 
@@ -16,8 +23,12 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path
-        what = f"{self.field}: {self.message}" if self.field else self.message
-        text = f"{where}: {what}"
+        return f"{where}: {self.what}"
+
+    @property
+    def what(self) -> str:
+        """The line without its place: ``字段: 问题 — 怎么改``."""
+        text = f"{self.field}: {self.message}" if self.field else self.message
         if self.hint:
             text += f" — {self.hint}"
         if self.warning:
@@ -60,6 +71,45 @@ class Problems:
         if n:
             lines.append(f"共发现 {n} 处错误,请逐条修改后再运行 gongkai validate。")
         return "\n".join(lines)
+
+
+def _escape(text: str, prop: bool = False) -> str:
+    """GitHub workflow-command escaping (the runner decodes %25, %0D, %0A; properties also %3A, %2C)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def github_commands(items: list[Problem], notices: list[Problem] = ()) -> list[str]:
+    """One ``::error``/``::warning``/``::notice`` workflow command per problem; the message is the
+    full Chinese line, so the log reads the same as ``gongkai validate``."""
+    out = []
+    for kind, group in (("error", [p for p in items if not p.warning]), ("warning", [p for p in items if p.warning]),
+                        ("notice", list(notices))):
+        for p in sorted(group):
+            props = []
+            if p.path:
+                props.append(f"file={_escape(p.path, True)}")
+                if p.line:
+                    props.append(f"line={p.line}")
+            props.append(f"title={_escape(p.field or '数据检查', True)}")
+            out.append(f"::{kind} {','.join(props)}::{_escape(str(p))}")
+    return out
+
+
+def codequality(items: list[Problem], notices: list[Problem] = ()) -> str:
+    """A GitLab Code Quality report (a JSON array): errors are major, warnings minor, notices info."""
+    report = []
+    for p in sorted([*items, *notices]):
+        severity = "info" if p in notices else ("minor" if p.warning else "major")
+        key = "\x1f".join((p.path, str(p.line), p.field, p.message, severity))
+        report.append({
+            "description": p.what,
+            "check_name": f"gongkai-{p.field or '数据检查'}",
+            "fingerprint": hashlib.sha256(key.encode("utf-8")).hexdigest(),
+            "severity": severity,
+            "location": {"path": p.path or "data", "lines": {"begin": p.line or 1}},
+        })
+    return json.dumps(report, ensure_ascii=False, indent=1)
 
 
 _OS_ERRORS = {

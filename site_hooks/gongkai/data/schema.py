@@ -181,7 +181,7 @@ PLAN: dict[str, Any] = {
     "properties": {
         "标识": _text("标识", "可不填;填写时必须与文件名相同(不含 .yml)。", pattern=SLUG_PATTERN),
         "名称": _text("名称", "文件的正式标题,例如“广德市科技局2024年工作计划”。", minLength=1),
-        "索引号": _text("索引号", "已发布的索引号永远不变。新文件可不填,运行 gongkai validate --fix 自动编号并写回。", **{"x-check": "index-no"}),
+        "索引号": _text("索引号", "已发布的索引号永远不变,不要修改或删除。新文件不填:合并到主分支后自动编号并写回(也可运行 gongkai validate --fix)。", **{"x-check": "index-no"}),
         "发布机构": _text("发布机构", "发布机构的标识,必须与所在文件夹相同;可不填。", pattern=SLUG_PATTERN),
         "组配分类": _text("组配分类", "取自本机构的组配分类,计划类填“规划计划”。", **{"x-vocab": "组配分类"}),
         "主题分类": _text("主题分类", "取自 data/vocab/topics.yml,写一级分类(如“其他”)或“一级\\二级”(如“科技、教育\\科技”)。", **{"x-vocab": "主题分类"}),
