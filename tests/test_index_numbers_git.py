@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT
 from gongkai.data.yamlio import parse_text
 from gongkai.editors.numbering import BOT_NAME
 
-ROOT = Path(__file__).resolve().parent.parent
+
 SCRIPT = ROOT / "scripts" / "assign_index_numbers.py"
 GD = "1134172300325409XR"  # gdkjj's 统一社会信用代码: the prefix of its numbers
 CLEAN_ENV = ("GIT_DIR", "GIT_INDEX_FILE", "GIT_WORK_TREE", "GIT_PREFIX", "GIT_EDITOR")
