@@ -22,6 +22,8 @@ import importlib
 import sys
 from pathlib import Path
 
+from gongkai.cli.argparse_zh import ChineseParser
+
 # Subcommand modules, in the order `gongkai --help` lists them.
 COMMANDS = ["validate", "build", "serve", "schema", "new", "import_", "deploy", "rollback", "nginx", "bench"]
 
@@ -36,7 +38,7 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="gongkai", description="政府信息公开网站:检查数据、生成和发布网站。")
+    p = ChineseParser(prog="gongkai", description="政府信息公开网站:检查数据、生成和发布网站。")
     p.add_argument("--root", type=Path, default=None, help="项目目录(默认:从当前目录向上查找 mkdocs.yml)")
     sub = p.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in COMMANDS:
