@@ -32,7 +32,7 @@ ALL = SKJJ | {GD}
 # An empty list: no result at all. The sets were checked against the plain text of data/plans (grep).
 RELEVANCE = [
     # words and phrases from the bodies
-    ("高新技术企业", {GD, YD, BX, ND, ZJ}),
+    ("高新技术企业", {GD, YD, BX, ND, ZJ, SD}),  # SD by its 指标 新认定高新技术企业数量, not its body
     ("科技特派员", {YD, BX, ZJ}),
     ("科普", [GD]),
     ("孵化器", {GD, YD}),
@@ -129,7 +129,7 @@ def test_results_show_fields_and_highlight(search_page):
 
 def test_filters_and_shareable_url(search_page):
     _search(search_page, "高新技术企业")
-    assert len(_results(search_page)) == 5
+    assert len(_results(search_page)) == 6
     search_page.select_option("#gk-filter-department", "市科技局")
     search_page.wait_for_function("document.getElementById('search-results').dataset.gkFilters.includes('department')")
     assert _results(search_page) == [GD]

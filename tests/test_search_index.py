@@ -161,6 +161,21 @@ def test_plan_document_carries_metadata_filters_and_keys(project):
     assert "高新技术企业" in doc.text and "<" not in doc.text
 
 
+def test_plan_document_carries_its_targets(project):
+    """A plan is found by the names of its 指标 (and their other names), not only by its body's words."""
+    plan = next(p for p in project.plans if p.id == "gdkjj/2024/gongzuo-jihua")
+    meta = search.plan_document(plan).meta_text
+    assert all(t.indicator.name in meta and t.wording in meta for t in plan.targets) and plan.targets
+    assert "高企" in meta and "上半年新入库培育企业32家" in meta  # an alias; a progress note
+    assert "新认定省级企业研发中心数量" not in search.plan_document(plan).text  # metadata, not body text
+
+
+def test_a_plan_is_found_by_an_indicator_name_its_body_lacks(sample_site):
+    plan = (ROOT / "data/plans/skjj/2024/gongzuo-jihua-shi-da-tixi.yml").read_text(encoding="utf-8")
+    assert "新认定高新技术企业数量" in plan and plan.count("新认定高新技术企业数量") == plan.count("指标: 新认定高新技术企业数量")
+    assert "xxgk/skjj/2024/gongzuo-jihua-shi-da-tixi/" in search.search(sample_site, "新认定高新技术企业数量", limit=20)
+
+
 def test_topic_labels():
     assert search.topic_labels("其他") == ["其他"]
     assert search.topic_labels("科技、教育\\科技") == ["科技、教育", "科技、教育 › 科技"]

@@ -206,15 +206,14 @@ def topic_labels(topic: str) -> list[str]:
     return [first, f"{first} › {second}"]
 
 
-def _strings(value: Any) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for v in value.values():
-            yield from _strings(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _strings(v)
+def _target_strings(targets: Iterable[Any]) -> Iterable[str]:
+    """What a visitor may search a plan's 指标 by: the indicator's name and other names, the target as
+    the plan words it, who is responsible, and the notes of its progress."""
+    for target in targets:
+        yield target.indicator.name
+        yield from target.indicator.aliases
+        yield from (target.wording, target.owner)
+        yield from (p.note for p in target.progress)
 
 
 def plan_document(plan: Any) -> SearchDoc:
@@ -223,7 +222,7 @@ def plan_document(plan: Any) -> SearchDoc:
 
     dept = plan.department
     meta_parts = [plan.index_no, plan.category, dept.full_name, dept.short_name, plan.topic.replace("\\", " "),
-                  plan.doc_no, plan.published.isoformat(), plan.source, *plan.keywords, *_strings(plan.targets)]
+                  plan.doc_no, plan.published.isoformat(), plan.source, *plan.keywords, *_target_strings(plan.targets)]
     body = "\n".join(p for p in (plan.summary, html_to_text(str(render_body(plan.body)))) if p)
     keys = [k for k in (doc_no_key(plan.doc_no) if plan.doc_no else None, index_no_key(plan.index_no)) if k]
     return SearchDoc(
