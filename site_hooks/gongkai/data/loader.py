@@ -12,7 +12,7 @@ import re
 import stat
 from pathlib import Path
 
-from gongkai.data import index_numbers, schema, security, targets, withdrawal
+from gongkai.data import history, index_numbers, schema, security, targets, withdrawal
 from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from gongkai.data.yamlio import load_file
@@ -250,6 +250,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     if security.check_body(c, body):
         security.report_removed_html(c, body)
     keywords = [str(k) for k in d.get("关键词") or []]
+    revisions = history.read_revisions(c, d.get("修订说明"), published)
     index_text = c.text("索引号")
     if problems.error_count > before or created is None or published is None:
         return None, c
@@ -259,6 +260,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         doc_no=doc_no, created=created, published=published, published_time=pub_time,
         source=c.text("来源", dept.short_name), validity=validity, keywords=keywords, summary=c.text("摘要"),
         body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
+        revisions=revisions,
     )
     return plan, c
 

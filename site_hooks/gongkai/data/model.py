@@ -107,6 +107,7 @@ class Plan:
     withdrawn_on: dt.date | None = None
     replaced_by: Related | None = None
     validity_note: str = ""
+    revisions: list[Any] = field(default_factory=list)  # data.history.Revision, newest first (修订说明)
 
     @property
     def url(self) -> str:
@@ -134,7 +135,6 @@ class Project:
     validity: list[Validity]
     departments: dict[str, Department]
     plans: list[Plan]
-    history: Any = None  # gongkai.history.History when the build read git; None in plain generate() calls
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

@@ -172,6 +172,18 @@ RELATED: dict[str, Any] = {
     },
 }
 
+REVISION: dict[str, Any] = {
+    "type": "object",
+    "title": "修订说明",
+    "description": "发布后每修改一次写一项：修改的日期和一句话说明。它们显示在页面的“修订记录”中，是公开的内容，请像正文一样措辞。",
+    "additionalProperties": False,
+    "required": ["日期", "说明"],
+    "properties": {
+        "日期": _text("日期", "修改生效的日期，格式 YYYY-MM-DD，不能早于发布日期。", **{"x-check": "date"}),
+        "说明": _text("说明", "一句话说明改了什么，例如“更正第三部分高新技术企业培育目标。”（最多200字）。", minLength=1, maxLength=200),
+    },
+}
+
 PLAN: dict[str, Any] = {
     "$id": "plan.schema.json",
     "title": "政府信息公开条目(data/plans/<机构>/<年度>/<文件名>.yml)",
@@ -200,6 +212,7 @@ PLAN: dict[str, Any] = {
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
         "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},
         "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},
+        "修订说明": {"type": "array", "title": "修订说明", "description": REVISION["description"], "items": REVISION},
     },
 }
 

@@ -163,7 +163,7 @@ def commit_message(lines: list[str]) -> str:
     subject = f"自动编号:为 {len(written)} 条新信息写入索引号" if written else "自动修正:数据文件转为 UTF-8 编码"
     body = "\n".join(lines)
     # [skip ci]: the job that pushes this commit builds and publishes it itself. Kept out of the
-    # subject, which the plan pages show in their 修订记录.
+    # subject, which is what people read in the merge request and git log.
     return (f"{subject}\n\n{body}\n\n由 scripts/assign_index_numbers.py 在合并到主分支后写入;"
             f"已发布的索引号不会改变。\n\n[skip ci]\n")
 

@@ -57,7 +57,7 @@ def _block(text: str, indent: str = "  ") -> str:
 
 
 def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str, Any]] = (), notes: Iterable[str] = (),
-                optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件"),
+                optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件", "修订说明"),
                 leftovers: Iterable[dict[str, Any]] = ()) -> str:
     """The text of a plan file: header, each field with its comment, the body, the targets.
 
@@ -81,7 +81,8 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
             continue
         out.append(f"# {key}:{_help(key)}(可不填;需要时删除下一行开头的“# ”)")
         example = {"关键词": "[科技, 高新技术企业]", "相关文件": "[{文件: 机构标识/年度/文件名, 关系: 计划}]",
-                   "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名"}.get(key, "")
+                   "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名",
+                   "修订说明": "[{日期: YYYY-MM-DD, 说明: 一句话说明改了什么}]"}.get(key, "")
         out.append(f"# {key}: {example}".rstrip())
     out.append(f"# 正文:{_help('正文')}")
     out.append("正文: |")

@@ -16,7 +16,6 @@ import multiprocessing
 import os
 import pickle
 import re
-import sys
 import tempfile
 from collections.abc import Iterator, Set as AbstractSet
 from pathlib import Path
@@ -28,7 +27,6 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory
 
-from gongkai.data import history
 from gongkai.data.loader import load_project
 from gongkai.data.model import Project
 from gongkai.engine import bundles
@@ -146,9 +144,6 @@ class Session:
         else:
             if self.serving:
                 self.preview.succeeded(project)
-            project.history = history.collect(root, [p.path for p in project.plans])
-            if project.history.reason and not self.serving:
-                print(f"提醒:{project.history.reason}。", file=sys.stderr)
         for warning in problems.warnings if problems else []:
             log.info(str(warning))
         self.build = Build(project)

@@ -60,7 +60,7 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
         "related": {"links": [{"text": r.title, "href": rel(here, r.href) if r.internal else r.href, "relation": r.relation,
                                "external": not r.internal} for r in plan.related]},
         "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
-        "history": history.page_params(project.history, plan.path),
+        "history": history.page_params(plan.revisions, plan.published),
     }
     targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
     meta = [
