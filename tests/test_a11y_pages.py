@@ -63,6 +63,9 @@ def test_axe_and_structure(mode_pages, a11y_server, mode, name, path):
     assert headings[0][0] == 1, f"第一个标题应是 h1:{headings}"
     for (prev, _), (lvl, text) in zip(headings, headings[1:]):
         assert lvl <= prev + 1, f"标题层级跳级：h{prev} 之后是 h{lvl}「{text}」"
+    h1, text = page.evaluate("""() => [getComputedStyle(document.querySelector('h1')).color,
+                                       getComputedStyle(document.querySelector('.md-typeset')).color]""")
+    assert h1 == text and not h1.startswith("rgba"), f"h1 的颜色 {h1} 应与正文 {text} 相同（不透明，不发灰）"
 
     violations = run_axe(page, tags=AXE_TAGS + ["best-practice"])
     assert not violations, f"axe-core 在 {mode} 模式的 {path or '/'} 发现问题：\n" + format_violations(violations)
