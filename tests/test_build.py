@@ -246,3 +246,14 @@ def test_unused_theme_files_are_not_published(site):
     assert not list((site / "assets/javascripts").rglob("search.*.js"))
     assert not list((site / "assets/stylesheets").glob("palette.*"))
     assert not (site / "components").exists()
+
+
+def test_topics_are_shown_in_one_display_form_never_with_the_backslash(site):
+    """主题分类 keeps the catalogue's 一级\\二级 in the data; every page shows 一级 › 二级 (issue 22)."""
+    raw = "科技、教育\\科技"
+    pages = html_pages(site)
+    assert not [p for p in pages if raw in (site / p).read_text(encoding="utf-8")]
+    meta = soup(site, "xxgk/skjj/2024/niandu-gongzuo-jihua/index.html").select_one(".gk-meta")
+    assert "科技、教育 › 科技" in meta.get_text()
+    topic_page = next(p for p in pages if p.startswith("xxgk/zt/") and "科技、教育 › 科技" in soup(site, p).h1.get_text())
+    assert topic_page

@@ -37,11 +37,21 @@ class Category:
     description: str = ""
 
 
+def topic_text(name: str) -> str:
+    """How a 主题分类 is shown to people: ``科技、教育\\科技`` → ``科技、教育 › 科技`` (the data and the
+    vocabulary keep the backslash form of the national catalogue; no page shows it)."""
+    return name.replace("\\", " › ")
+
+
 @dataclass
 class Topic:
     name: str  # "一级" or "一级\二级"
     slug: str
     parent: str | None = None  # parent's name for second-level topics
+
+    @property
+    def text(self) -> str:
+        return topic_text(self.name)
 
 
 @dataclass

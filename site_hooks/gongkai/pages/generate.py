@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 from jinja2 import Environment
 
 from gongkai.data import history, withdrawal
-from gongkai.data.model import Plan, Project
+from gongkai.data.model import Plan, Project, topic_text
 from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, rel, src_of,
                                topic_url, year_url)
 from gongkai.markup.body import render_body
@@ -40,7 +40,7 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
     dept = plan.department
     rows = [
         ("索引号", plan.index_no, "index_no"), ("组配分类", plan.category, "category"),
-        ("发布机构", dept.short_name, "department"), ("主题分类", plan.topic, "topic"),
+        ("发布机构", dept.short_name, "department"), ("主题分类", topic_text(plan.topic), "topic"),
         ("名称", plan.title, "title"), ("文号", plan.doc_no, "doc_no"),
         ("生成日期", plan.created.isoformat(), "created"), ("发布日期", plan.published.isoformat(), "published"),
     ]
@@ -154,7 +154,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
             topic_counts[p.topic.split("\\")[0]] += 1
     for t in project.topics:
         if topic_counts.get(t.name):
-            label = t.name
+            label = t.text
             members = [p for p in plans if p.topic == t.name or p.topic.split("\\")[0] == t.name]
             catalogues.append(functools.partial(_catalogue, ctx, topic_url(t.slug), label, [(label, topic_url(t.slug))], members))
     years = sorted({p.year for p in plans}, reverse=True)
@@ -182,7 +182,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         link_list({"id": "gk-by-cat", "heading": "按组配分类", "links": [
             {"text": c.name, "href": rel(here, cat_url(c.slug)), "count": used_cats[c.name]} for c in project.categories if used_cats.get(c.name)]}),
         link_list({"id": "gk-by-topic", "heading": "按主题分类", "links": [
-            {"text": t.name.replace("\\", " › "), "href": rel(here, topic_url(t.slug)), "count": topic_counts[t.name]} for t in project.topics if topic_counts.get(t.name)]}),
+            {"text": t.text, "href": rel(here, topic_url(t.slug)), "count": topic_counts[t.name]} for t in project.topics if topic_counts.get(t.name)]}),
         link_list({"id": "gk-by-year", "heading": "按年度", "links": [
             {"text": f"{y}年度", "href": rel(here, year_url(y)), "count": sum(1 for p in plans if p.year == y)} for y in years]}),
         link_list({"id": "gk-guide", "heading": "政府信息公开", "links": [

@@ -46,6 +46,7 @@ from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from gongkai.data.model import topic_text
 from gongkai.rules.codes import DOC_NO_LOOSE, DOC_NO_LOOSE_SOURCE
 from gongkai.runtime.parallel import pmap, pmap_blocks
 from gongkai.problems import os_error_text
@@ -202,8 +203,7 @@ def topic_labels(topic: str) -> list[str]:
     """Filter values of a 主题分类: the first level, and ``一级 › 二级`` for second-level topics."""
     if "\\" not in topic:
         return [topic]
-    first, second = topic.split("\\", 1)
-    return [first, f"{first} › {second}"]
+    return [topic.split("\\", 1)[0], topic_text(topic)]
 
 
 def _target_strings(targets: Iterable[Any]) -> Iterable[str]:
