@@ -257,3 +257,25 @@ def test_topics_are_shown_in_one_display_form_never_with_the_backslash(site):
     assert "科技、教育 › 科技" in meta.get_text()
     topic_page = next(p for p in pages if p.startswith("xxgk/zt/") and "科技、教育 › 科技" in soup(site, p).h1.get_text())
     assert topic_page
+
+
+def test_every_page_has_one_description(site):
+    """Lighthouse's SEO audit (issue 19): one non-empty <meta name="description"> per page, saying what is on it."""
+    for rel in html_pages(site):
+        tags = soup(site, rel).select('meta[name="description"]')
+        assert len(tags) == 1 and tags[0]["content"].strip(), rel
+    plan = soup(site, PLAN).select_one('meta[name="description"]')["content"]
+    assert plan.startswith("(一)持续加大企业在科技创新中的主体地位") and len(plan) <= 120 and plan.endswith("。")
+    catalogue = soup(site, "xxgk/skjj/ghjh/index.html").select_one('meta[name="description"]')["content"]
+    assert "规划计划" in catalogue and "条" in catalogue
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("短句。", "短句。"),
+    ("## 一、总体要求\n\n" + "甲" * 70 + "，" + "乙" * 70 + "。", "一、总体要求 " + "甲" * 70 + "，"),
+    ("[链接](https://example.gov.cn/x) *强调* " + "丙" * 200, "链接 强调 " + "丙" * 114 + "…"),
+])
+def test_description_lead(text, expected):
+    from gongkai.pages.context import lead
+
+    assert lead(text) == expected

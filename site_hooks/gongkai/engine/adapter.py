@@ -149,6 +149,8 @@ class Session:
         self.build = Build(project)
         if project is not None:
             config["site_name"] = escape(project.site.name)  # MkDocs' theme env has no autoescape: text goes in as HTML
+            # <meta name="description"> of pages that give none (hand-written pages; generated ones set their own)
+            config["site_description"] = escape(f"{project.site.name}：政府信息公开，工作计划、目标任务及完成情况。")
             if not config.get("site_url"):
                 config["site_url"] = project.site.base_url
         return self.release.on_config(config, root, project)

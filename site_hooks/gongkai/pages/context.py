@@ -6,6 +6,8 @@ chrome rendered once for all pages; the theme replaces it per page.
 """
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable
 
@@ -30,6 +32,21 @@ class Page:
     meta: list[tuple[str, str]] = field(default_factory=list)
     edit_path: str | None = None  # data file relative to the repository root
     description: str = ""
+
+
+_MARKDOWN = re.compile(r"[#>*_`|\[\]]+|\(https?://[^)]*\)")
+_SPACES = re.compile(r"\s+")
+
+
+def lead(text: str, limit: int = 120) -> str:
+    """The first ``limit`` characters of a plan's text (Markdown marks dropped), for ``<meta name="description">``:
+    cut after the last full stop, semicolon or comma inside the limit."""
+    plain = _SPACES.sub(" ", _MARKDOWN.sub(" ", str(text))).strip()
+    if len(plain) <= limit:
+        return plain
+    cut = plain[:limit]
+    stop = max(cut.rfind(mark) for mark in "。；！？，")
+    return cut[:stop + 1] if stop >= limit // 2 else cut + "…"
 
 
 def esc(text: Any) -> str:

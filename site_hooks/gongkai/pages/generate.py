@@ -26,7 +26,7 @@ from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, d
 from gongkai.markup.body import render_body
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
-from gongkai.pages.context import ROOT, Page, PageContext, esc
+from gongkai.pages.context import ROOT, Page, PageContext, esc, lead
 from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
 
@@ -69,7 +69,8 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
     ]
     if plan.keywords:
         meta.append(("Keywords", ",".join(plan.keywords)))
-    return Page(src_of(here), here, plan.title, str(ctx.c["plan_page"](params)), "plan", meta, plan.path, plan.summary)
+    return Page(src_of(here), here, plan.title, str(ctx.c["plan_page"](params)), "plan", meta, plan.path,
+                plan.summary or lead(plan.body))
 
 
 def _paged(entries: list[Plan], url: str) -> Iterable[tuple[int, int, str, list[Plan]]]:
@@ -98,7 +99,8 @@ def _catalogue(ctx: PageContext, url: str, title: str, trail: list[tuple[str, st
         html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{esc(heading)}</h1>{intro_html if number == 1 else ""}'
                 f'{extra_html if number == 1 else ""}{table}{pager}')
         meta = [("ColumnName", title), ("ColumnType", "目录")]
-        pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta))
+        pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta,
+                          description=f"{ctx.project.site.name}公开的{title}信息，共 {len(plans)} 条。"))
     return pages
 
 
@@ -193,7 +195,8 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
             f'<div class="gk-sections">{"".join(map(str, sections))}</div>'
             f'<h2 id="gk-latest">最新信息</h2>{latest}')
     pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
-                      [("ColumnName", "政府信息公开"), ("ColumnType", "目录")]))
+                      [("ColumnName", "政府信息公开"), ("ColumnType", "目录")],
+                      description=f"{project.site.name}政府信息公开：按发布机构、组配分类、主题分类和年度查找，最新信息。"))
 
     pages += target_pages
 
@@ -208,7 +211,8 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
                    for i, (g, links) in enumerate(groups))
     html = f'<h1>网站地图</h1><div class="gk-sitemap">{body}</div>'
-    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")]))
+    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")],
+                      description=f"{project.site.name}网站地图：全部栏目和目录。"))
     return pages
 
 

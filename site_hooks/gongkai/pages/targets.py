@@ -190,7 +190,7 @@ def chart_params(indicator_slug: str, name: str, unit: str, targets: list[Target
 
 def _page(ctx: PageContext, url: str, title: str, html: str, kind: str, column: str) -> Page:
     meta = [("ColumnName", column), ("ColumnType", "目标任务" if kind != "compilation" else "汇编")]
-    return Page(src_of(url), url, title, html, kind, meta)
+    return Page(src_of(url), url, title, html, kind, meta, description=f"{ctx.project.site.name}{title}。")
 
 
 def _status_counts(targets: list[Target]) -> str:
