@@ -107,6 +107,8 @@ class Plan:
     withdrawn_on: dt.date | None = None
     replaced_by: Related | None = None
     validity_note: str = ""
+    old_paths: list[str] = field(default_factory=list)  # 原网址: decoded paths on the old platform ("/art/…html")
+    attachments: list[Any] = field(default_factory=list)  # 附件: gongkai.data.attachments.Attachment
 
     @property
     def url(self) -> str:
