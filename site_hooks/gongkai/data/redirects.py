@@ -97,13 +97,14 @@ def check(plans, known_outputs: dict[str, str], base_path: str, problems) -> Non
     for plan in sorted(plans, key=lambda p: p.path):
         for i, path in enumerate(plan.old_paths):
             line = plan.line_of.get(("原网址", i)) or plan.line_of.get(("原网址",), 0)
-            if path in claimed:
-                other = claimed[path]
+            key = path.lower()  # nginx compares map keys without regard to case
+            if key in claimed:
+                other = claimed[key]
                 problems.add(plan.path, line, f"原网址.第{i + 1}项",
-                             f"旧路径 {path} 已经由“{other[2]}”（{other[0]}:{other[1]}）使用",
+                             f"旧路径 {path} 已经由“{other[2]}”（{other[0]}:{other[1]}）使用（不区分大小写）",
                              "一个旧网址只能跳转到一个文件，请核对两边的原网址，删除写错的一项")
                 continue
-            claimed[path] = (plan.path, line, plan.title)
+            claimed[key] = (plan.path, line, plan.title)
             if path in taken:
                 problems.add(plan.path, line, f"原网址.第{i + 1}项",
                              f"旧路径 {path} 就是本站的{taken[path]}的网址，跳转后那个页面就打不开了",
