@@ -33,6 +33,7 @@ def repo(tmp_path_factory) -> Path:
     edit(root, "data/plans/skjj/2024/niandu-gongzuo-jihua.yml", "2024年,", "2024年，")
     commit(root, "统一标点", "2024-03-01")
     git(root, "mv", "data/plans/gdkjj/2024/gongzuo-jihua.yml", "data/plans/gdkjj/2024/gongzuo-jihua-2024.yml")
+    git(root, "mv", "data/plans/gdkjj/2024/gongzuo-jihua", "data/plans/gdkjj/2024/gongzuo-jihua-2024")  # its 附件 move with it
     commit(root, "文件改名", "2024-04-01")
     edit(root, "data/plans/gdkjj/2024/gongzuo-jihua-2024.yml", "(五)充分发挥", "(五)进一步发挥")
     commit(root, "修改第五部分", "2024-05-01")
