@@ -54,7 +54,21 @@ def sha(data: bytes) -> str:
 
 
 def html_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    """The site's pages: every HTML file but the redirect pages at old platform paths (they only point on)."""
+    skip = redirect_pages(site)
+    return sorted(rel for p in site.rglob("*.html") if (rel := p.relative_to(site).as_posix()) not in skip)
+
+
+def redirect_pages(site: Path) -> set[str]:
+    """The redirect pages the build wrote for 原网址 (listed in redirects.json)."""
+    from gongkai.pages.redirects import page_file
+
+    path = site / "redirects.json"
+    if not path.is_file():
+        return set()
+    import json
+
+    return {f for r in json.loads(path.read_text(encoding="utf-8"))["redirects"] if (f := page_file(r["from"], "/"))}
 
 
 ASSET_REF = re.compile(r'<(?:link|script)\b[^>]*?\b(?:href|src)="([^"]+)"')

@@ -32,7 +32,9 @@ def soup(site: Path, rel: str) -> BeautifulSoup:
 
 
 def html_pages(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+    from conftest_publish import html_pages as pages  # without the redirect pages of 原网址
+
+    return pages(site)
 
 
 def resolve(page: str, href: str) -> str:

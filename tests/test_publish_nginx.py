@@ -103,6 +103,35 @@ def test_missing_pages_get_the_site_404_page_at_any_depth(server):
     assert redirect.status == 301 and redirect.getheader("Location").endswith("/xxgk/")
 
 
+OLD = "/art/2024/3/1/art_5711_1234567.html"  # the sample plan's 原网址
+
+
+def test_old_platform_urls_answer_301_with_the_new_page(server, releases):
+    for path in (OLD, OLD + "?id=5678", OLD.upper().replace("/ART/", "/art/"), OLD.replace("art_", "art%5F")):
+        resp = get(server, path)
+        assert resp.status == 301, path
+        assert resp.getheader("Location") == "/" + PLAN, path
+    page = get(server, get(server, OLD).getheader("Location"))
+    assert page.status == 200 and "广德市科技局2024年工作计划" in page.body.decode("utf-8")
+    assert get(server, "/art/2024/3/1/art_5711_7654321.html").status == 404  # not listed: the site's 404
+    # the files for other hosts are there too
+    _, a, _, _ = releases
+    assert (a / "redirects.json").is_file() and (a / OLD.lstrip("/")).is_file()
+
+
+def test_attachments_are_served_at_their_stable_urls(server, repo_root):
+    from urllib.parse import quote
+
+    src = repo_root / "data/plans/gdkjj/2024/gongzuo-jihua/附件"
+    for name, mime in (("2024年工作计划（印发稿）.pdf", "application/pdf"),
+                       ("重点任务分解表.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")):
+        resp = get(server, "/" + PLAN + "fj/" + quote(name))
+        assert resp.status == 200, name
+        assert resp.getheader("Content-Type") == mime
+        assert resp.body == (src / name).read_bytes()
+        assert resp.getheader("X-Content-Type-Options") == "nosniff"
+
+
 def test_shipped_example_matches_the_renderer():
     """hosting/nginx/example.conf is what `gongkai nginx` prints for the example site."""
     from gongkai.publish.hosting import server_block

@@ -187,3 +187,40 @@ def test_an_edit_rewrites_only_the_pages_it_changes_and_a_template_edit_rewrites
         assert other.stat().st_mtime_ns > before[1]
     finally:
         s.stop()
+
+
+def test_an_attachment_change_is_a_full_rebuild_that_copies_it_again(tmp_path):
+    """附件 are copied beside the pages: replacing a file, or listing a new one, must reach the preview."""
+    from urllib.parse import quote
+
+    from conftest_attachments import make_docx, make_pdf
+
+    root = copy_repo(tmp_path / "repo")
+    plan, page_url = "data/plans/gdkjj/2024/gongzuo-jihua.yml", "xxgk/gdkjj/2024/gongzuo-jihua/"
+    folder = root / "data/plans/gdkjj/2024/gongzuo-jihua/附件"
+    s = Server(root)
+
+    def fetch(path: str) -> bytes:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{s.port}/{path}", timeout=10) as r:
+                return r.read()
+        except OSError:
+            return b""
+
+    try:
+        pdf_url = page_url + "fj/" + quote("2024年工作计划（印发稿）.pdf")
+        assert fetch(pdf_url) == (folder / "2024年工作计划（印发稿）.pdf").read_bytes()
+        page = s.get(page_url)
+        new_pdf = make_pdf("改过的印发稿：第二版")
+        (folder / "2024年工作计划（印发稿）.pdf").write_bytes(new_pdf)
+        s.reload_signal(page)
+        s.wait_until(lambda: fetch(pdf_url) == new_pdf, 30, "the replaced attachment was not copied again")
+
+        page = s.get(page_url)
+        (folder / "补充说明.docx").write_bytes(make_docx(["补充说明"]))
+        edit(root, plan, "    名称: 2024年重点任务分解表\n", "    名称: 2024年重点任务分解表\n  - 文件: 补充说明.docx\n")
+        s.reload_signal(page)
+        s.wait_until(lambda: "附件3：" in s.get(page_url), 30, "the new attachment is not listed")
+        assert fetch(page_url + "fj/" + quote("补充说明.docx")) == (folder / "补充说明.docx").read_bytes()
+    finally:
+        s.stop()

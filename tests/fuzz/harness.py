@@ -35,7 +35,13 @@ def plan_files(root: Path) -> set[str]:
     if not base.is_dir():
         return set()
     return {p.relative_to(root).as_posix() for p in base.rglob("*")
-            if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")}
+            if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+            and not _attachment(p.relative_to(base).parts)}
+
+
+def _attachment(parts: tuple[str, ...]) -> bool:
+    """data/plans/<机构>/<年度>/<文件名>/附件/… are a plan's attachments, not plan files."""
+    return len(parts) >= 5 and parts[3] == "附件"
 
 
 def content_pages(root: Path) -> set[str]:

@@ -118,6 +118,8 @@ class Plan:
     replaced_by: Related | None = None
     validity_note: str = ""
     revisions: list[Any] = field(default_factory=list)  # data.history.Revision, newest first (修订说明)
+    old_paths: list[str] = field(default_factory=list)  # 原网址: decoded paths on the old platform ("/art/…html")
+    attachments: list[Any] = field(default_factory=list)  # 附件: gongkai.data.attachments.Attachment
 
     @property
     def url(self) -> str:

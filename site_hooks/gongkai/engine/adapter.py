@@ -32,7 +32,7 @@ from gongkai.data.model import Project
 from gongkai.engine import bundles
 from gongkai.engine.assets import Release
 from gongkai.engine.preview import Preview, placeholder_pages
-from gongkai.pages import search
+from gongkai.pages import attachments, redirects, search
 from gongkai.pages.components import RenderMemo, digest, make_env
 from gongkai.pages.context import ROOT, Page
 from gongkai.pages.generate import chrome, generate
@@ -338,13 +338,14 @@ class Session:
         """Preview (dirty builds): MkDocs writes only the generated pages whose content changed.
 
         What every page shares — the theme shell and chrome, the templates, the list of pages (the
-        navigation), mkdocs.yml and the red error panel — is digested too; when it changes, the site
+        navigation), mkdocs.yml, the red error panel, and the 附件 files and 原网址 (a full rebuild copies
+        them again) — is digested too; when it changes, the site
         folder is emptied and every page written, as in a clean build."""
         b = self.build
         keys = {src: digest(page) for src, page in b.pages.items()}
         config_file = Path(config.config_file_path)
         shared = digest((b.chrome, self.preview.panel_html(), sorted(f.src_uri for f in files),
-                         config_file.stat().st_mtime_ns, templates_key))
+                         config_file.stat().st_mtime_ns, templates_key, _files_key(b.project)))
         b.full = shared != self.chrome_key
         if b.full:
             clean_directory(config["site_dir"])
@@ -492,7 +493,29 @@ def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]
 
 
 def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = True) -> None:
+    """Open data, the 附件 copies (gongkai.pages.attachments) and the redirect map of 原网址 (gongkai.pages.redirects)."""
     write_open_data(project, site_dir, page_urls, parallel=parallel, sitemap=False)
+    attachments.copy_all(project, site_dir)
+    for rel_path, data in redirects.redirect_files(project).items():
+        path = site_dir / rel_path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+
+
+def _files_key(project: Project | None) -> tuple:
+    """What the preview must notice besides the pages: every attachment (path, size, time) and every old path."""
+    if project is None:
+        return ()
+    out = []
+    for plan in project.plans:
+        for a in plan.attachments:
+            try:
+                st = a.source.stat()
+                out.append((a.url, st.st_size, st.st_mtime_ns))
+            except OSError:
+                out.append((a.url, -1, -1))
+        out.extend(plan.old_paths)
+    return tuple(out)
 
 
 def _write_sitemap(project: Project, site_dir: Path, page_urls: list[str]) -> None:

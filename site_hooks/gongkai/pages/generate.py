@@ -24,6 +24,7 @@ from gongkai.data.model import Plan, Project, topic_text
 from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, rel, src_of,
                                topic_url, year_url)
 from gongkai.markup.body import render_body
+from gongkai.pages import attachments
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
 from gongkai.pages.context import ROOT, Page, PageContext, esc, lead
@@ -59,6 +60,7 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
         "body_html": render_body(plan.body),
         "related": {"links": [{"text": r.title, "href": rel(here, r.href) if r.internal else r.href, "relation": r.relation,
                                "external": not r.internal} for r in plan.related]},
+        "attachments": attachments.page_params(plan, here),
         "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
         "history": history.page_params(plan.revisions, plan.published),
     }

@@ -22,6 +22,7 @@ import io
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
@@ -152,6 +153,9 @@ def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str,
         "相关文件": [{"名称": r.title, "网址": _abs(base, r.href) if r.internal else r.href, "关系": r.relation} for r in plan.related],
         "指标": [target_record(t, base) for t in targets],
         "目标完成情况": [target_record(t, base) for t in closed],
+        "附件": [{"名称": a.name, "文件": a.file, "类型": a.kind, "大小": a.size, "网址": _abs(base, quote(a.url, safe="/.-_~"))}
+               for a in plan.attachments],
+        "原网址": list(plan.old_paths),
     }
 
 
@@ -260,6 +264,12 @@ def published_schemas(base_url: str) -> dict[str, dict[str, Any]]:
                                                  "properties": {"名称": _STR, "网址": {**_STR, "format": "uri"}, "关系": _STR}}},
         "指标": {"type": "array", "description": "本文件的目标。", "items": {"$ref": "#/$defs/target"}},
         "目标完成情况": {"type": "array", "description": "本文件（工作总结）给出最终结果的以前目标。", "items": {"$ref": "#/$defs/target"}},
+        "附件": {"type": "array", "description": "随文件公开的附件。", "items": {
+            "type": "object", "additionalProperties": False, "required": ["名称", "文件", "类型", "大小", "网址"],
+            "properties": {"名称": _STR, "文件": _STR, "类型": {"enum": data_schema.ATTACHMENT_TYPES},
+                           "大小": {"type": "integer", "minimum": 0, "description": "字节数。"},
+                           "网址": {**_STR, "format": "uri"}}}},
+        "原网址": {"type": "array", "description": "这个文件在原来的信息公开平台上的路径，已跳转到本页。", "items": _STR},
     }
     plan = {"$schema": SCHEMA_DRAFT, "$id": _abs(base_url, SCHEMA_URLS["plan"]), "title": "政府信息公开条目（开放数据）",
             "type": "object", "additionalProperties": False, "required": list(plan_props), "properties": plan_props,

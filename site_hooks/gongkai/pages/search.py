@@ -223,7 +223,10 @@ def plan_document(plan: Any) -> SearchDoc:
     dept = plan.department
     meta_parts = [plan.index_no, plan.category, dept.full_name, dept.short_name, plan.topic.replace("\\", " "),
                   plan.doc_no, plan.published.isoformat(), plan.source, *plan.keywords, *_target_strings(plan.targets)]
-    body = "\n".join(p for p in (plan.summary, html_to_text(str(render_body(plan.body)))) if p)
+    from gongkai.pages.attachments import text_of  # DOCX and PDF attachments: their text is searchable too
+
+    files = [f"附件：{a.name}\n{text_of(a)}" for a in getattr(plan, "attachments", ())]
+    body = "\n".join(p for p in (plan.summary, html_to_text(str(render_body(plan.body))), *files) if p)
     keys = [k for k in (doc_no_key(plan.doc_no) if plan.doc_no else None, index_no_key(plan.index_no)) if k]
     return SearchDoc(
         url=plan.url, title=plan.title, text=body, meta_text=" ".join(p for p in meta_parts if p),
