@@ -107,6 +107,7 @@ class Plan:
     withdrawn_on: dt.date | None = None
     replaced_by: Related | None = None
     validity_note: str = ""
+    historic_index: bool = False  # 历史索引号: kept as published on the old platform, not checked against today's rule
 
     @property
     def url(self) -> str:
@@ -135,6 +136,7 @@ class Project:
     departments: dict[str, Department]
     plans: list[Plan]
     history: Any = None  # gongkai.history.History when the build read git; None in plain generate() calls
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # data/vocab/aliases.yml: 词表 → {旧写法: 名称}
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)
