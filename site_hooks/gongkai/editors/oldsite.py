@@ -43,12 +43,16 @@ LABELS: dict[str, str] = {
     "发布日期": "发布日期", "公开日期": "发布日期", "发文日期": "发布日期", "发布时间": "发布日期", "公开时间": "发布日期",
     "有效性": "有效性", "时效性": "有效性", "效力状态": "有效性", "是否有效": "有效性",
     "来源": "来源", "信息来源": "来源", "文章来源": "来源",
+    # pages of platforms that publish in traditional characters (a <meta charset="big5"> page)
+    "索引號": "索引号", "組配分類": "组配分类", "資訊分類": "组配分类", "主題分類": "主题分类", "發布機構": "发布机构",
+    "發文機關": "发布机构", "名稱": "名称", "標題": "名称", "文號": "文号", "發文字號": "文号", "成文日期": "生成日期",
+    "發布日期": "发布日期", "發布時間": "发布日期", "公開日期": "发布日期", "有效性": "有效性", "來源": "来源",
 }
 # labels of page furniture on the same line (发布时间:… 来源:… 浏览次数:…): they end the value before them
 IGNORED_LABELS = ("浏览次数", "点击数", "点击量", "阅读次数", "访问量", "字体", "字号", "作者", "责任编辑", "编辑", "审核", "分享到",
                   "【字体", "打印")
 _LABEL_RE = "|".join(r"\s*".join(map(re.escape, label)) for label in sorted([*LABELS, *IGNORED_LABELS], key=len, reverse=True))
-LABEL_AT = re.compile(rf"(?<![\w])({_LABEL_RE})\s*[:：]")
+LABEL_AT = re.compile(rf"({_LABEL_RE})\s*[:：]")
 LABEL_ONLY = re.compile(rf"^\s*({_LABEL_RE})\s*[:：]?\s*$")
 DATE = re.compile(r"((?:19|20)\d\d)\s*[-年/.．]\s*(\d{1,2})\s*[-月/.．]\s*(\d{1,2})\s*日?(?:\s*(\d{1,2})\s*[:：时]\s*(\d{2}))?")
 _FULL = str.maketrans("０１２３４５６７８９：－／．", "0123456789:-/.")
@@ -451,6 +455,15 @@ def read_page(path: Path, base: Path | None = None) -> SavedPage:
             pl.attachment_only = True
     # the metadata block
     for i, pl in enumerate(page.lines):
+        only = LABEL_ONLY.match(pl.text)
+        if only and label_field(only.group(1)) and i + 1 < len(page.lines) and i not in page.meta_rows:
+            value = page.lines[i + 1]
+            if not is_metadata_line(value.text) and len(value.text) <= 100 and not value.in_article:
+                page.meta_rows.update((i, i + 1))  # <dt>索引号</dt><dd>…</dd>: the label and its value on two lines
+                _record(page, label_field(only.group(1)), value.text, value.line)
+                continue
+        if i in page.meta_rows:
+            continue
         if is_metadata_line(pl.text):
             page.meta_rows.add(i)
             for name, _label, value in metadata_pairs(pl.text):
