@@ -280,7 +280,7 @@ def _run_migration(args, files: list[Path]) -> int:
             errors.append(migration.Problem(catalogue_name, row.line, "", f"目录中的“{row.values.get('名称') or row.values.get('索引号') or row.url}”"
                                             "没有找到对应的网页,没有导入", "请从旧平台保存这个网页,放进文件夹后一起重新导入"))
     need = [e for e in entries if not e.index_no]
-    numbers = reserve_index_numbers(project, [(e.fields["_dept"], codes.parse_date(e.fields["发布日期"]), _rel(root, e.path))
+    numbers = reserve_index_numbers(project, [(e.fields["_dept"], _date_or_today(e.fields["发布日期"]), _rel(root, e.path))
                                               for e in need]) if need else []
     for e, number in zip(need, numbers):
         e.index_no = number
@@ -339,6 +339,13 @@ def _run_migration(args, files: list[Path]) -> int:
     if not args.dry_run:
         print(f"\n已写入 {len(written)} 个文件,检查通过。运行 make serve 预览,核对“待核对”的内容。")
     return 0
+
+
+def _date_or_today(text: str) -> dt.date:
+    try:
+        return codes.parse_date(text)
+    except codes.CodeError:  # reported with the entry; the number is reserved for today
+        return dt.date.today()
 
 
 def _plan_fields(e: migration.Entry) -> dict:

@@ -244,6 +244,11 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
         e.review.append(f"原文没有生成日期(成文日期),暂用发布日期 {published}")
     e.fields["生成日期"] = created
     e.fields["发布日期"] = published
+    for name, value in (("生成日期", created), ("发布日期", published)):
+        try:
+            codes.parse_date(value)
+        except codes.CodeError as exc:
+            e.errors.append(Problem(where, line_of(name), name, f"原文的{name}“{raw.get(name, value)}”{exc.message}", exc.hint))
     e.kept.append(f"生成日期 {created}、发布日期 {published}" + (f" {meta['发布时间']}" if meta.get("发布时间") else ""))
     if meta.get("发布时间"):
         e.fields["发布时间"] = meta["发布时间"]
