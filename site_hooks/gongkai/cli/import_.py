@@ -330,6 +330,8 @@ def _run_migration(args, files: list[Path]) -> int:
         for pr in problems.items:
             if pr.path in written and not pr.warning:
                 errors.append(migration.Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
+            elif pr.path in written:
+                print(f"待核对:{pr}")
     errors = [x for e in entries for x in e.errors] + errors
     if errors:
         print(f"\n共 {len(errors)} 个问题需要处理(文件:行号: 字段: 问题 — 怎么改):", file=sys.stderr)
