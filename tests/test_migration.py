@@ -155,6 +155,18 @@ def test_page_and_catalogue_mismatch_is_reported_not_resolved(project_copy, caps
     assert written["文号"] == "示科〔2023〕5号" and str(written["发布日期"]) == "2023-03-08"  # the page, as published
 
 
+def test_two_spellings_of_the_same_value_are_not_a_mismatch(project_copy, capsys, tmp_path):
+    page = tmp_path / "art.html"
+    shutil.copy(CORPUS / "08-table-trs.html", page)  # 发文机关 示例市科技局, 信息分类 计划总结
+    rows = [list(map(str, CATALOGUE_ROWS[0]))]
+    rows[0][3], rows[0][6] = "示例市科学技术局", "规划计划"  # the department's full name; today's category
+    catalogue = _csv(tmp_path / "目录.csv", rows)
+    code, out, err = run_cli(project_copy, "import", str(page), str(catalogue), "--dept", "skjj", capsys=capsys)
+    assert "目录.csv:2" not in err, err
+    assert "对应:发布机构:页面写“示例市科技局”,目录写“示例市科学技术局”,对应到本站的同一个值" in out
+    assert "对应:组配分类:页面写“计划总结”,目录写“规划计划”,对应到本站的同一个值" in out
+
+
 def test_catalogue_row_without_a_page_is_reported(project_copy, capsys, tmp_path):
     page = tmp_path / "art.html"
     shutil.copy(CORPUS / "08-table-trs.html", page)

@@ -126,6 +126,17 @@ def _choices(names: list[str]) -> str:
     return "、".join(names[:30]) + ("……" if len(names) > 30 else "")
 
 
+def _same_meaning(name: str, a: str, b: str, project: Project, department) -> bool:
+    """Two spellings of the same thing (市科技局 / 市科学技术局; 计划总结 / 规划计划) are not a mismatch."""
+    if name == "发布机构":
+        return department_of(a, project) is not None and department_of(a, project) == department_of(b, project)
+    names = {"组配分类": department.categories, "主题分类": [t.name for t in project.topics]}.get(name)
+    if names is None:
+        return False
+    mapped = map_value(name, a, names, project.aliases)[0]
+    return mapped is not None and mapped == map_value(name, b, names, project.aliases)[0]
+
+
 def department_of(name: str, project: Project) -> str | None:
     for slug, d in project.departments.items():
         if name in (d.short_name, d.full_name, slug):
@@ -173,6 +184,9 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
                     meta[name] = value
                 e.mapped.append(f"{name}“{value}”由目录补充(页面上没有)")
             for name, mine, theirs in differ:
+                if _same_meaning(name, mine, theirs, project, department):
+                    e.mapped.append(f"{name}:页面写“{mine}”,目录写“{theirs}”,对应到本站的同一个值")
+                    continue
                 e.errors.append(Problem(f"{catalogue_name}", row.line, name, f"目录写“{theirs}”,页面 {where} 写“{mine}”,两者不一致",
                                         "已按页面导入;请核对原平台上公开的是哪一个,改正计划文件"))
             if row.url:

@@ -68,7 +68,7 @@ CELL = {"td", "th"}
 ARTICLE_HINTS = ("ucap-content", "trs_editor", "trs_paper_default", "zoom", "article-content", "article_content",
                  "art_con", "artcon", "wz_content", "detail-content", "detail_content", "news_content", "content_text",
                  "bt-content", "xxgk_content", "pages_content", "article", "content")
-NOT_ARTICLE = re.compile(r"nav|menu|crumb|footer|header|banner|share|related|xgwz|tool|print|sidebar|links", re.I)
+NOT_ARTICLE = re.compile(r"nav|menu|crumb|footer|header|banner|share|related|xgwz|tool|print|sidebar|links|title", re.I)
 
 
 @dataclass
@@ -248,7 +248,7 @@ def _article(body):
         if len(text) < 20:
             continue
         for rank, hint in enumerate(ARTICLE_HINTS):
-            if hint in cls.replace(" ", " ") and not NOT_ARTICLE.search(cls):
+            if hint in cls and not NOT_ARTICLE.search(cls):
                 score = 10_000_000 - rank * 100_000 - len(text) // 1000  # innermost of equal hints wins below
                 if score > best_score or (score == best_score and best is not None and el in best.iterdescendants()):
                     best, best_score = el, score
