@@ -135,3 +135,70 @@ def test_split_table(tmp_path, text, parts):
     source = migration.read_source(path)
     assert len(source.result.drafts) == parts
     check_nothing_lost(text.splitlines(), source)
+
+
+# --- the saved-page reader, field by field --------------------------------------------------------
+from gongkai.editors import oldsite  # noqa: E402
+
+
+@pytest.mark.parametrize("line,expected", [
+    ("索 引 号：11341700MB0A12342H/2023-00008", {"索引号": "11341700MB0A12342H/2023-00008"}),
+    ("索引号:003217891/2022-00002 信息分类:计划总结", {"索引号": "003217891/2022-00002", "组配分类": "计划总结"}),
+    ("标　　题：示例局2023年工作要点", {"名称": "示例局2023年工作要点"}),
+    ("发文机关：示例市科技局　　发文字号：示科〔2023〕5号", {"发布机构": "示例市科技局", "文号": "示科〔2023〕5号"}),
+    ("成文日期：２０２３年３月８日", {"生成日期": "２０２３年３月８日"}),
+    ("发布时间：2024-03-01 15:00 来源：市科技局 浏览次数： 字体：[ ]", {"发布日期": "2024-03-01 15:00", "来源": "市科技局"}),
+    ("时效性：现行有效｜主题分类：科技", {"有效性": "现行有效", "主题分类": "科技"}),
+    ("發布機構：示例市科技局", {"发布机构": "示例市科技局"}),
+])
+def test_metadata_labels(line, expected):
+    assert oldsite.is_metadata_line(line)
+    assert {name: value for name, _, value in oldsite.metadata_pairs(line)} == expected
+
+
+@pytest.mark.parametrize("line", ["来源于群众的意见：要多听。", "浏览次数：12", "今年的工作：一是……", "这份文件的索引号：见上"])
+def test_sentences_are_not_metadata(line):
+    assert not oldsite.is_metadata_line(line)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("2023年3月8日", ("2023-03-08", "")), ("２０２３年３月８日", ("2023-03-08", "")), ("2023-03-08 10:25:31", ("2023-03-08", "10:25")),
+    ("2023/3/8 9:05", ("2023-03-08", "09:05")), ("2023.03.08", ("2023-03-08", "")), ("2023－03－08", ("2023-03-08", "")),
+    ("2023年03月08日 10时25分", ("2023-03-08", "10:25")), ("无", None), ("", None),
+])
+def test_dates_as_published(text, expected):
+    assert oldsite.normal_date(text) == expected
+
+
+@pytest.mark.parametrize("raw,encoding", [
+    ('<meta charset="gb2312"><p>示例局2023年工作计划，朱镕基</p>'.encode("gb18030"), "gb18030"),  # 镕 is GBK, not GB2312
+    ('<meta http-equiv="Content-Type" content="text/html; charset=GBK"><p>示例</p>'.encode("gbk"), "gb18030"),
+    ('<meta charset="utf-8"><p>示例局2023年工作计划</p>'.encode("gbk"), "gb18030"),  # declared wrongly: falls back
+    ('<meta charset="big5"><p>示例縣科技局</p>'.encode("big5"), "big5"),
+    ('<meta charset="x-nonsense"><p>示例</p>'.encode("utf-8"), "utf-8"),
+    ("\ufeff<p>示例</p>".encode("utf-8"), "utf-8-sig"),
+    ("<p>示例局</p>".encode("gb18030"), "gb18030"),  # no declaration at all
+])
+def test_page_encodings(raw, encoding):
+    text, enc = oldsite.decode_page(raw)
+    assert enc == encoding and "示例" in text
+
+
+def test_old_urls_from_comments_and_mirror_folders(tmp_path):
+    saved = tmp_path / "a.html"
+    saved.write_text("<!-- saved from url=(0048)http://kjj.example.gov.cn/art/2023/3/8/art_1.html -->\n<html><body>"
+                     "<h1>示例局2023年工作计划</h1><div class='content'><p>一、目标：做好示例局的各项工作，力争取得成效。</p></div></body></html>",
+                     encoding="utf-8")
+    assert oldsite.read_page(saved).urls == ["http://kjj.example.gov.cn/art/2023/3/8/art_1.html"]
+    httrack = tmp_path / "b.html"
+    httrack.write_text("<html><!-- Mirrored from kjj.example.gov.cn/col/col12/index.html by HTTrack Website Copier/3.x -->"
+                       "<body><p>正文</p></body></html>", encoding="utf-8")
+    assert oldsite.read_page(httrack).urls == ["http://kjj.example.gov.cn/col/col12/index.html"]
+    mirror = tmp_path / "站点" / "kjj.example.gov.cn" / "art" / "2021" / "c.html"
+    mirror.parent.mkdir(parents=True)
+    mirror.write_text("<p>正文</p>", encoding="utf-8")
+    assert oldsite.read_page(mirror, tmp_path / "站点").urls == ["http://kjj.example.gov.cn/art/2021/c.html"]
+    assert oldsite.read_page(saved.rename(tmp_path / "plain.html")).urls  # the comment, not the file name
+    bare = tmp_path / "d.html"
+    bare.write_text("<p>正文</p>", encoding="utf-8")
+    assert oldsite.read_page(bare, tmp_path).urls == []
