@@ -12,7 +12,7 @@ import re
 import stat
 from pathlib import Path
 
-from gongkai.data import index_numbers, schema, security, targets, withdrawal
+from gongkai.data import attachments, index_numbers, redirects, schema, security, targets, urls, withdrawal
 from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from gongkai.data.yamlio import load_file
@@ -173,7 +173,13 @@ def _plan_files(root: Path) -> list[Path]:
     base = root / "data" / "plans"
     if not base.is_dir():
         return []
-    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith("."))
+    return sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+                  and not _in_attachment_folder(p.relative_to(base).parts))
+
+
+def _in_attachment_folder(parts: tuple[str, ...]) -> bool:
+    """data/plans/<机构>/<年度>/<文件名>/附件/… holds a plan's attachments (gongkai.data.attachments), not plans."""
+    return len(parts) >= 5 and parts[3] == attachments.FOLDER
 
 
 def _parse_one(path: Path) -> Parsed | None:
@@ -282,6 +288,8 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     if historic and not index_text:
         c.error(("历史索引号",), "写了“历史索引号: true”却没有索引号",
                 "历史索引号只用于从旧平台迁移来的索引号;请填写原来发布的索引号,或删除这一行")
+    old_paths = redirects.read(c)
+    files = attachments.check(c, root, dept_slug, year_text, slug, urls.plan_url(dept_slug, int(year_text), slug))
     if problems.error_count > before or created is None or published is None:
         return None, c
     plan = Plan(
@@ -291,6 +299,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         source=c.text("来源", dept.short_name), validity=validity, keywords=keywords, summary=c.text("摘要"),
         body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
         historic_index=historic,
+        old_paths=old_paths, attachments=files,
     )
     return plan, c
 
@@ -364,4 +373,5 @@ def load_project(root: Path | str, *, parallel: bool = False,
     plans.sort(key=lambda p: p.sort_key, reverse=True)
     project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases)
     security.check_outputs(project, problems)
+    redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems

@@ -108,6 +108,8 @@ class Plan:
     replaced_by: Related | None = None
     validity_note: str = ""
     historic_index: bool = False  # 历史索引号: kept as published on the old platform, not checked against today's rule
+    old_paths: list[str] = field(default_factory=list)  # 原网址: decoded paths on the old platform ("/art/…html")
+    attachments: list[Any] = field(default_factory=list)  # 附件: gongkai.data.attachments.Attachment
 
     @property
     def url(self) -> str:

@@ -172,6 +172,24 @@ RELATED: dict[str, Any] = {
     },
 }
 
+# 附件: the types the site accepts (checked by content in gongkai.data.attachments) and the size limit
+ATTACHMENT_TYPES = ["PDF", "OFD", "DOC", "DOCX", "XLS", "XLSX", "WPS", "ZIP", "JPG", "PNG"]
+ATTACHMENT_MAX_MB = 20  # 20 MB: a scanned 100-page PDF; larger files belong on a download service
+ATTACHMENT_NAME_MAX = 120  # characters in a file name (most file systems allow 255 bytes ≈ 85 汉字 in UTF-8)
+
+ATTACHMENT: dict[str, Any] = {
+    "type": "object",
+    "title": "附件",
+    "description": "一个附件：文件名和显示的名称。",
+    "additionalProperties": False,
+    "required": ["文件"],
+    "properties": {
+        "文件": _text("文件", "附件的文件名（不含文件夹），文件放在本计划的“附件”文件夹里，例如 2023年工作要点.pdf。",
+                    minLength=1, **{"x-check": "attachment"}),
+        "名称": _text("名称", "页面上显示的名称；不填为文件名去掉扩展名。"),
+    },
+}
+
 PLAN: dict[str, Any] = {
     "$id": "plan.schema.json",
     "title": "政府信息公开条目(data/plans/<机构>/<年度>/<文件名>.yml)",
@@ -204,6 +222,18 @@ PLAN: dict[str, Any] = {
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
         "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},
         "相关文件": {"type": "array", "title": "相关文件", "description": "相关的计划、总结、解读等。", "items": RELATED},
+        "原网址": {
+            "type": "array", "title": "原网址", "uniqueItems": True,
+            "description": "这个文件在原来的信息公开平台上的网址，迁移后旧链接自动跳转到新页面。"
+                           "写完整网址（http://kjj.example.gov.cn/art/2023/3/8/art_1234_5678.html）或以 / 开头的站内路径；只用路径部分。",
+            "items": _text("原网址", "完整网址或以 / 开头的路径。", minLength=1, **{"x-check": "old-url"}),
+        },
+        "附件": {
+            "type": "array", "title": "附件",
+            "description": "随文件公开的附件，文件放在 data/plans/<机构>/<年度>/<文件名>/附件/ 下。"
+                           f"可用的类型：{'、'.join(ATTACHMENT_TYPES)}；每个不超过 {ATTACHMENT_MAX_MB} MB。",
+            "items": ATTACHMENT,
+        },
     },
 }
 

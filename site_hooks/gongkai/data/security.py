@@ -23,8 +23,9 @@ from urllib.parse import unquote, urlsplit
 
 from gongkai.data import schema
 from gongkai.data.checker import FileChecker, is_web_url
-from gongkai.data.urls import (CATALOGUE_FOLDERS, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url,
-                               topic_url, year_url)
+from gongkai.data.urls import (CATALOGUE_FOLDERS, FEED, OPEN_DATA_URL, PAGE_SIZE, PLANS_JSON, SCHEMA_URLS, SITEMAP,
+                               SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, cat_url, dept_cat_url,
+                               dept_url, topic_url, year_url)
 from gongkai.markup.body import render_body
 from gongkai.markup.removed import inventory, may_lose_html, removed_from_body
 
@@ -175,6 +176,8 @@ def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
     plans = project.plans
     for p in plans:
         out.append((p.url, p.path, 0, f"计划“{p.title}”"))
+        for i, a in enumerate(p.attachments):
+            out.append((a.url, p.path, p.line_of.get(("附件", i, "文件"), 0), f"附件“{a.file}”"))
     for slug, dept in sorted(project.departments.items()):
         mine = [p for p in plans if p.department.slug == slug]
         paged(dept_url(slug), len(mine), dept.path, 0, f"发布机构“{dept.short_name}”的目录")
@@ -193,6 +196,17 @@ def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
         paged(year_url(year), sum(p.year == year for p in plans), "data/plans", 0, f"{year}年度目录")
     out.append((XXGK, "data/plans", 0, "政府信息公开首页"))
     out.append((SITEMAP, "data/site.yml", 0, "网站地图"))
+    return out
+
+
+def output_names(project: "Project") -> dict[str, str]:
+    """Every site-relative URL the build writes (pages, copied files, data files) → what it is, for messages."""
+    out = {url: what for url, _, _, what in planned_urls(project)}
+    for url, source in content_urls(project.root).items():
+        out.setdefault(url, f"手写页面（{source}）")
+    for url in (OPEN_DATA_URL, PLANS_JSON, TARGETS_CSV, TARGETS_JSON, FEED, SITEMAP_XML, TARGETS_URL,
+                *SCHEMA_URLS.values(), "404.html", "robots.txt", "redirects.json", "search/", "assets/"):
+        out.setdefault(url, "自动生成的文件")
     return out
 
 

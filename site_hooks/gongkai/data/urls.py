@@ -13,17 +13,26 @@ URL                         what                                         made by
 ``xxgk/<机构>/<分类>/``        department × 组配分类                         gongkai.pages.generate
 ``xxgk/<机构>/<年>/<文件>/``    a plan (:attr:`gongkai.data.model.Plan.url`)  gongkai.pages.generate
 ``xxgk/fl/ zt/ nd/``        across departments: 组配分类, 主题分类, 年度      gongkai.pages.generate
+``xxgk/<机构>/<年>/<文件>/fj/<附件>``  a plan's attachments (:mod:`gongkai.data.attachments`)  gongkai.pages.attachments
 ``xxgk/hb/<机构>/<年>/``       the printable 年度计划汇编                      gongkai.pages.targets
 ``mbrw/`` …                 目标任务: per year, per indicator (``zb/``)     gongkai.pages.targets
 ``sjkf/`` …                 数据开放: the page and the JSON/CSV/Atom files   gongkai.pages.opendata
 ``wzdt/``                   网站地图                                      gongkai.pages.generate
+``redirects.json`` …        old platform URLs (``原网址``) → new pages      gongkai.pages.redirects
 ==========================  ===========================================  ==========================
 """
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 PAGE_SIZE = 100  # catalogue entries per page: page n > 1 of a catalogue is <url><n>/
+
+
+def base_path(base_url: str) -> str:
+    """The path the site lives under, from its full address: "/" or "/kjj/" (always with both slashes)."""
+    path = urlsplit(base_url).path or "/"
+    return path if path.endswith("/") else path + "/"
 
 
 def src_of(url: str) -> str:
@@ -76,6 +85,11 @@ def year_url(year: int) -> str:
 
 def plan_url(dept_slug: str, year: int, slug: str) -> str:
     return f"xxgk/{dept_slug}/{year}/{slug}/"
+
+
+def attachment_url(plan_page_url: str, file_name: str) -> str:
+    """Where the build copies a plan's 附件: ``<plan URL>fj/<file name>`` (stable while the plan's URL is)."""
+    return f"{plan_page_url}fj/{file_name}"
 
 
 def compilation_url(dept: str, year: int) -> str:
