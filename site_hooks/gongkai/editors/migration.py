@@ -298,6 +298,8 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
             filename = safe_filename(a.file.name, seen)
             seen.add(filename)
             label = _ATTACH_PREFIX.sub("", a.name or "").strip()
+            if label.lower().endswith(oldsite.ATTACHMENT_SUFFIXES):  # “方案.pdf”: the page adds the type itself
+                label = label.rsplit(".", 1)[0]
             label = label if label and label not in (PurePosixPath(filename).stem, filename) else ""
             e.attachments.append((a.file, filename, label))
         if e.attachments:
