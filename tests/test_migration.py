@@ -43,6 +43,11 @@ def _old_site(tmp_path: Path) -> Path:
     mirror = old / "kjj.example.gov.cn" / "art" / "2025" / "2" / "10"  # a mirror tool's folders give the URL
     mirror.mkdir(parents=True)
     shutil.copy(CORPUS / "12-br-oneline.htm", mirror / "art_55_66.htm")
+    column = old / "kjj.example.gov.cn" / "col" / "col12"  # a column list the mirror tool saved too: not an item
+    column.mkdir(parents=True)
+    (column / "index.html").write_text('<html><head><meta charset="utf-8"><title>规划计划</title></head><body>'
+                                       '<div class="list"><ul><li><a href="/art/2023/3/8/art_1234_5678.html">示例市科技局2023年工作要点'
+                                       '</a><span>2023-03-08</span></li></ul></div></body></html>', encoding="utf-8")
     return old
 
 
@@ -124,6 +129,7 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     assert "对应:主题分类“科技”由目录补充(页面上没有)" in out
     assert re.search(r"旧网站/art_1234_5678\.html:\d+:页面导航\(当前位置\):您现在所在的位置", out)
     assert "待核对:原文没有主题分类" in out  # the Big5 page: neither page nor catalogue says
+    assert "以下 1 个网页没有元数据块" in out and "旧网站/kjj.example.gov.cn/col/col12/index.html" in out
     # …and the site builds, with the published values on the pages
     from gongkai.engine.build import build_site
 

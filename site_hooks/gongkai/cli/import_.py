@@ -190,6 +190,11 @@ def _run_document(args, source: Path) -> int:
         print(f"\n以下 {len(result.dropped)} 行不是计划正文(网页栏目、页面信息、免责声明等),没有导入;如有误删请手工补上:")
         for d in result.dropped:
             print(f"  {source.name} {d}")
+    if skipped:
+        print(f"\n以下 {len(skipped)} 个网页没有元数据块(索引号、发布日期等),目录中也没有,不像是一条信息(栏目页、首页等),没有导入;"
+              "如果是信息页面,请单独导入这个文件:")
+        for name in skipped:
+            print(f"  {name}")
     if written and not args.dry_run:
         _, problems = load_project(root)
         mine = [pr for pr in problems.items if pr.path in written]
@@ -241,6 +246,7 @@ def _run_migration(args, files: list[Path]) -> int:
     today = codes.parse_date(args.date).isoformat() if args.date else dt.date.today().isoformat()
     entries: list[migration.Entry] = []
     sources: list[migration.Source] = []
+    skipped: list[str] = []
     chosen: dict[tuple[str, int], set[str]] = {}
     for path, base in docs:
         name = path.relative_to(base.parent).as_posix() if base else path.name
@@ -251,6 +257,10 @@ def _run_migration(args, files: list[Path]) -> int:
             continue
         except (OSError, ValueError, LookupError, RecursionError) as exc:  # never a traceback on odd input
             errors.append(migration.Problem(name, 0, "", f"没有导入:无法读取这个文件({type(exc).__name__})", "请检查这个文件"))
+            continue
+        if (base is not None and source.page is not None and not source.page.raw
+                and catalogue.match(rows, source.page.urls, "", "") is None):
+            skipped.append(name)  # a column list, the home page…: found in the folder, not an item
             continue
         sources.append(source)
         single = len(source.result.drafts) == 1
@@ -325,6 +335,11 @@ def _run_migration(args, files: list[Path]) -> int:
             print(f"\n{source.name}:以下 {len(source.result.dropped)} 行不是计划正文,没有导入(如有误删请手工补上):")
             for d in source.result.dropped:
                 print(f"  {source.name}:{d.line}:{d.reason}:{d.text if len(d.text) <= 60 else d.text[:60] + '…'}")
+    if skipped:
+        print(f"\n以下 {len(skipped)} 个网页没有元数据块(索引号、发布日期等),目录中也没有,不像是一条信息(栏目页、首页等),没有导入;"
+              "如果是信息页面,请单独导入这个文件:")
+        for name in skipped:
+            print(f"  {name}")
     if written and not args.dry_run:
         _, problems = load_project(root)
         for pr in problems.items:
