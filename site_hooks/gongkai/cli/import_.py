@@ -24,6 +24,7 @@ import shutil
 import sys
 from pathlib import Path
 
+from gongkai.problems import Problem
 from gongkai.rules import codes
 from gongkai.editors.import_targets import fill_targets, load_vocab
 from gongkai.editors import catalogue, migration, oldsite
@@ -190,11 +191,6 @@ def _run_document(args, source: Path) -> int:
         print(f"\n以下 {len(result.dropped)} 行不是计划正文(网页栏目、页面信息、免责声明等),没有导入;如有误删请手工补上:")
         for d in result.dropped:
             print(f"  {source.name} {d}")
-    if skipped:
-        print(f"\n以下 {len(skipped)} 个网页没有元数据块(索引号、发布日期等),目录中也没有,不像是一条信息(栏目页、首页等),没有导入;"
-              "如果是信息页面,请单独导入这个文件:")
-        for name in skipped:
-            print(f"  {name}")
     if written and not args.dry_run:
         _, problems = load_project(root)
         mine = [pr for pr in problems.items if pr.path in written]
@@ -233,16 +229,16 @@ def _run_migration(args, files: list[Path]) -> int:
         print("现有数据有错误,迁移需要正确的词表和发布机构;请先运行 gongkai validate 改正下面的问题:", file=sys.stderr)
         print(loaded.report(), file=sys.stderr)
         return 1
-    errors: list[migration.Problem] = []
+    errors: list[Problem] = []
     rows: list[catalogue.Row] = []
     catalogue_name = "、".join(c.name for c in catalogues)
     for c in catalogues:
         try:
             rows += catalogue.read_catalogue(c)
         except ImportFailed as exc:
-            errors.append(migration.Problem(c.name, 0, "", str(exc), "请检查目录导出表"))
+            errors.append(Problem(c.name, 0, "", str(exc), "请检查目录导出表"))
         except (OSError, ValueError, KeyError) as exc:  # a damaged spreadsheet: never a traceback
-            errors.append(migration.Problem(c.name, 0, "", f"无法读取目录导出表({type(exc).__name__})", "请用 Excel 或 WPS 另存后再试"))
+            errors.append(Problem(c.name, 0, "", f"无法读取目录导出表({type(exc).__name__})", "请用 Excel 或 WPS 另存后再试"))
     today = codes.parse_date(args.date).isoformat() if args.date else dt.date.today().isoformat()
     entries: list[migration.Entry] = []
     sources: list[migration.Source] = []
@@ -253,10 +249,10 @@ def _run_migration(args, files: list[Path]) -> int:
         try:
             source = migration.read_source(path, base)
         except ImportFailed as exc:
-            errors.append(migration.Problem(name, 0, "", f"没有导入:{exc}", "请检查这个文件"))
+            errors.append(Problem(name, 0, "", f"没有导入:{exc}", "请检查这个文件"))
             continue
         except (OSError, ValueError, LookupError, RecursionError) as exc:  # never a traceback on odd input
-            errors.append(migration.Problem(name, 0, "", f"没有导入:无法读取这个文件({type(exc).__name__})", "请检查这个文件"))
+            errors.append(Problem(name, 0, "", f"没有导入:无法读取这个文件({type(exc).__name__})", "请检查这个文件"))
             continue
         if (base is not None and source.page is not None and not source.page.raw
                 and catalogue.match(rows, source.page.urls, "", "") is None):
@@ -270,7 +266,7 @@ def _run_migration(args, files: list[Path]) -> int:
         if dept is None and len(project.departments) == 1:
             dept = next(iter(project.departments))
         if dept not in project.departments:
-            errors.append(migration.Problem(name, 0, "发布机构", f"不知道这个文件属于哪个发布机构(页面上写“{published_by}”)" if published_by
+            errors.append(Problem(name, 0, "发布机构", f"不知道这个文件属于哪个发布机构(页面上写“{published_by}”)" if published_by
                                             else "不知道这个文件属于哪个发布机构",
                                             "请用 --dept 指定,可选:" + "、".join(project.departments)))
             continue
@@ -287,7 +283,7 @@ def _run_migration(args, files: list[Path]) -> int:
             entries.append(e)
     for row in rows:
         if not row.used:
-            errors.append(migration.Problem(catalogue_name, row.line, "", f"目录中的“{row.values.get('名称') or row.values.get('索引号') or row.url}”"
+            errors.append(Problem(catalogue_name, row.line, "", f"目录中的“{row.values.get('名称') or row.values.get('索引号') or row.url}”"
                                             "没有找到对应的网页,没有导入", "请从旧平台保存这个网页,放进文件夹后一起重新导入"))
     need = [e for e in entries if not e.index_no]
     numbers = reserve_index_numbers(project, [(e.fields["_dept"], _date_or_today(e.fields["发布日期"]), _rel(root, e.path))
@@ -312,13 +308,13 @@ def _run_migration(args, files: list[Path]) -> int:
         print(f"  正文:{len(e.draft.sections)} 个部分,{len(e.draft.items)} 项工作;候选指标 {len(e.draft.targets)} 个,"
               f"{len(targets)} 个已填入“指标”(待核对)")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
-            errors.append(migration.Problem(rel, 0, "", "内部错误,没有写入:" + ";".join(broken)))
+            errors.append(Problem(rel, 0, "", "内部错误,没有写入:" + ";".join(broken)))
             continue
         if args.dry_run:
             print(text)
             continue
         if e.path.exists():
-            errors.append(migration.Problem(rel, 0, "", "文件已经存在,没有覆盖", "请先改名或删除旧文件,或用 --out 写到别处"))
+            errors.append(Problem(rel, 0, "", "文件已经存在,没有覆盖", "请先改名或删除旧文件,或用 --out 写到别处"))
             continue
         e.path.parent.mkdir(parents=True, exist_ok=True)
         e.path.write_text(text, encoding="utf-8")
@@ -344,7 +340,7 @@ def _run_migration(args, files: list[Path]) -> int:
         _, problems = load_project(root)
         for pr in problems.items:
             if pr.path in written and not pr.warning:
-                errors.append(migration.Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
+                errors.append(Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
             elif pr.path in written:
                 print(f"待核对:{pr}")
     errors = [x for e in entries for x in e.errors] + errors

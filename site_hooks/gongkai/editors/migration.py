@@ -18,22 +18,10 @@ from typing import Any
 from gongkai.data.model import Project
 from gongkai.editors import catalogue, oldsite
 from gongkai.editors.importer import Dropped, ImportResult, PlanDraft, furniture_reason, import_lines, read_document
+from gongkai.problems import Problem
 from gongkai.rules import codes
 
 DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".docx", ".text")
-
-
-@dataclass
-class Problem:
-    path: str
-    line: int
-    field: str
-    message: str
-    hint: str = ""
-
-    def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {self.field + ': ' if self.field else ''}{self.message}" + (f" — {self.hint}" if self.hint else "")
 
 
 @dataclass
@@ -193,6 +181,8 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
                 urls.append(row.url)
     # 名称
     title = raw.get("名称") if single and raw.get("名称") else draft.title
+    if single and raw.get("名称"):  # the title is the published 名称 even where the page has no heading
+        draft.warnings = [w for w in draft.warnings if not w.startswith("没有找到标题")]
     if title != draft.title:
         e.review.append(f"页面上的标题“{draft.title}”与元数据中的名称不同,已用元数据的名称")
     e.fields["名称"] = title
