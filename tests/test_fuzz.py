@@ -17,8 +17,8 @@ import pytest
 
 from conftest_fuzz import project_copy, scratch  # noqa: F401 - fixtures
 from gongkai.runtime.paths import SOURCE_ROOT
-from fuzz.corpus import BILLION_LAUGHS, MUTATORS, Case, cases, sample_files
-from fuzz.harness import run_case
+from fuzz.corpus import BILLION_LAUGHS, MUTATORS, Case, cases, import_samples, make_import_case, sample_files
+from fuzz.harness import run_case, run_import_case
 from gongkai.data.loader import load_project
 from gongkai.pages.components import make_env
 from gongkai.data.yamlio import MAX_BYTES, load_file
@@ -66,6 +66,20 @@ def test_fuzz_corpus_never_breaks_the_loader_or_generator(scratch):
     assert set(kinds) == set(MUTATORS) or CASES < 200, "every kind of mistake was tried"
     assert valid and invalid, "the corpus has both loadable and broken projects"
     assert rss_growth < MAX_RSS_GROWTH_MB
+
+
+IMPORT_CASES = max(40, CASES // 50)  # each case runs the whole command (two project loads)
+
+
+def test_fuzz_import_inputs_never_traceback_and_lose_nothing(scratch, tmp_path):
+    """Saved pages, documents and catalogues, broken in many ways (issue 17): gongkai import answers in Chinese."""
+    samples = import_samples()
+    failures = []
+    for n in range(IMPORT_CASES):
+        case_id, name, content = make_import_case(SEED, n, samples)
+        for v in run_import_case(scratch, tmp_path / f"case{n}", name, content, MAX_SECONDS):
+            failures.append(f"{case_id}: {v}")
+    assert not failures, f"{len(failures)} violations:\n" + "\n".join(failures[:10])
 
 
 def _bounded(path: Path, max_seconds: float = 2.0, max_mib: float = 32.0):

@@ -560,6 +560,76 @@ def cases(seed: int, count: int, files: dict[str, bytes], start: int = 0) -> Ite
         yield make_case(seed, n, files)
 
 
+# --- inputs of gongkai import: saved old-platform pages, catalogues, documents (issue 17) --------------
+IMPORT_CORPUS = REPO / "tests" / "import_corpus"
+_CHARSETS = [b"utf-8", b"gbk", b"gb2312", b"gb18030", b"big5", b"latin-1", b"x-unknown", b"utf-16", b""]
+
+
+def import_samples() -> dict[str, bytes]:
+    """The hand-written import corpus (tests/import_corpus/): pages, documents and an attachment."""
+    return {p.name: p.read_bytes() for p in sorted(IMPORT_CORPUS.iterdir()) if p.is_file()}
+
+
+def _catalogue_csv(rng: random.Random) -> bytes:
+    header = rng.sample(["索引号", "标题", "名称", "文号", "发布机构", "成文日期", "发布日期", "信息分类", "主题分类", "链接", "URL", ""], 6)
+    rows = [",".join(header)]
+    values = ["11341700MB0A12342H/2023-00008", "2023年3月8日", "2023-02-30", "计划总结", "科技", "http://kjj.example.gov.cn/a.html",
+              "/art/1.html", "示科〔2023〕5号", "\"引号,逗号\"", "", "=HYPERLINK(1)", "\u3000"]
+    for _ in range(rng.randint(0, 6)):
+        rows.append(",".join(rng.choice(values) for _ in header))
+    text = "\n".join(rows)
+    return text.encode(rng.choice(["utf-8", "utf-8-sig", "gb18030"]), errors="replace")
+
+
+def make_import_case(seed: int, number: int, samples: dict[str, bytes]) -> tuple[str, str, bytes]:
+    """(case id, file name, content): one import input broken the way files are broken in real life."""
+    rng = random.Random(f"import-{seed}-{number}")
+    name = rng.choice([n for n in samples if not n.endswith(".pdf")])
+    raw = samples[name]
+    kind = rng.choice(["truncate", "delete-lines", "shuffle-lines", "recode", "charset", "nul", "nest", "duplicate",
+                       "strip-tags", "catalogue", "as-html", "empty-elements"])
+    lines = raw.split(b"\n")
+    if kind == "truncate":
+        raw = raw[:rng.randint(0, len(raw))]
+    elif kind == "delete-lines":
+        for _ in range(rng.randint(1, max(1, len(lines) // 3))):
+            if lines:
+                del lines[rng.randrange(len(lines))]
+        raw = b"\n".join(lines)
+    elif kind == "shuffle-lines":
+        rng.shuffle(lines)
+        raw = b"\n".join(lines)
+    elif kind == "recode":  # saved again by another tool in another encoding, declaration unchanged
+        for enc in ("utf-8", "gb18030", "big5"):
+            try:
+                text = raw.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:
+            text = raw.decode("latin-1")
+        raw = text.encode(rng.choice(["utf-8", "gb18030", "utf-16", "big5"]), errors="replace")
+    elif kind == "charset":
+        raw = b'<meta charset="' + rng.choice(_CHARSETS) + b'">' + raw
+    elif kind == "nul":
+        at = rng.randint(0, len(raw))
+        raw = raw[:at] + b"\x00" * rng.randint(1, 50) + raw[at:]
+    elif kind == "nest":
+        depth = rng.choice([100, 1000, 5000])
+        raw = rng.choice([b"<div>", b"<table><tr><td>", b"<span>", b"<p>"]) * depth + raw
+    elif kind == "duplicate":
+        raw = raw + raw
+    elif kind == "strip-tags":
+        raw = raw.replace(b"</", b"<")
+    elif kind == "catalogue":
+        name, raw = rng.choice(["目录.csv", "catalogue.csv"]), _catalogue_csv(rng)
+    elif kind == "as-html":  # a text document renamed to .html
+        name = name.rsplit(".", 1)[0] + ".html"
+    elif kind == "empty-elements":
+        raw = raw.replace(b"<td>", b"<td></td><td>").replace(b"<p>", b"<p></p><p>")
+    return f"import-{number}-{kind}:{name}", name, raw
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--seed", type=int, default=8)

@@ -10,6 +10,7 @@ page; and the case finishes within ``max_seconds``.
 from __future__ import annotations
 
 import re
+import shutil
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -115,3 +116,53 @@ def run_case(root: Path, case: Case, env, max_seconds: float = 5.0) -> Outcome:
     if seconds > max_seconds:
         bad.append(f"took {seconds:.1f} s (limit {max_seconds} s)")
     return Outcome(case, seconds, valid, errors, bad)
+
+
+def run_import_case(root: Path, work: Path, name: str, content: bytes, max_seconds: float) -> list[str]:
+    """Run ``gongkai import`` in-process on one input; what must hold: exit 0, 1 or 2, never a
+    traceback, a Chinese message when it is not 0, within ``max_seconds``; and when the input
+    could be read, every line of it is in a plan or in the report."""
+    import contextlib
+    import io
+    from collections import Counter
+
+    from gongkai.cli import main
+    from gongkai.editors import migration
+    from gongkai.editors.errors import ImportFailed
+    from gongkai.editors.importer import _clean, read_document
+
+    bad: list[str] = []
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / name
+    path.write_bytes(content)
+    out, err = io.StringIO(), io.StringIO()
+    start = time.perf_counter()
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["--root", str(root), "import", str(path), "--dept", "skjj", "--out", str(work / "out"), "--date", "2024-01-02"])
+    except BaseException as exc:  # noqa: BLE001 - the point of the test
+        return ["gongkai import raised:\n" + "".join(traceback.format_exception(exc))]
+    seconds = time.perf_counter() - start
+    if code not in (0, 1, 2):
+        bad.append(f"exit code {code}")
+    if "Traceback" in out.getvalue() + err.getvalue():
+        bad.append("a traceback in the output")
+    if code and not CJK.search(err.getvalue()):
+        bad.append(f"exit {code} without a Chinese message: {err.getvalue()[:200]!r}")
+    if seconds > max_seconds:
+        bad.append(f"took {seconds:.1f} s")
+    if path.suffix.lower() not in (".csv", ".xlsx"):
+        try:
+            source = migration.read_source(path)
+        except (ImportFailed, ValueError, LookupError, OSError):
+            source = None
+        if source is not None:
+            lines = [pl.text for pl in source.page.lines] if source.page else read_document(path)[0]
+            whole = Counter(re.sub(r"\s+", "", "".join(_clean(x) for x in lines)))
+            kept = Counter(re.sub(r"\s+", "", "".join("".join(d.kept) for d in source.result.drafts)))
+            dropped = Counter(re.sub(r"\s+", "", "".join(d.text for d in source.result.dropped)))
+            if whole != kept + dropped:
+                bad.append(f"lines lost or invented: {dict((whole - (kept + dropped)).most_common(5))} "
+                           f"{dict(((kept + dropped) - whole).most_common(5))}")
+    shutil.rmtree(work, ignore_errors=True)
+    return bad

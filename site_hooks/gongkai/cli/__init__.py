@@ -6,7 +6,7 @@
     gongkai serve                 本地预览 http://127.0.0.1:8000,修改后自动刷新
     gongkai schema                生成编辑器用的 JSON Schema(schema/*.json)
     gongkai new                   新建一份计划文件(预留索引号)
-    gongkai import FILE           从 .txt/.md/.docx 导入计划
+    gongkai import FILE…          从 .txt/.md/.docx 导入计划;从旧平台迁移保存的网页(.html、文件夹)和目录导出表(.xlsx/.csv)
     gongkai bench                 性能基准:合成 100/1000/10000 条计划,测量并与 MkDocs 对比
 
 每个子命令在 gongkai/cli/<名称>.py 中实现:register(subparsers) 和 run(args) -> int。

@@ -1,7 +1,14 @@
-"""gongkai import FILE: turn an existing plan (.txt, .md, .docx) into plan files under data/plans/.
+"""gongkai import FILE…: turn existing plans (.txt, .md, .docx) or the old platform's saved pages into plan files.
 
     gongkai import 工作要点.docx --dept skjj
     gongkai import 汇编.txt --dept skjj --out 草稿/      # a 汇编 becomes several files
+    gongkai import 旧网站/ 目录.xlsx --dept skjj          # moving in: saved pages (.html) + the catalogue export
+
+Saved pages (and a folder of them, with a catalogue .xlsx/.csv) go through
+gongkai/editors/migration.py: the published 索引号, 文号, dates, 发布机构 and 有效性 are kept exactly,
+the old platform's categories are mapped through data/vocab/aliases.yml, attachments saved beside
+the pages are copied, and the report lists per item what was kept, mapped, dropped (with its line)
+and what to review; exit 1 with the ``path:line`` list when anything does not validate.
 
 Title, body (sections and items in every numbering style), the page's metadata when
 the source is a copied web page, and targets marked 待核对: candidates that map onto the
@@ -13,11 +20,14 @@ indicator vocabulary become valid targets, the others are listed as comments und
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import sys
 from pathlib import Path
 
+from gongkai.problems import Problem
 from gongkai.rules import codes
 from gongkai.editors.import_targets import fill_targets, load_vocab
+from gongkai.editors import catalogue, migration, oldsite
 from gongkai.editors.errors import ImportFailed
 from gongkai.editors.importer import import_lines, read_document
 from gongkai.data.loader import load_project
@@ -26,9 +36,10 @@ from gongkai.editors.planfile import (DEFAULT_CATEGORY, check_roundtrip, default
 
 
 def register(sub):
-    p = sub.add_parser("import", help="从 Word/文本导入计划", description="把已有的计划文档(.txt、.md、.docx)转换为计划文件,"
+    p = sub.add_parser("import", help="从 Word/文本/旧平台网页导入计划", description="把已有的计划文档(.txt、.md、.docx)"
+                       "或旧政府信息公开平台上保存的网页(.html、.htm,或整个文件夹,可同时给出目录导出表 .xlsx/.csv)转换为计划文件,"
                        "识别标题、各级编号、候选指标,去掉网页上的栏目、下载链接、免责声明等并列出。")
-    p.add_argument("file", type=Path, help="要导入的文件")
+    p.add_argument("files", type=Path, nargs="+", metavar="file", help="要导入的文件或文件夹;目录导出表(.xlsx、.csv)与网页一起给出")
     p.add_argument("--dept", help="发布机构标识;不填时按文中的发布机构或唯一的机构确定")
     p.add_argument("--year", type=int, help="年度文件夹,默认取标题中的年份")
     p.add_argument("--out", type=Path, help="写到这个文件夹(默认 data/plans/<机构>/<年度>/)")
@@ -52,8 +63,15 @@ def _pick_department(args, project, metadata: dict[str, str]) -> str | None:
 
 
 def run(args) -> int:
+    files: list[Path] = args.files
+    one = files[0] if len(files) == 1 else None
+    if one is not None and (not one.exists() or (one.is_file() and one.suffix.lower() not in _MIGRATION_SUFFIXES)):
+        return _run_document(args, one)  # one plan document: the editor's import (issue 6)
+    return _run_migration(args, files)
+
+
+def _run_document(args, source: Path) -> int:
     root = args.root
-    source: Path = args.file
     if not source.is_file():
         print(f"找不到文件 {source}", file=sys.stderr)
         return 2
@@ -192,3 +210,163 @@ def _rel(root: Path, path: Path) -> str:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
         return path.as_posix()
+
+
+# --- moving in from the old platform: saved pages, folders, catalogues --------------------------------
+_MIGRATION_SUFFIXES = oldsite.PAGE_SUFFIXES + catalogue.CATALOGUE_SUFFIXES
+_ORDER = ["名称", "索引号", "历史索引号", "组配分类", "主题分类", "文号", "生成日期", "发布日期", "发布时间", "来源", "有效性", "原网址", "附件"]
+
+
+def _run_migration(args, files: list[Path]) -> int:
+    root = args.root
+    docs, catalogues, bad = migration.sources_in(files)
+    for b in bad:
+        print(b, file=sys.stderr)
+    if bad and not docs:
+        return 2
+    project, loaded = load_project(root)
+    if project is None:
+        print("现有数据有错误,迁移需要正确的词表和发布机构;请先运行 gongkai validate 改正下面的问题:", file=sys.stderr)
+        print(loaded.report(), file=sys.stderr)
+        return 1
+    errors: list[Problem] = []
+    rows: list[catalogue.Row] = []
+    catalogue_name = "、".join(c.name for c in catalogues)
+    for c in catalogues:
+        try:
+            rows += catalogue.read_catalogue(c)
+        except ImportFailed as exc:
+            errors.append(Problem(c.name, 0, "", str(exc), "请检查目录导出表"))
+        except (OSError, ValueError, KeyError) as exc:  # a damaged spreadsheet: never a traceback
+            errors.append(Problem(c.name, 0, "", f"无法读取目录导出表({type(exc).__name__})", "请用 Excel 或 WPS 另存后再试"))
+    today = codes.parse_date(args.date).isoformat() if args.date else dt.date.today().isoformat()
+    entries: list[migration.Entry] = []
+    sources: list[migration.Source] = []
+    skipped: list[str] = []
+    chosen: dict[tuple[str, int], set[str]] = {}
+    for path, base in docs:
+        name = path.relative_to(base.parent).as_posix() if base else path.name
+        try:
+            source = migration.read_source(path, base)
+        except ImportFailed as exc:
+            errors.append(Problem(name, 0, "", f"没有导入:{exc}", "请检查这个文件"))
+            continue
+        except (OSError, ValueError, LookupError, RecursionError) as exc:  # never a traceback on odd input
+            errors.append(Problem(name, 0, "", f"没有导入:无法读取这个文件({type(exc).__name__})", "请检查这个文件"))
+            continue
+        if (base is not None and source.page is not None and not source.page.raw
+                and catalogue.match(rows, source.page.urls, "", "") is None):
+            skipped.append(name)  # a column list, the home page…: found in the folder, not an item
+            continue
+        sources.append(source)
+        single = len(source.result.drafts) == 1
+        first = source.result.drafts[0].metadata
+        published_by = (source.page.raw.get("发布机构") if source.page else "") or first.get("发布机构", "")
+        dept = args.dept or (migration.department_of(published_by, project) if published_by else None)
+        if dept is None and len(project.departments) == 1:
+            dept = next(iter(project.departments))
+        if dept not in project.departments:
+            errors.append(Problem(name, 0, "发布机构", f"不知道这个文件属于哪个发布机构(页面上写“{published_by}”)" if published_by
+                                            else "不知道这个文件属于哪个发布机构",
+                                            "请用 --dept 指定,可选:" + "、".join(project.departments)))
+            continue
+        for draft in source.result.drafts:
+            e = migration.plan_entry(source, draft, project, dept, single=single, rows=rows, catalogue_name=catalogue_name,
+                                     default_topic=args.topic or default_topic(project, dept), default_category=DEFAULT_CATEGORY,
+                                     today=today)
+            year = args.year or draft.year or int(e.fields["发布日期"][:4])
+            taken = existing_slugs(root, dept, year) | chosen.setdefault((dept, year), set())
+            slug = args.slug if args.slug and len(docs) == 1 and single else suggest_slug(e.fields["名称"], taken)
+            chosen[(dept, year)].add(slug)
+            e.path = (args.out if args.out else root / "data" / "plans" / dept / str(year)) / f"{slug}.yml"
+            e.fields["_dept"] = dept
+            entries.append(e)
+    for row in rows:
+        if not row.used:
+            errors.append(Problem(catalogue_name, row.line, "", f"目录中的“{row.values.get('名称') or row.values.get('索引号') or row.url}”"
+                                            "没有找到对应的网页,没有导入", "请从旧平台保存这个网页,放进文件夹后一起重新导入"))
+    need = [e for e in entries if not e.index_no]
+    numbers = reserve_index_numbers(project, [(e.fields["_dept"], _date_or_today(e.fields["发布日期"]), _rel(root, e.path))
+                                              for e in need]) if need else []
+    for e, number in zip(need, numbers):
+        e.index_no = number
+        e.mapped.append(f"原文没有索引号,已按本站规则编号 {number}")
+    vocab = load_vocab(root)
+    written: list[str] = []
+    for e in entries:
+        rel = _rel(root, e.path)
+        fields = _plan_fields(e)
+        body = e.draft.body_markdown()
+        targets, leftovers = fill_targets(e.draft.targets, body, vocab)
+        note = f"由 gongkai import 从旧平台的 {e.source.name} 迁移:已发布的索引号、文号和日期保持原样,不要修改;请核对分类和正文分段。"
+        text = render_plan(fields, body=body, targets=targets, notes=[note], leftovers=leftovers)
+        broken = check_roundtrip(text)
+        print(f"\n{rel}:{e.fields['名称']}(来自 {e.source.name})")
+        for label, items in (("保留", e.kept), ("对应", e.mapped), ("待核对", e.review + e.draft.warnings)):
+            for item in items:
+                print(f"  {label}:{item}")
+        print(f"  正文:{len(e.draft.sections)} 个部分,{len(e.draft.items)} 项工作;候选指标 {len(e.draft.targets)} 个,"
+              f"{len(targets)} 个已填入“指标”(待核对)")
+        if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
+            errors.append(Problem(rel, 0, "", "内部错误,没有写入:" + ";".join(broken)))
+            continue
+        if args.dry_run:
+            print(text)
+            continue
+        if e.path.exists():
+            errors.append(Problem(rel, 0, "", "文件已经存在,没有覆盖", "请先改名或删除旧文件,或用 --out 写到别处"))
+            continue
+        e.path.parent.mkdir(parents=True, exist_ok=True)
+        e.path.write_text(text, encoding="utf-8")
+        if e.attachments:
+            folder = e.path.parent / e.path.stem / "附件"
+            folder.mkdir(parents=True, exist_ok=True)
+            for src, filename, _label in e.attachments:
+                shutil.copyfile(src, folder / filename)
+        written.append(rel)
+    for source in sources:
+        for n in source.notes + source.result.warnings:
+            print(f"\n{source.name}:提醒:{n}")
+        if source.result.dropped:
+            print(f"\n{source.name}:以下 {len(source.result.dropped)} 行不是计划正文,没有导入(如有误删请手工补上):")
+            for d in source.result.dropped:
+                print(f"  {source.name}:{d.line}:{d.reason}:{d.text if len(d.text) <= 60 else d.text[:60] + '…'}")
+    if skipped:
+        print(f"\n以下 {len(skipped)} 个网页没有元数据块(索引号、发布日期等),目录中也没有,不像是一条信息(栏目页、首页等),没有导入;"
+              "如果是信息页面,请单独导入这个文件:")
+        for name in skipped:
+            print(f"  {name}")
+    if written and not args.dry_run:
+        _, problems = load_project(root)
+        for pr in problems.items:
+            if pr.path in written and not pr.warning:
+                errors.append(Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
+            elif pr.path in written:
+                print(f"待核对:{pr}")
+    errors = [x for e in entries for x in e.errors] + errors
+    if errors:
+        print(f"\n共 {len(errors)} 个问题需要处理(文件:行号: 字段: 问题 — 怎么改):", file=sys.stderr)
+        for pr in errors:
+            print(str(pr), file=sys.stderr)
+        return 1
+    if not args.dry_run:
+        print(f"\n已写入 {len(written)} 个文件,检查通过。运行 make serve 预览,核对“待核对”的内容。")
+    return 0
+
+
+def _date_or_today(text: str) -> dt.date:
+    try:
+        return codes.parse_date(text)
+    except codes.CodeError:  # reported with the entry; the number is reserved for today
+        return dt.date.today()
+
+
+def _plan_fields(e: migration.Entry) -> dict:
+    fields = {k: v for k, v in e.fields.items() if not k.startswith("_")}
+    if e.index_no:
+        fields["索引号"] = e.index_no
+    if e.historic:
+        fields["历史索引号"] = True
+    if e.attachments:
+        fields["附件"] = [{"文件": f, **({"名称": label} if label else {})} for _, f, label in e.attachments]
+    return {k: fields[k] for k in _ORDER if k in fields}

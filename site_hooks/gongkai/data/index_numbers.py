@@ -34,6 +34,23 @@ def assign(site: Site, plans: list[Plan], checkers: dict[str, FileChecker], prob
         if not plan.index_no:
             continue
         c = checkers[plan.path]
+        if plan.historic_index:  # 历史索引号: as published on the old platform; only duplicates are refused
+            key_text = codes.to_halfwidth(plan.index_no).replace(" ", "").upper()
+            if key_text in taken:
+                other = taken[key_text]
+                hint = "每条信息的索引号必须唯一;请核对两个文件是否是同一条信息(可能导入了两次),删除重复的文件"
+                c.error(("索引号",), f"索引号 {plan.index_no} 与 {other.path} 重复", hint)
+                checkers[other.path].error(("索引号",), f"索引号 {other.index_no} 与 {plan.path} 重复", hint)
+                continue
+            taken[key_text] = plan
+            try:
+                num = codes.parse_index_number(plan.index_no, fmt)
+            except codes.CodeError:
+                continue
+            if num.code == plan.department.index_code(fmt):  # it also fits today's rule: later numbers continue after it
+                key = group(plan, counter_period(plan.published, num.period))
+                serials[key] = max(serials.get(key, 0), num.serial)
+            continue
         try:
             num = codes.parse_index_number(plan.index_no, fmt)
         except codes.CodeError as exc:

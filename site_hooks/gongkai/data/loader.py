@@ -95,6 +95,33 @@ def _load_vocab(root: Path, problems: Problems):
     return result["categories"], result["topics"], result["validity"]
 
 
+ALIAS_KINDS = ("组配分类", "主题分类", "有效性", "发布机构")
+
+
+def _load_aliases(root: Path, names: dict[str, list[str]], problems: Problems) -> dict[str, dict[str, str]]:
+    """data/vocab/aliases.yml (optional): per vocabulary, old platform wording → a name of today's vocabulary.
+
+    ``names`` holds each vocabulary's valid names (发布机构: the department slugs); an alias
+    pointing elsewhere is reported with its line and the choices."""
+    path = root / "data" / "vocab" / "aliases.yml"
+    out: dict[str, dict[str, str]] = {kind: {} for kind in ALIAS_KINDS}
+    if not path.exists():
+        return out
+    c = read_file("aliases", path, root, problems)
+    if c is None or not isinstance(c.doc.data, dict):
+        return out
+    for kind in ALIAS_KINDS:
+        for alias, target in (c.doc.data.get(kind) or {}).items():
+            target = str(target)
+            if names.get(kind) and target not in names[kind]:
+                close = difflib.get_close_matches(target, names[kind], n=1, cutoff=0.5)
+                hint = f"是否想写“{close[0]}”?" if close else "可选:" + "、".join(names[kind])
+                c.error((kind, alias), f"别名“{alias}”对应的“{target}”不在{kind}中", hint)
+                continue
+            out[kind][str(alias)] = target
+    return out
+
+
 def _load_departments(root: Path, site: Site | None, categories: list[Category], problems: Problems) -> dict[str, Department]:
     departments: dict[str, Department] = {}
     names = [c.name for c in categories]
@@ -258,6 +285,10 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     keywords = [str(k) for k in d.get("关键词") or []]
     revisions = history.read_revisions(c, d.get("修订说明"), published)
     index_text = c.text("索引号")
+    historic = d.get("历史索引号") is True
+    if historic and not index_text:
+        c.error(("历史索引号",), "写了“历史索引号: true”却没有索引号",
+                "历史索引号只用于从旧平台迁移来的索引号;请填写原来发布的索引号,或删除这一行")
     old_paths = redirects.read(c)
     files = attachments.check(c, root, dept_slug, year_text, slug, urls.plan_url(dept_slug, int(year_text), slug))
     if problems.error_count > before or created is None or published is None:
@@ -269,6 +300,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         source=c.text("来源", dept.short_name), validity=validity, keywords=keywords, summary=c.text("摘要"),
         body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
         revisions=revisions,
+        historic_index=historic,
         old_paths=old_paths, attachments=files,
     )
     return plan, c
@@ -315,6 +347,8 @@ def load_project(root: Path | str, *, parallel: bool = False,
     site = _load_site(root, problems)
     categories, topics, validity = _load_vocab(root, problems)
     departments = _load_departments(root, site, categories, problems)
+    aliases = _load_aliases(root, {"组配分类": [x.name for x in categories], "主题分类": [t.name for t in topics],
+                                   "有效性": [v.name for v in validity], "发布机构": list(departments)}, problems)
     bits = {"departments": departments, "topics": topics, "validity": validity}
     plans: list[Plan] = []
     checkers: dict[str, FileChecker] = {}
@@ -339,7 +373,7 @@ def load_project(root: Path | str, *, parallel: bool = False,
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)
-    project = Project(root, site, categories, topics, validity, departments, plans)
+    project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases)
     security.check_outputs(project, problems)
     redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems

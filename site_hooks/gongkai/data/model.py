@@ -118,6 +118,7 @@ class Plan:
     replaced_by: Related | None = None
     validity_note: str = ""
     revisions: list[Any] = field(default_factory=list)  # data.history.Revision, newest first (修订说明)
+    historic_index: bool = False  # 历史索引号: kept as published on the old platform, not checked against today's rule
     old_paths: list[str] = field(default_factory=list)  # 原网址: decoded paths on the old platform ("/art/…html")
     attachments: list[Any] = field(default_factory=list)  # 附件: gongkai.data.attachments.Attachment
 
@@ -147,6 +148,7 @@ class Project:
     validity: list[Validity]
     departments: dict[str, Department]
     plans: list[Plan]
+    aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # data/vocab/aliases.yml: 词表 → {旧写法: 名称}
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

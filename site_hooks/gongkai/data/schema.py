@@ -212,6 +212,10 @@ PLAN: dict[str, Any] = {
         "标识": _text("标识", "可不填;填写时必须与文件名相同(不含 .yml)。", pattern=SLUG_PATTERN),
         "名称": _text("名称", "文件的正式标题,例如“广德市科技局2024年工作计划”。", minLength=1),
         "索引号": _text("索引号", "已发布的索引号永远不变,不要修改或删除。新文件不填:合并到主分支后自动编号并写回(也可运行 gongkai validate --fix)。", **{"x-check": "index-no"}),
+        "历史索引号": {"type": "boolean", "title": "历史索引号",
+                  "description": "true 表示“索引号”是从旧平台迁移来的、按当时的规则编写(其他格式、其他年月写法或旧的机构代码):"
+                                 "原样保留,不按今天的索引号规则检查格式,仍检查是否与其他文件重复,gongkai validate --fix 不会重新编号。"
+                                 "只在迁移旧信息时由 gongkai import 写入;新文件不要填写。"},
         "发布机构": _text("发布机构", "发布机构的标识,必须与所在文件夹相同;可不填。", pattern=SLUG_PATTERN),
         "组配分类": _text("组配分类", "取自本机构的组配分类,计划类填“规划计划”。", **{"x-vocab": "组配分类"}),
         "主题分类": _text("主题分类", "取自 data/vocab/topics.yml,写一级分类(如“其他”)或“一级\\二级”(如“科技、教育\\科技”)。", **{"x-vocab": "主题分类"}),
@@ -334,6 +338,24 @@ VOCAB_INDICATORS: dict[str, Any] = {
     },
 }
 
+_ALIAS_MAP = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
+VOCAB_ALIASES: dict[str, Any] = {
+    "$id": "aliases.schema.json",
+    "title": "词表别名(data/vocab/aliases.yml)",
+    "description": "旧平台上的写法 → 本站词表中的名称。gongkai import 导入旧网页和目录时用它把分类对应到本站的词表,"
+                   "例如信息分类“计划总结”→ 组配分类“规划计划”,主题分类“科技”→“科技、教育\\科技”。"
+                   "编辑可以增加别名:每行写“旧写法: 本站名称”;本站名称必须在对应的词表中(发布机构写机构标识)。"
+                   "对应不上的值,gongkai import 会列出文件、原值和可选的名称。",
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "组配分类": {**_ALIAS_MAP, "title": "组配分类别名", "description": "旧写法 → data/vocab/categories.yml 中的名称。"},
+        "主题分类": {**_ALIAS_MAP, "title": "主题分类别名", "description": "旧写法 → data/vocab/topics.yml 中的名称(一级,或“一级\\二级”)。"},
+        "有效性": {**_ALIAS_MAP, "title": "有效性别名", "description": "旧写法 → data/vocab/validity.yml 中的名称,例如 现行有效: 有效。"},
+        "发布机构": {**_ALIAS_MAP, "title": "发布机构别名", "description": "旧平台上显示的机构名称 → 发布机构标识(data/departments/<标识>.yml),例如 示例市科学技术局办公室: skjj。"},
+    },
+}
+
 SCHEMAS = {
     "site": SITE,
     "department": DEPARTMENT,
@@ -343,6 +365,7 @@ SCHEMAS = {
     "validity": VOCAB_VALIDITY,
     "units": VOCAB_UNITS,
     "indicators": VOCAB_INDICATORS,
+    "aliases": VOCAB_ALIASES,
 }
 
 

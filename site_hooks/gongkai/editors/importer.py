@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from gongkai.editors import compilation
 from gongkai.editors.errors import ImportFailed
 from gongkai.rules.numerals import CIRCLED, CN_DIGITS, cn_to_int
 
@@ -94,6 +95,14 @@ FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("网址或链接地址", re.compile(r"^\s*(?:链接地址|原文链接|本文链接|本文地址|网址|原文地址|来源网址)\s*[:：]|^\s*https?://\S+\s*$")),
     ("下载链接", re.compile(r"^.{0,30}(?:附件下载|点击下载|下载本文|下载全文|全文下载|文档下载|下载\s*(?:Word|WORD|word|PDF|pdf|文档)|(?:Word|PDF|WPS)\s*版?下载|\[下载\]|【下载】)")),
     ("上一篇/下一篇", re.compile(r"^\s*(?:上一篇|下一篇|上一条|下一条)\s*[:：]")),
+    ("转载网站的推荐语", re.compile(r"^.{0,10}以下是.{0,80}(?:为您|为大家|给大家|给您|为你).{0,30}(?:推荐|整理|收集|分享|提供)"
+                            r"|(?:希望|但愿).{0,12}(?:对您|对你|对大家|能帮助|能够帮助|有所帮助)|欢迎(?:阅读|借鉴|参考|收藏)[。!！]?\s*$")),
+    ("分页标记", re.compile(r"^\s*[\[【(（]?\s*(?:第\s*[0-9０-９一二三四五六七八九十]{1,3}\s*页(?:\s*[/／]\s*共?\s*[0-9]+\s*页)?"
+                        r"|共\s*[0-9]+\s*页|上一页|下一页)\s*[\]】)）]?\s*(?:(?:上一页|下一页|尾页|首页)\s*)*$")),
+    ("下载链接", re.compile(r"^\s*(?:下载\s*[:：]?\s*)?《[^》]{1,100}\.(?:docx?|pdf|wps|txt|xlsx?)》\s*(?:下载|免费下载)?\s*$", re.I)),
+    ("分隔线", re.compile(r"^\s*(?:[-=*_—─━~～·•.。…※#＊]\s*){3,}$")),
+    ("分享和打印链接", re.compile(r"^\s*(?:[\[【]\s*(?:打印|关闭|收藏|分享|纠错|返回顶部)\s*[\]】]\s*)+$|^\s*(?:打印|关闭|收藏|返回顶部)(?:\s*[|｜/]?\s*(?:打印|关闭|收藏|返回顶部))+\s*$"
+                            r"|分享至|转发到|微信扫|收藏本页|返回顶部")),
 ]
 RELATED_HEADING = re.compile(r"^\s*(?:相关文章|相关阅读|推荐阅读|相关推荐|热门文章|猜你喜欢|相关链接|延伸阅读|热门推荐|最新文章|更多相关)\s*[:：]?\s*$")
 TOC_HEADING = re.compile(r"^\s*目\s*录\s*$")
@@ -294,7 +303,7 @@ def parse_metadata(line: str) -> dict[str, str]:
     return found
 
 
-def _furniture_reason(text: str) -> str | None:
+def furniture_reason(text: str) -> str | None:
     for reason, pattern in FURNITURE:
         if pattern.search(text):
             return reason
@@ -514,14 +523,18 @@ def _runs_as_items(draft: PlanDraft, text: str, section: str) -> None:
         draft.items.append(Item(label, "run", number, section, text[start:end].strip()))
 
 
-def import_lines(lines: list[str], name: str = "导入的计划") -> ImportResult:
-    """Lines of a document → drafts. Never raises for odd layouts; explains in warnings."""
+def import_lines(lines: list[str], name: str = "导入的计划", numbers: list[int] | None = None,
+                 metadata: dict[str, str] | None = None) -> ImportResult:
+    """Lines of a document → drafts. Never raises for odd layouts; explains in warnings.
+
+    ``numbers`` are the source line of each line (a saved web page: the HTML line of its block;
+    default 1, 2, 3 …); ``metadata`` is what was already read from the page's metadata block."""
     dropped: list[Dropped] = []
     warnings: list[str] = []
-    metadata: dict[str, str] = {}
+    metadata = dict(metadata or {})
     content: list[tuple[int, str]] = []
     after_related = False
-    for n, raw in enumerate(lines, 1):
+    for n, raw in zip(numbers or range(1, len(lines) + 1), lines):
         text = _clean(raw)
         if not text:
             continue
@@ -532,7 +545,7 @@ def import_lines(lines: list[str], name: str = "导入的计划") -> ImportResul
             after_related = True
             dropped.append(Dropped(n, text, "相关文章列表"))
             continue
-        reason = _furniture_reason(text)
+        reason = furniture_reason(text)
         if reason:
             for key, value in parse_metadata(text).items():
                 if key in ("发布日期", "发布时间"):
@@ -548,9 +561,19 @@ def import_lines(lines: list[str], name: str = "导入的计划") -> ImportResul
                 continue
         content.append((n, text))
     parts = _split_compilation(content, dropped)
+    how = "按目录"
+    if not parts:
+        cuts: list[compilation.Cut] = []
+        parts = compilation.split_by_pieces(content, cuts)
+        how = "按“篇1、篇2”(第一篇、第二篇)等分篇标记"
+        if not parts:
+            cuts = []
+            parts = compilation.split_by_titles(content, cuts)
+            how = "按重复出现的标题"
+        dropped.extend(Dropped(c.line, c.text, c.reason) for c in cuts)
     if parts:
         drafts = [_build_draft(part, dropped, name) for part in parts]
-        warnings.append(f"这是一份汇编,按目录拆成 {len(drafts)} 份计划")
+        warnings.append(f"这是一份汇编,{how}拆成 {len(drafts)} 份计划")
     else:
         drafts = [_build_draft(content, dropped, name, metadata)]
         if metadata:

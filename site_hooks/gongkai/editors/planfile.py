@@ -73,7 +73,11 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
         out.append(f"# {key}:{_help(key)}")
         if isinstance(value, list):
             out.append(f"{key}:" if value else f"{key}: []")
-            out += [f"  - {scalar(v)}" for v in value]
+            for v in value:
+                if isinstance(v, dict):  # 附件: [{文件: …, 名称: …}]
+                    out += [f"  {'- ' if i == 0 else '  '}{k}: {scalar(x)}" for i, (k, x) in enumerate(v.items())]
+                else:
+                    out.append(f"  - {scalar(v)}")
         else:
             out.append(f"{key}: {scalar(value)}".rstrip())
     for key in optional:
