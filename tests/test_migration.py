@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 import shutil
 from pathlib import Path
@@ -140,6 +141,16 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     assert "浏览次数" not in page and "网站首页 | 政务公开" not in page
     page = (tmp_path / "site" / migrated["示例市科技局2023年工作要点"].url / "index.html").read_text(encoding="utf-8")
     assert "11341700MB0A12342H/2023-00008" in page and "示科〔2023〕5号" in page and "1.新认定高新技术企业30家以上。" in page
+    # the attachment is on its page, and every old URL is in the redirect map (nginx is tested by issue17b's tests)
+    page = (tmp_path / "site" / plan.url / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('<section class="gk-attachments"'):]
+    assert "2022年科技创新工作方案" in section[:section.index("</section>")] and "PDF" in section[:section.index("</section>")]
+    redirects = json.loads((tmp_path / "site" / "redirects.json").read_text(encoding="utf-8"))
+    text = json.dumps(redirects, ensure_ascii=False)
+    for old_path in ("/art/2023/3/8/art_1234_5678.html", "/art/2022/1/25/art_77_1.html", "/art/2025/2/10/art_55_66.htm",
+                     "/xxgk/2022/ghjh/t20220415_99.html"):
+        assert old_path in text, (old_path, redirects)
+    assert "/art/2022/1/25/art_77_1.html" in (tmp_path / "site" / "redirects.map").read_text(encoding="utf-8")
 
 
 def _csv(path: Path, rows: list[list[str]], encoding: str = "utf-8-sig") -> Path:
