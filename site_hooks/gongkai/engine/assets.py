@@ -108,7 +108,8 @@ def admin_payload(project: Any, root: Any, *, local: bool, backend: dict[str, An
     payload: dict[str, Any] = {p.name: p for p in vendor}
     payload["config.yml"] = admin.config_yaml(config)
     payload["preview.js"] = admin.PREVIEW_JS
-    payload["index.html"] = admin.index_html(csp.admin_meta_html(tuple(sorted(connect))), css_href)
+    short = {slug: d.short_name for slug, d in project.departments.items()} if project is not None else {}
+    payload["index.html"] = admin.index_html(csp.admin_meta_html(tuple(sorted(connect))), css_href, short)
     return payload
 
 

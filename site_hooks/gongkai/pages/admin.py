@@ -16,6 +16,7 @@ alone. The Decap CMS JavaScript comes from the npm registry (``make cms-deps``, 
 from __future__ import annotations
 
 import html
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,9 @@ def field_spec(name: str, node: dict[str, Any], required: bool, options: dict[st
         spec.update(widget="markdown", buttons=BODY_BUTTONS, editor_components=[], modes=["rich_text", "raw"])
     else:
         spec["widget"] = "text" if name in ("摘要", "原文", "失效说明", "简介", "说明") else "string"
-    if node.get("pattern"):
+    if node.get("pattern") == schema.SLUG_PATTERN:
+        spec["pattern"] = [node["pattern"], "格式不对:只用半角的小写字母、数字和连字符,例如 gongzuo-jihua"]
+    elif node.get("pattern"):
         spec["pattern"] = [node["pattern"], f"格式不对:{node.get('description', '')}"]
     elif (length := _length_pattern(node)) is not None:
         spec["pattern"] = length
@@ -203,10 +206,10 @@ def cms_config(project: Project | None, root: Path | None, *, local: bool,
         "collections": [
             {
                 "name": "plans", "label": "政府信息公开条目", "label_singular": "条目",
-                "description": "计划、总结等。保存后写入 data/plans/<机构>/<年度>/<标识>.yml;年度取自生成日期。",
+                "description": "计划、总结等。保存后写入 data/plans/<机构>/<年度>/<标识>.yml;年度为新建时的年份。",
                 "folder": "data/plans", "extension": "yml", "format": "yaml", "create": True,
                 "identifier_field": "名称", "summary": "{{名称}}({{生成日期}})",
-                "slug": "{{标识}}", "path": "{{发布机构}}/{{生成日期 | date('YYYY')}}/{{slug}}",
+                "slug": "{{标识}}", "path": "{{发布机构}}/{{year}}/{{slug}}",
                 "sortable_fields": ["生成日期", "名称"],
                 "fields": plan_fields(options),
             },
@@ -238,7 +241,7 @@ def config_yaml(config: dict[str, Any]) -> str:
     return head + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000)
 
 
-def index_html(csp_meta: str, css_href: str) -> str:
+def index_html(csp_meta: str, css_href: str, departments: dict[str, str] | None = None) -> str:
     """The editor's page: no inline script or style (its CSP is :func:`gongkai.publish.csp.admin_policy`)."""
     return (
         "<!doctype html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -246,6 +249,7 @@ def index_html(csp_meta: str, css_href: str) -> str:
         "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         f"<meta name=\"gongkai-preview-css\" content=\"{html.escape(css_href)}\">\n"
+        f"<meta name=\"gongkai-departments\" content=\"{html.escape(json.dumps(departments or {}, ensure_ascii=False))}\">\n"
         "<title>网页编辑器 · 政府信息公开</title>\n"
         "<link href=\"config.yml\" type=\"text/yaml\" rel=\"cms-config-url\">\n"
         "</head>\n<body>\n"

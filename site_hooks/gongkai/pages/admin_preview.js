@@ -8,6 +8,8 @@
   if (!CMS || !h || !createClass) { return; }
   var css = document.querySelector('meta[name="gongkai-preview-css"]');
   if (css) { CMS.registerPreviewStyle(css.getAttribute("content")); }
+  var shortNames = {};
+  try { shortNames = JSON.parse(document.querySelector('meta[name="gongkai-departments"]').getAttribute("content")); } catch (e) { shortNames = {}; }
 
   function text(v) { return v === undefined || v === null ? "" : String(v); }
   function get(entry, name) {
@@ -31,7 +33,7 @@
       var entry = this.props.entry, self = this;
       var targets = get(entry, "指标") || [];
       var date = text(get(entry, "发布日期")), time = text(get(entry, "发布时间"));
-      var dept = text(get(entry, "发布机构"));
+      var dept = text(get(entry, "发布机构")), deptName = shortNames[dept] || dept;
       return h("div", { className: "md-typeset gk-plan", ref: function (el) { self.root = el; } },
         h("p", null, h("button", { type: "button", className: "md-button", onClick: this.toggle, "aria-pressed": this.state.elder ? "true" : "false" },
           this.state.elder ? "切换到标准版" : "切换到长辈版")),
@@ -39,7 +41,7 @@
           h("dl", { className: "gk-meta__list" },
             row("索引号", get(entry, "索引号") || "(合并后自动编号)"),
             row("组配分类", get(entry, "组配分类")),
-            row("发布机构", dept),
+            row("发布机构", deptName),
             row("主题分类", text(get(entry, "主题分类")).replace("\\", " › ")),
             row("名称", get(entry, "名称"), true),
             row("文号", get(entry, "文号")),
@@ -48,7 +50,7 @@
         h("h1", { className: "gk-plan__title" }, text(get(entry, "名称"))),
         h("p", { className: "gk-info" },
           h("span", null, "发布时间：", h("time", { dateTime: date }, date + (time ? " " + time : ""))),
-          h("span", null, "来源：" + (text(get(entry, "来源")) || dept))),
+          h("span", null, "来源：" + (text(get(entry, "来源")) || deptName))),
         h("div", { className: "gk-body" }, this.props.widgetFor("正文")),
         targets.length ? h("section", { className: "gk-targets", "aria-labelledby": "gk-preview-targets" },
           h("h2", { id: "gk-preview-targets" }, "主要目标"),
@@ -66,4 +68,10 @@
     }
   });
   CMS.registerPreviewTemplate("plans", PlanPreview);
+
+  // Decap's preview <iframe> has no accessible name (axe frame-title): give it one when it appears.
+  new MutationObserver(function () {
+    var frame = document.getElementById("preview-pane");
+    if (frame && !frame.title) { frame.title = "预览(与网站上的样式相同)"; }
+  }).observe(document.body, { childList: true, subtree: true });
 })();
