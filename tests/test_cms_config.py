@@ -196,3 +196,14 @@ def test_with_public_site_the_editor_is_deployed_under_admin(tmp_path):
     css = re.search(r'name="gongkai-preview-css" content="\.\./(assets/gongkai/site\.[0-9a-f]{8}\.css)"', html)
     assert css and (tmp_path / "site" / css.group(1)).is_file()
     assert "Disallow: /admin/" in (tmp_path / "site" / "robots.txt").read_text(encoding="utf-8")
+
+
+def test_nginx_serves_admin_with_its_own_meta_policy_and_no_indexing():
+    from gongkai.publish.hosting import server_block
+
+    conf = server_block("/srv/www/kj/current", brotli=False)
+    block = re.search(r"location \^~ /admin/ \{(.*?)\n    \}", conf, re.S).group(1)
+    assert "Content-Security-Policy" not in block  # a header would be combined with the page's <meta> and block it
+    assert 'X-Robots-Tag "noindex, nofollow"' in block and "X-Content-Type-Options" in block
+    public = re.search(r"location / \{(.*?)\n    \}", conf, re.S).group(1)
+    assert csp.policy() in public  # the public pages keep the strict header
