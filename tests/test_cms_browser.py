@@ -17,7 +17,8 @@ import pytest
 
 from conftest_a11y import *  # noqa: F401,F403 - a11y_browser, run_axe, format_violations, ARTIFACTS
 from conftest_a11y import ARTIFACTS, format_violations, run_axe
-from conftest_cms import NEW_PLAN, EditorServer, editor_page, field, fill_new_plan, git, git_repo, open_editor, publish
+from conftest_cms import (NEW_PLAN, EditorServer, editor_page, field, fill_new_plan, git, git_repo, open_editor, publish,
+                          select)
 
 from gongkai.data.yamlio import parse_text
 from gongkai.pages.admin import PLAN_HEADER, vendor_files
@@ -99,27 +100,33 @@ def test_an_edit_of_an_existing_plan_changes_only_the_edited_field(editor, a11y_
     before = (editor.root / EXISTING).read_text(encoding="utf-8")
     slug = EXISTING.removeprefix("data/plans/").removesuffix(".yml")
 
-    def edit(name: str, value: str, old: str) -> str:
+    def edit(values: dict, old: str) -> str:
         page = editor_page(a11y_browser)
         open_editor(page, editor.url, f"/collections/plans/entries/{slug}")
-        box = field(page, name)
-        box.wait_for()
-        box.fill(value)
+        field(page, "名称").wait_for()
+        for name, value in values.items():
+            if name == "发布机构":
+                select(page, name, value)
+            else:
+                field(page, name).fill(value)
         publish(page)
         text = wait_for_file(editor, EXISTING, changed_from=old)
         check_clean(page)
         page.context.close()
         return text
 
-    # First save: Decap rewrites the whole file in its own YAML style; every value but the edited one is
-    # unchanged, the header is regenerated, other comments go (docs/editor.md, “修改已有文件”).
-    first = edit("名称", "市科学技术局2024年工作计划(修订)", before)
+    # First save of a hand-written file: the form asks for 标识 and 发布机构 (they name the file; the
+    # sample files leave them out). Decap rewrites the whole file in its own YAML style; every other value
+    # is unchanged, the header is regenerated, other comments go (docs/editor.md, “修改已有文件”).
+    first = edit({"标识": "gongzuo-jihua-ba-xiang", "发布机构": "示例市科学技术局(skjj)",
+                  "名称": "市科学技术局2024年工作计划(修订)"}, before)
     old, new = parse_text(before).data, parse_text(first).data
-    assert {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)} == {"名称"}
+    assert {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)} == {"名称", "标识", "发布机构"}
+    assert (new["标识"], new["发布机构"], new["名称"]) == ("gongzuo-jihua-ba-xiang", "skjj", "市科学技术局2024年工作计划(修订)")
     assert first.splitlines()[:2] == [f"# {line}" for line in PLAN_HEADER]
     git(editor.root, "commit", "-q", "-am", "第一次在网页编辑器中修改")
     # From then on a save changes only the lines of the edited field.
-    edit("来源", "市科技局办公室", first)
+    edit({"来源": "市科技局办公室"}, first)
     diff = git(editor.root, "diff", "-U0", "--", EXISTING)
     changed = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
     assert changed == ["+来源: 市科技局办公室"], diff
