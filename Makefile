@@ -10,6 +10,13 @@ AXE_VERSION := 4.13.0
 AXE_SHA256 := 096912f6e77b4b695fc9304b7be65091db42d98de054da674ae222a11cb33f70
 AXE_DIR := tests/.deps/axe-core
 AXE_STAMP := $(AXE_DIR)/.version-$(AXE_VERSION)
+# 网页编辑器 Decap CMS(docs/editor.md):npm 上的 decap-cms 包,按 sha256 检查;本机后端 decap-server 按 package-lock.json 安装
+CMS_VERSION := 3.16.3
+CMS_SHA256 := f1c0055411ebdbd5b7c77a835a68b92b5467622585838f8496223b27eee116d1
+CMS_DIR := .deps/decap-cms
+CMS_STAMP := $(CMS_DIR)/.version-$(CMS_VERSION)
+CMS_SERVER_DIR := .deps/decap-server
+CMS_SERVER_STAMP := $(CMS_SERVER_DIR)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help: ## 列出全部命令
@@ -30,13 +37,13 @@ install: $(STAMP) ## 创建 .venv 并安装依赖(其他命令会自动执行)
 validate: $(STAMP) ## 检查 data/ 下的全部数据,列出所有问题(CI:FORMAT=github;合并请求另加 BASE=origin/main)
 	$(BIN)/gongkai validate $(if $(FORMAT),--format $(FORMAT)) $(if $(BASE),--base "$(BASE)")
 
-build: $(STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
+build: $(STAMP) $(CMS_STAMP) ## 生成网站到 site/(失败时保留原来的 site/)
 	$(BIN)/gongkai build
 
-serve: $(STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览,修改后自动刷新
+serve: $(STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览(网页编辑器在 /admin/),修改后自动刷新
 	$(BIN)/gongkai serve
 
-test-deps: $(TEST_STAMP) $(AXE_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx、rsync 和 axe-core(缺少时)
+test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx、rsync 和 axe-core(缺少时)
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
 	    || ! command -v nginx >/dev/null || ! command -v rsync >/dev/null; then \
 	  echo "安装 chromium、fonts-noto-cjk、nginx(含 brotli 模块)和 rsync …"; \
@@ -53,8 +60,8 @@ schema: $(STAMP) ## 重新生成编辑器用的 JSON Schema(schema/)
 golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML(检查差异后再提交)
 	GONGKAI_UPDATE_GOLDEN=1 $(BIN)/pytest -q --update-golden -k golden
 
-clean: ## 删除 site/ 和临时文件(保留 .venv)
-	rm -rf site .site.tmp-* .site.old-* .pytest_cache
+clean: ## 删除 site/、site-admin/ 和临时文件(保留 .venv)
+	rm -rf site site-admin .site.tmp-* .site.old-* .pytest_cache
 
 new: $(STAMP) ## 新建计划文件,例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"
 	$(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)")
@@ -79,7 +86,7 @@ rollback: $(STAMP) ## 把 DEST 上的网站切换回上一个版本,例:make rol
 nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py 或模板之后)
 	$(BIN)/gongkai nginx --root /srv/www/kj/current --server-name kj.example.gov.cn --listen 80 --brotli > hosting/nginx/example.conf
 
-.PHONY: help install validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz index-numbers
+.PHONY: help install cms-deps validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz index-numbers
 
 # CI on the main branch (docs/publishing.md): number the new plans, commit, push; retried when the push is rejected.
 index-numbers: $(STAMP) ## 合并到主分支后(CI):写入新信息的索引号,提交并推送,例:make index-numbers BRANCH=main
@@ -98,6 +105,26 @@ $(AXE_STAMP):
 	tar -xzf $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz -C $(AXE_DIR) --strip-components=1 package/axe.min.js package/LICENSE
 	rm $(AXE_DIR)/axe-core-$(AXE_VERSION).tgz
 	touch $@
+
+# Decap CMS (the web editor at /admin/): the exact npm tarball, checked by sha256; only the JavaScript is kept.
+$(CMS_STAMP):
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(CMS_DIR) && mkdir -p $(CMS_DIR)
+	cd $(CMS_DIR) && npm pack --silent --ignore-scripts decap-cms@$(CMS_VERSION) >/dev/null
+	echo "$(CMS_SHA256)  $(CMS_DIR)/decap-cms-$(CMS_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(CMS_DIR)/decap-cms-$(CMS_VERSION).tgz -C $(CMS_DIR) --strip-components=2 --wildcards 'package/dist/*decap-cms.js' 'package/dist/decap-cms.js.LICENSE.txt'
+	rm $(CMS_DIR)/decap-cms-$(CMS_VERSION).tgz
+	touch $@
+
+# decap-server (the editor's local backend for make serve): exact versions from hosting/decap-server/package-lock.json.
+$(CMS_SERVER_STAMP): hosting/decap-server/package.json hosting/decap-server/package-lock.json
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(CMS_SERVER_DIR) && mkdir -p $(CMS_SERVER_DIR)
+	cp hosting/decap-server/package.json hosting/decap-server/package-lock.json $(CMS_SERVER_DIR)/
+	cd $(CMS_SERVER_DIR) && npm ci --silent --ignore-scripts --omit=dev --no-audit --no-fund
+	touch $@
+
+cms-deps: $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 安装网页编辑器(Decap CMS)和它的本机后端(make serve 会自动执行)
 
 bench-search: $(TEST_STAMP) ## 站内搜索基准:10000 条合成计划,从输入检索词到第一条结果的下载量和用时
 	$(BIN)/python scripts/bench_search.py

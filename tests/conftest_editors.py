@@ -13,7 +13,7 @@ from conftest import ROOT as REPO
 REFERENCE = REPO.parent.parent / "shared" / "reference"
 if not REFERENCE.is_dir():  # a fresh clone has shared/ beside it
     REFERENCE = REPO.parent / "shared" / "reference"
-IGNORE = shutil.ignore_patterns(".venv", "site", ".git", "__pycache__", ".pytest_cache", ".site.*", "*.egg-info", "tests")
+IGNORE = shutil.ignore_patterns(".venv", "site", "site-admin", ".deps", ".git", "__pycache__", ".pytest_cache", ".site.*", "*.egg-info", "tests")
 
 
 def copy_repo(dest: Path) -> Path:

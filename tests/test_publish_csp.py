@@ -85,7 +85,8 @@ def test_404_page_has_the_chrome_with_links_that_work_at_any_depth(site):
 def test_robots_txt_points_at_the_sitemap(site):
     text = (site / "robots.txt").read_text(encoding="utf-8")
     assert "User-agent: *" in text and "Sitemap: https://kj.example.gov.cn/sitemap.xml" in text.splitlines()
-    assert re.search(r"^Disallow:\s*$", text, re.M)  # nothing is hidden from search engines
+    disallowed = re.findall(r"^Disallow:\s*(\S*)\s*$", text, re.M)
+    assert disallowed == ["/admin/"]  # only the web editor is kept out of search engines
 
 
 def test_robots_txt_written_by_the_editor_wins(tmp_path):

@@ -25,7 +25,7 @@ from pathlib import Path
 from gongkai.cli.argparse_zh import ChineseParser
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema", "new", "import_", "deploy", "rollback", "nginx", "bench"]
+COMMANDS = ["validate", "build", "serve", "schema", "cms", "new", "import_", "deploy", "rollback", "nginx", "bench"]
 
 
 def find_root(start: Path | None = None) -> Path:

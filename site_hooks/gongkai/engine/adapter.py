@@ -29,7 +29,7 @@ from mkdocs.utils import clean_directory
 
 from gongkai.data.loader import load_project
 from gongkai.data.model import Project
-from gongkai.engine import bundles
+from gongkai.engine import assets, bundles
 from gongkai.engine.assets import Release
 from gongkai.engine.preview import Preview, placeholder_pages
 from gongkai.pages import attachments, redirects, search
@@ -205,7 +205,9 @@ class Session:
         # pages (sitemap.xml is written in on_post_build, after the theme's own).
         b.open_data_done = self._beside("数据开放文件", _write_open_data, b.project, Path(config["site_dir"]), b.page_urls)
         bundles.bundle(files, config)
-        return self.release.on_files(files, config)
+        files = self.release.on_files(files, config)
+        assets.add_admin(files, config, b.project, project_root(config), self.release.assets, serving=self.serving)
+        return files
 
     def on_pre_page(self, page: Any) -> Any:
         """Generated pages are HTML already: replace MkDocs' Markdown step (a new parser per page)."""

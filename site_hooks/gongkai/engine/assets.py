@@ -80,3 +80,75 @@ class Release:
             else:
                 os.environ["SOURCE_DATE_EPOCH"] = self._saved_epoch
         self._epoch_set = False
+
+
+# --- The web editor at /admin/ (Decap CMS; gongkai.pages.admin, docs/editor.md) ---------------------------
+
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url or "")
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def admin_payload(project: Any, root: Any, *, local: bool, backend: dict[str, Any] | None,
+                  css_href: str) -> dict[str, Any]:
+    """admin/<name> → text (str) or file to copy (Path). Empty when Decap CMS is not installed."""
+    from gongkai.pages import admin
+
+    vendor = admin.vendor_files()
+    if not vendor:
+        return {}
+    config = admin.cms_config(project, root, local=local, backend=backend)
+    if local:
+        connect = (_origin(admin.local_backend_url()),)
+    else:
+        b = config["backend"]
+        connect = tuple(o for o in {_origin(b.get("api_root", "")), _origin(b.get("base_url", ""))} if o)
+    payload: dict[str, Any] = {p.name: p for p in vendor}
+    payload["config.yml"] = admin.config_yaml(config)
+    payload["preview.js"] = admin.PREVIEW_JS
+    short = {slug: d.short_name for slug, d in project.departments.items()} if project is not None else {}
+    payload["index.html"] = admin.index_html(csp.admin_meta_html(tuple(sorted(connect))), css_href, short)
+    return payload
+
+
+def add_admin(files: Any, config: Any, project: Any, root: Any, assets: dict[str, str], *, serving: bool) -> None:
+    """Put the editor into this build: always in preview; in the public site only if the option says so."""
+    from gongkai.pages.admin import editor_option
+
+    option = editor_option(config)
+    if project is None or not (serving or option["with_public_site"]):
+        return
+    css = assets.get("assets/gongkai/site.css", "assets/gongkai/site.css")
+    payload = admin_payload(project, root, local=serving, backend=option.get("backend"), css_href="../" + css)
+    for name, value in payload.items():
+        uri = f"admin/{name}"
+        if files.get_file_from_path(uri) is not None:
+            continue
+        files.append(File.generated(config, uri, abs_src_path=str(value)) if not isinstance(value, str)
+                     else File.generated(config, uri, content=value))
+
+
+def write_admin_folder(project: Any, root: Any, site_dir: Any, out: Any, backend: dict[str, Any] | None) -> bool:
+    """``site-admin/``: the editor alone, for an intranet host (its preview stylesheet copied from the site)."""
+    import shutil
+    from pathlib import Path
+
+    payload = admin_payload(project, root, local=False, backend=backend, css_href="site.css")
+    if not payload:
+        return False
+    folder = Path(out) / "admin"
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    for name, value in payload.items():
+        if isinstance(value, str):
+            (folder / name).write_text(value, encoding="utf-8")
+        else:
+            shutil.copyfile(value, folder / name)
+    css = Path(site_dir) / "assets" / "gongkai" / "site.css"  # the bundle (its fingerprinted copy has the same bytes)
+    if css.is_file():
+        shutil.copyfile(css, folder / "site.css")
+    (Path(out) / "robots.txt").write_text("User-agent: *\nDisallow: /\n", encoding="utf-8")
+    return True

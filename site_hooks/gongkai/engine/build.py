@@ -112,8 +112,22 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         return 1
     with phase("替换原来的网站文件夹"):
         swap_in(tmp, site_dir)
+    admin_dir = site_dir.with_name(f"{site_dir.name}-admin")
+    with phase("网页编辑器（site-admin/）"):
+        from gongkai.engine.assets import write_admin_folder
+        from gongkai.pages.admin import editor_option
+
+        try:
+            admin_written = write_admin_folder(project, root, site_dir, admin_dir, editor_option(config).get("backend"))
+        except OSError as exc:
+            print(f"网页编辑器没有生成到 {admin_dir.name}/:{exc}", file=sys.stderr)
+            admin_written = True
     if not quiet:
         print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
+        if admin_written:
+            print(f"网页编辑器已生成到 {admin_dir}/admin/(供内网服务器使用,见 docs/editor.md)。")
+        else:
+            print("提醒:网页编辑器(Decap CMS)没有安装,没有生成 site-admin/;需要时运行 make cms-deps。")
         if timings := report():
             print(timings)
     return 0

@@ -34,6 +34,25 @@ DIRECTIVES: list[tuple[str, tuple[str, ...]]] = [
     ("frame-ancestors", ("'self'",)),
 ]
 
+# The web editor at /admin/ (Decap CMS, docs/editor.md) gets its own policy, for its folder only:
+# its React styling (emotion) inserts <style> elements and its schema validator (ajv) compiles with
+# new Function, so it needs 'unsafe-inline' styles and 'unsafe-eval'; blob: for previews of its own
+# uploads; connect-src adds the local backend (decap-server on 127.0.0.1) in preview, or the Git
+# host's API on an intranet host. Still no other origin for scripts, styles or frames.
+ADMIN_DIRECTIVES: list[tuple[str, tuple[str, ...]]] = [
+    ("default-src", ("'self'",)),
+    ("script-src", ("'self'", "'unsafe-eval'")),
+    ("style-src", ("'self'", "'unsafe-inline'")),
+    ("img-src", ("'self'", "data:", "blob:")),
+    ("font-src", ("'self'",)),
+    ("connect-src", ("'self'",)),
+    ("frame-src", ("'self'",)),
+    ("object-src", ("'none'",)),
+    ("base-uri", ("'self'",)),
+    ("form-action", ("'self'",)),
+    ("frame-ancestors", ("'self'",)),
+]
+
 # Directives that browsers ignore (with a console error) when given in a <meta> element.
 HEADER_ONLY = {"frame-ancestors", "report-uri", "report-to", "sandbox"}
 
@@ -52,6 +71,21 @@ def policy(*, meta: bool = False) -> str:
     """The policy as one header value; ``meta=True`` leaves out what a <meta> element may not carry."""
     parts = [f"{name} {' '.join(sources)}" for name, sources in DIRECTIVES if not (meta and name in HEADER_ONLY)]
     return "; ".join(parts)
+
+
+def admin_policy(connect: tuple[str, ...] = (), *, meta: bool = False) -> str:
+    """The /admin/ policy; ``connect`` adds origins the editor talks to (its Git backend)."""
+    parts = []
+    for name, sources in ADMIN_DIRECTIVES:
+        if meta and name in HEADER_ONLY:
+            continue
+        parts.append(f"{name} {' '.join(sources + (connect if name == 'connect-src' else ()))}")
+    return "; ".join(parts)
+
+
+def admin_meta_html(connect: tuple[str, ...] = ()) -> str:
+    return (f'<meta http-equiv="Content-Security-Policy" content="{admin_policy(connect, meta=True)}">'
+            f'<meta name="referrer" content="{REFERRER_POLICY}">')
 
 
 def headers() -> dict[str, str]:

@@ -56,8 +56,8 @@ def server_block(root: str | Path, *, server_name: str = "_", listen: str = "80"
     return _env(templates).get_template("site.conf.j2").render(
         root=str(root), server_name=server_name, listen=listen,
         brotli=system_has_brotli() if brotli is None else brotli,
-        headers=csp.headers(), compressible=COMPRESSIBLE,
-        cache_immutable=CACHE_IMMUTABLE, cache_asset=CACHE_ASSET, cache_page=CACHE_PAGE)
+        headers=csp.headers(), admin_headers={**csp.SECURITY_HEADERS, "X-Robots-Tag": "noindex, nofollow"},
+        compressible=COMPRESSIBLE, cache_immutable=CACHE_IMMUTABLE, cache_asset=CACHE_ASSET, cache_page=CACHE_PAGE)
 
 
 def standalone(root: str | Path, prefix: str | Path, *, listen: str = "127.0.0.1:8070", server_name: str = "_",

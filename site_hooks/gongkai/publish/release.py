@@ -138,6 +138,6 @@ def robots_txt(site_url: str) -> str:
     sitemap = (site_url or "").rstrip("/") + "/sitemap.xml" if site_url else "/sitemap.xml"
     return ("# 由 gongkai 生成。需要自定义时，在 content/ 下放一个 robots.txt，它会代替本文件。\n"
             "User-agent: *\n"
-            "Disallow:\n"
+            "Disallow: /admin/\n"
             "\n"
             f"Sitemap: {sitemap}\n")
