@@ -267,3 +267,11 @@ def test_the_sample_site_is_built_once():
     builders = sorted(name for name, text in _test_sources().items()
                       if re.search(r"build_site\(\s*(ROOT|REPO|SOURCE_ROOT)\b|cli_build\(\s*(ROOT|REPO)\b", text))
     assert builders == [], f"these build the sample site again: {builders} — use the sample_site fixture"
+
+
+def test_chinese_numerals_are_read_in_one_place():
+    """一 → 1, 二十三 → 23 is rules/numerals.cn_to_int; a second table of 一二三… drifts from it (issue 23)."""
+    pattern = re.compile(r'partition\("十"\)|enumerate\(CN_DIGITS\)|"一二三四五六七八九')
+    others = sorted(str(p.relative_to(SOURCE_ROOT)) for p in (SOURCE_ROOT / "site_hooks" / "gongkai").rglob("*.py")
+                    if p.name != "numerals.py" and pattern.search(p.read_text(encoding="utf-8")))
+    assert others == [], f"these read Chinese numerals themselves: {others} — use gongkai.rules.numerals"

@@ -33,6 +33,7 @@ from pathlib import Path
 import yaml
 
 from gongkai.rules import codes
+from gongkai.rules.numerals import CN_DIGITS
 from gongkai.runtime.paths import SOURCE_ROOT
 
 REPO = SOURCE_ROOT
@@ -163,7 +164,7 @@ def _body(rng: random.Random, sample: Sample) -> str:
     goal = rng.randint(*BODY_BYTES)
     blocks: list[str] = []
     size = 0
-    numeral = "一二三四五六七八九十"
+    numeral = CN_DIGITS
     section = 0
     while size < goal:
         if sample.headings and section < len(numeral) and rng.random() < 0.2:

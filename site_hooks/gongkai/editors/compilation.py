@@ -17,11 +17,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from gongkai.rules.numerals import CN_DIGITS
+from gongkai.rules.numerals import CN_DIGITS, cn_to_int
 
 Line = tuple[int, str]
 
-_CN_VALUE = {c: i + 1 for i, c in enumerate(CN_DIGITS)}
 _NUM = rf"[0-9０-９]{{1,2}}|[{CN_DIGITS}]{{1,3}}"
 PIECE_MARK = re.compile(rf"^\s*[【\[［(（]?\s*(?:篇\s*({_NUM})|第\s*({_NUM})\s*篇)\s*[】\]］)）]?\s*[:：、.．]?\s*")
 _PLAN_WORD = re.compile(r"计划|要点|方案|规划|总结|安排|打算|思路")
@@ -38,13 +37,8 @@ class Cut:
 
 
 def _value(raw: str) -> int:
-    raw = raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
-    if raw.isdigit():
-        return int(raw)
-    if "十" in raw:
-        tens, _, ones = raw.partition("十")
-        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
-    return _CN_VALUE.get(raw, 0)
+    """篇1 / 篇１ / 篇一 / 第十二篇 → its number; 0 when it is none."""
+    return cn_to_int(raw.translate(str.maketrans("０１２３４５６７８９", "0123456789"))) or 0
 
 
 def piece_number(text: str) -> tuple[int, int] | None:
