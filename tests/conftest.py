@@ -7,6 +7,7 @@
   git, so that pages carry no 修订记录 that changes with every commit) — read it, never write to it;
 - ``launch_chromium`` / ``browser``: Debian's Chromium under Playwright, ONE for the whole run;
 - ``free_port``: a free TCP port on 127.0.0.1;
+- ``ServeProcess``: a real ``gongkai serve`` on a free port, its output in a log file;
 - ``golden``: compare HTML with tests/golden/ (``make golden`` rewrites them).
 """
 from __future__ import annotations
@@ -118,6 +119,53 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class ServeProcess:
+    """``gongkai --root ROOT serve`` on a free port of 127.0.0.1 (plus ``args``), started and waited for until
+    ``ready`` (a path) answers; its output goes to a log file that failures print."""
+
+    def __init__(self, root: Path, *args: str, env: dict | None = None, ready: str = "", seconds: float = 90):
+        self.root, self.port = root, free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
+        self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
+                                      f"127.0.0.1:{self.port}", *args], stdout=self.log, stderr=subprocess.STDOUT,
+                                     env=None if env is None else {**os.environ, **env})
+        self.wait_until(lambda: self.get(ready), seconds, "the server did not start")
+
+    def get(self, path: str, timeout: float = 10) -> str:
+        import urllib.request
+
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as r:
+                return r.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    def wait_until(self, check, seconds: float, message: str):
+        import time
+
+        end = time.monotonic() + seconds
+        while time.monotonic() < end:
+            assert self.proc.poll() is None, "the server died:\n" + self.output()
+            value = check()
+            if value:
+                return value
+            time.sleep(0.3)
+        pytest.fail(message + "\n" + self.output())
+
+    def output(self) -> str:
+        self.log.flush()
+        return Path(self.log.name).read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(15)
+        except subprocess.TimeoutExpired:  # pragma: no cover
+            self.proc.kill()
+        self.log.close()
 
 
 def launch_chromium(playwright):

@@ -13,13 +13,11 @@ import datetime as dt
 import json
 import os
 import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import free_port  # noqa: F401 - used here and by the editor tests
+from conftest import ServeProcess, free_port  # noqa: F401 - free_port: used by the editor tests too
 from conftest_editors import copy_repo
 
 NEW_PLAN = {
@@ -53,23 +51,12 @@ def git_repo(dest: Path) -> Path:
     return root
 
 
-class EditorServer:
+class EditorServer(ServeProcess):
     def __init__(self, root: Path):
-        self.root, self.port, self.cms_port = root, free_port(), free_port()
-        self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
-                                      f"127.0.0.1:{self.port}", "--cms-port", str(self.cms_port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.wait_until(lambda: "decap-cms.js" in self.get("admin/"), 120, "the editor page did not appear")
+        self.cms_port = free_port()
+        super().__init__(root, "--cms-port", str(self.cms_port), ready="admin/", seconds=120)
+        assert "decap-cms.js" in self.get("admin/"), "the editor page did not appear\n" + self.output()
         self.wait_until(self.backend_info, 60, "decap-server did not answer")
-
-    def get(self, path: str) -> str:
-        try:
-            with urllib.request.urlopen(self.url + path, timeout=10) as r:
-                return r.read().decode("utf-8")
-        except OSError:
-            return ""
 
     def backend_info(self) -> dict:
         request = urllib.request.Request(f"http://127.0.0.1:{self.cms_port}/api/v1", method="POST",
@@ -79,29 +66,6 @@ class EditorServer:
                 return json.loads(r.read())
         except OSError:
             return {}
-
-    def wait_until(self, check, seconds: float, message: str):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            if self.proc.poll() is not None:
-                raise AssertionError("the server died:\n" + self.output())
-            value = check()
-            if value:
-                return value
-            time.sleep(0.3)
-        raise AssertionError(message + "\n" + self.output())
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(encoding="utf-8")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(15)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            self.proc.kill()
-        self.log.close()
 
 
 def editor_page(browser, width: int = 1280, height: int = 900):

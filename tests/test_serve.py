@@ -6,10 +6,7 @@ keeps running until it is fixed.
 """
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import time
 import tomllib
 import urllib.request
@@ -17,38 +14,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import free_port
+from conftest import ServeProcess
 from conftest_editors import REPO, copy_repo
 
 PLAN = "data/plans/skjj/2021/keji-gongzuo-yaodian.yml"
 PAGE = "xxgk/skjj/2021/keji-gongzuo-yaodian/"
 
 
-class Server:
-    def __init__(self, root: Path, env: dict | None = None):
-        self.root, self.port = root, free_port()
-        self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
-        self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
-                                      f"127.0.0.1:{self.port}"], stdout=self.log, stderr=subprocess.STDOUT,
-                                     env=None if env is None else {**os.environ, **env})
-        self.wait_until(lambda: self.get(""), 90, "the server did not start")
-
-    def get(self, path: str, timeout: float = 10) -> str:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}/{path}", timeout=timeout) as r:
-                return r.read().decode("utf-8")
-        except OSError:
-            return ""
-
-    def wait_until(self, check, seconds: float, message: str):
-        end = time.monotonic() + seconds
-        while time.monotonic() < end:
-            assert self.proc.poll() is None, "the server died:\n" + self.output()
-            value = check()
-            if value:
-                return value
-            time.sleep(0.3)
-        pytest.fail(message + "\n" + self.output())
+class Server(ServeProcess):
+    """The preview server, and what its pages' live-reload script does."""
 
     def epoch(self, html: str) -> tuple[str, str]:
         m = re.search(r"livereload\((\d+), (\d+)\)", html)
@@ -64,18 +38,6 @@ class Server:
             if answer and int(answer) > int(epoch):
                 return int(answer)
         pytest.fail("no reload signal\n" + self.output())
-
-    def output(self) -> str:
-        self.log.flush()
-        return Path(self.log.name).read_text(encoding="utf-8")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(10)
-        except subprocess.TimeoutExpired:  # pragma: no cover
-            self.proc.kill()
-        self.log.close()
 
 
 @pytest.fixture
