@@ -225,7 +225,7 @@ def plan_document(plan: Any) -> SearchDoc:
                   plan.doc_no, plan.published.isoformat(), plan.source, *plan.keywords, *_target_strings(plan.targets)]
     from gongkai.pages.attachments import text_of  # DOCX and PDF attachments: their text is searchable too
 
-    files = [f"附件：{a.name}\n{text_of(a)}" for a in getattr(plan, "attachments", ())]
+    files = [f"附件：{a.name}\n{text_of(a)}" for a in plan.attachments]
     body = "\n".join(p for p in (plan.summary, html_to_text(str(render_body(plan.body))), *files) if p)
     keys = [k for k in (doc_no_key(plan.doc_no) if plan.doc_no else None, index_no_key(plan.index_no)) if k]
     return SearchDoc(
