@@ -235,3 +235,41 @@ def test_a_query_string_is_a_warning_and_a_repeated_path_an_error(proj):
     assert [(p.line, p.message) for p in problems.errors] == [
         (_line_of(proj, PLAN, "- /detail.jsp"), "路径 /detail.jsp 重复列出")]
     assert any(p.message.startswith("网址中“?”后面的部分不参与跳转，只有路径 /detail.jsp") for p in problems.warnings)
+
+
+def test_attachment_text_is_read_once_and_then_taken_from_the_cache(tmp_path, monkeypatch):
+    """The text of a PDF is parsed on the first build only; a changed file is parsed again."""
+    from types import SimpleNamespace
+
+    from gongkai.pages import attachments as site_attachments
+
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(tmp_path / "cache"))
+    pdf = tmp_path / "附件1.pdf"
+    pdf.write_bytes(make_pdf("新认定高新技术企业二十五家"))
+    att = SimpleNamespace(kind="PDF", source=pdf)
+    parsed = []
+    real = site_attachments.extract_text
+    monkeypatch.setattr(site_attachments, "extract_text", lambda a: parsed.append(a.source) or real(a))
+
+    assert "高新技术企业" in site_attachments.text_of(att)
+    assert "高新技术企业" in site_attachments.text_of(att)
+    assert parsed == [pdf]  # the second build read the cache
+    assert len(list((tmp_path / "cache").rglob("*.txt"))) == 1
+
+    pdf.write_bytes(make_pdf("科技型中小企业评价入库"))
+    assert "入库" in site_attachments.text_of(att)
+    assert parsed == [pdf, pdf]  # new content, parsed again
+
+
+def test_an_unwritable_cache_changes_nothing(tmp_path, monkeypatch):
+    from types import SimpleNamespace
+
+    from gongkai.pages import attachments as site_attachments
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("GONGKAI_CACHE_DIR", str(blocker))
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(make_pdf("科技创新"))
+    assert site_attachments.text_of(SimpleNamespace(kind="PDF", source=pdf)) == "科技创新"
+    assert site_attachments.text_of(SimpleNamespace(kind="PNG", source=pdf)) == ""

@@ -3,10 +3,18 @@
 Each attachment checked by :mod:`gongkai.data.attachments` is copied to ``<plan URL>fj/<file name>``
 (:func:`gongkai.data.urls.attachment_url`): the URL stays the same as long as the plan's does. The
 text of DOCX (python-docx) and PDF (pypdf) attachments joins the plan's entry in the search index.
+
+Reading a PDF's text costs far more than the rest of its plan's page, and attachments rarely change, so
+the text is kept in a cache keyed by the file's content (``$GONGKAI_CACHE_DIR``, default
+``~/.cache/gongkai``): a rebuild reads each attachment's bytes once to hash them and parses only new
+or changed files. A cache that cannot be written is skipped; the text is the same either way.
 """
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
+import tempfile
 import warnings
 from pathlib import Path
 from typing import Any
@@ -43,8 +51,44 @@ def copy_all(project: Project, site_dir: Path) -> list[Path]:
     return written
 
 
+CACHE_VERSION = f"1-{MAX_TEXT}"  # change when the extraction below changes what it returns
+
+
+def cache_dir() -> Path:
+    """Where extracted attachment text is kept between builds."""
+    configured = os.environ.get("GONGKAI_CACHE_DIR")
+    base = Path(configured) if configured else Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gongkai"
+    return base / "attachment-text"
+
+
 def text_of(attachment: Any) -> str:
     """The text of a DOCX or PDF attachment for the search index ("" for other types or unreadable files)."""
+    if attachment.kind not in ("DOCX", "PDF"):
+        return ""
+    try:
+        data = Path(attachment.source).read_bytes()
+    except OSError:
+        return ""
+    key = hashlib.sha256(f"{CACHE_VERSION}:{attachment.kind}:".encode() + data).hexdigest()
+    cached = cache_dir() / key[:2] / f"{key}.txt"
+    try:
+        return cached.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        pass
+    text = extract_text(attachment)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cached.parent, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp, cached)  # whole or absent: parallel builds never read half a file
+    except OSError:
+        pass
+    return text
+
+
+def extract_text(attachment: Any) -> str:
+    """Parse a DOCX or PDF attachment for its text, without the cache."""
     try:
         if attachment.kind == "DOCX":
             import docx  # python-docx
