@@ -29,7 +29,7 @@ from mkdocs.utils import clean_directory
 
 from gongkai.data.loader import load_project
 from gongkai.data.model import Project
-from gongkai.engine import assets, bundles
+from gongkai.engine import assets, bundles, theme_html
 from gongkai.engine.assets import Release
 from gongkai.engine.preview import Preview, placeholder_pages
 from gongkai.pages import attachments, redirects, search
@@ -270,6 +270,10 @@ class Session:
                 sender.close()
         return self.release.on_env(env, self.serving)
 
+    def on_post_page(self, output: str) -> str:
+        """Material's markup that no template block reaches, fixed (gongkai.engine.theme_html)."""
+        return theme_html.fix(output)
+
     def on_post_build(self, config: Any) -> None:
         """Open data, Atom feed, sitemap.xml (gongkai.pages.opendata) and the search index (gongkai.pages.search),
         written into the (temporary) site folder; a search index failure stops the build."""
@@ -375,6 +379,7 @@ class Session:
                 html = _render(ctx)
             finally:
                 page.content, page.canonical_url, page.edit_url, page.meta = saved
+            html = theme_html.fix(html)  # deferred pages are written from the shell, past on_post_page
             shell = self.build.shells[key] = _SPLIT.split(html.replace(_TOKENS["CONTENT"] + "<h1>", _TOKENS["CONTENT"]))
         return shell
 
