@@ -49,6 +49,9 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 # main.html links no palette.css): 40 files and about 1 MB in every site.
 UNUSED_THEME_FILES = ("components/", "assets/javascripts/lunr/", "assets/javascripts/workers/search.",
                       "assets/stylesheets/palette.")
+# Material's source maps (bundle.*.min.js.map, main.*.min.css.map): not published (issue 19); its
+# readable sources are in Material's repository, ours in templates/.
+SOURCE_MAPS = re.compile(r"^assets/.+\.(?:js|css)\.map$")
 
 
 class DataError(SystemExit):
@@ -179,7 +182,7 @@ class Session:
             config["strict"] = False
             pages, b.chrome = placeholder_pages(), {}
         for f in list(files):
-            if f.src_uri.startswith(UNUSED_THEME_FILES):
+            if f.src_uri.startswith(UNUSED_THEME_FILES) or SOURCE_MAPS.match(f.src_uri):
                 files.remove(f)
         clashes = []
         for page in pages:
