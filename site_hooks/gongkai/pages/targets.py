@@ -251,10 +251,10 @@ def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
             f'<td data-label="目标">{esc(target_text(t))}</td>'
             f'<td data-label="目标值（{esc(ind.unit)}）">{esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
             f'<td data-label="实际值">{esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
-            f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
+            f'{"" if latest is None else " <span class=gk-targets__date>（" + latest.date.isoformat() + ("，最终结果" if t.final else "") + "）</span>"}</td>'
             f'<td data-label="完成率">{esc(fmt_percent(t.percent) or "—")}</td>'
             f'<td data-label="状态">{esc(t.status)}</td></tr>')
-    unit = f"({esc(ind.unit)})" if ind.unit else ""
+    unit = f"（{esc(ind.unit)}）" if ind.unit else ""
     parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
                  f"<caption>{esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
                  '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
