@@ -62,7 +62,7 @@ test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) $(VNU_STA
 test: test-deps ## 运行全部测试(包括 Nu HTML Checker 和 make audit 的 Lighthouse)
 	$(BIN)/pytest -q
 
-vnu: test-deps ## 只用 W3C Nu HTML Checker 检查示例网站每种页面各一页(0 个错误;警告打印出来)
+vnu: test-deps ## 只用 W3C Nu HTML Checker 检查示例网站的全部页面(每种页面都在内;0 个错误,警告打印出来)
 	$(BIN)/pytest -q -s tests/test_html_validity.py
 
 audit: test-deps ## 用 Lighthouse 检查首页、计划页和长辈版(手机和电脑;每项 ≥ 95,SEO 100),打印分数
