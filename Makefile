@@ -17,6 +17,14 @@ CMS_DIR := .deps/decap-cms
 CMS_STAMP := $(CMS_DIR)/.version-$(CMS_VERSION)
 CMS_SERVER_DIR := .deps/decap-server
 CMS_SERVER_STAMP := $(CMS_SERVER_DIR)/.installed
+# 外部检查工具(docs/quality.md):W3C Nu HTML Checker(npm 上的 vnu-jar,按 sha256 检查,用 Java 运行)
+VNU_VERSION := 26.9.27
+VNU_SHA256 := 5970d3ffca91a627cf0965e5d91bb2e4242307c29292998de0b419d6a901b2b7
+VNU_DIR := tests/.deps/vnu
+VNU_STAMP := $(VNU_DIR)/.version-$(VNU_VERSION)
+# Lighthouse 12(Node 20):按 tests/tools/lighthouse/package-lock.json 安装
+LIGHTHOUSE_DIR := tests/.deps/lighthouse
+LIGHTHOUSE_STAMP := $(LIGHTHOUSE_DIR)/.installed
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 help: ## 列出全部命令
@@ -43,16 +51,22 @@ build: $(STAMP) $(CMS_STAMP) ## 生成网站到 site/(失败时保留原来的 s
 serve: $(STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 生成网站并在 http://127.0.0.1:8000 预览(网页编辑器在 /admin/),修改后自动刷新
 	$(BIN)/gongkai serve
 
-test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx、rsync 和 axe-core(缺少时)
+test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) $(VNU_STAMP) $(LIGHTHOUSE_STAMP) ## 安装测试需要的 Chromium、中文字体、nginx、rsync、Java、axe-core、Nu HTML Checker 和 Lighthouse(缺少时)
 	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK" \
-	    || ! command -v nginx >/dev/null || ! command -v rsync >/dev/null; then \
-	  echo "安装 chromium、fonts-noto-cjk、nginx(含 brotli 模块)和 rsync …"; \
+	    || ! command -v nginx >/dev/null || ! command -v rsync >/dev/null || ! command -v java >/dev/null; then \
+	  echo "安装 chromium、fonts-noto-cjk、nginx(含 brotli 模块)、rsync 和 Java …"; \
 	  $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium fonts-noto-cjk \
-	    nginx libnginx-mod-http-brotli-filter rsync; \
+	    nginx libnginx-mod-http-brotli-filter rsync default-jre-headless; \
 	fi
 
-test: test-deps ## 运行全部测试
+test: test-deps ## 运行全部测试(包括 Nu HTML Checker 和 make audit 的 Lighthouse)
 	$(BIN)/pytest -q
+
+vnu: test-deps ## 只用 W3C Nu HTML Checker 检查示例网站的全部页面(每种页面都在内;0 个错误,警告打印出来)
+	$(BIN)/pytest -q -s tests/test_html_validity.py
+
+audit: test-deps ## 用 Lighthouse 检查首页、计划页和长辈版(手机和电脑;每项 ≥ 95,SEO 100),打印分数
+	$(BIN)/pytest -q -s tests/test_lighthouse.py
 
 schema: $(STAMP) ## 重新生成编辑器用的 JSON Schema(schema/)
 	$(BIN)/gongkai schema
@@ -86,7 +100,7 @@ rollback: $(STAMP) ## 把 DEST 上的网站切换回上一个版本,例:make rol
 nginx-example: $(STAMP) ## 重新生成 hosting/nginx/example.conf(改了 csp.py 或模板之后)
 	$(BIN)/gongkai nginx --root /srv/www/kj/current --server-name kj.example.gov.cn --listen 80 --brotli > hosting/nginx/example.conf
 
-.PHONY: help install cms-deps validate build serve test-deps test schema golden clean new import deploy rollback nginx-example fuzz index-numbers
+.PHONY: help install cms-deps validate build serve test-deps test vnu audit schema golden clean new import deploy rollback nginx-example fuzz index-numbers
 
 # CI on the main branch (docs/publishing.md): number the new plans, commit, push; retried when the push is rejected.
 index-numbers: $(STAMP) ## 合并到主分支后(CI):写入新信息的索引号,提交并推送,例:make index-numbers BRANCH=main
@@ -122,6 +136,27 @@ $(CMS_SERVER_STAMP): hosting/decap-server/package.json hosting/decap-server/pack
 	rm -rf $(CMS_SERVER_DIR) && mkdir -p $(CMS_SERVER_DIR)
 	cp hosting/decap-server/package.json hosting/decap-server/package-lock.json $(CMS_SERVER_DIR)/
 	cd $(CMS_SERVER_DIR) && npm ci --silent --ignore-scripts --omit=dev --no-audit --no-fund
+	touch $@
+
+# W3C Nu HTML Checker (tests/test_html_validity.py): the exact npm tarball, checked by sha256; only vnu.jar is kept.
+$(VNU_STAMP):
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(VNU_DIR) && mkdir -p $(VNU_DIR)
+	cd $(VNU_DIR) && npm pack --silent --ignore-scripts vnu-jar@$(VNU_VERSION) >/dev/null
+	echo "$(VNU_SHA256)  $(VNU_DIR)/vnu-jar-$(VNU_VERSION).tgz" | sha256sum -c --quiet
+	tar -xzf $(VNU_DIR)/vnu-jar-$(VNU_VERSION).tgz -C $(VNU_DIR) --strip-components=3 package/build/dist/vnu.jar
+	tar -xzf $(VNU_DIR)/vnu-jar-$(VNU_VERSION).tgz -C $(VNU_DIR) --strip-components=1 package/LICENSE
+	rm $(VNU_DIR)/vnu-jar-$(VNU_VERSION).tgz
+	touch $@
+
+# Lighthouse (tests/test_lighthouse.py, make audit): exact versions from tests/tools/lighthouse/package-lock.json.
+# Its package.json pins (overrides) the two packages that @paulirish/trace_engine asks for as "latest":
+# without that, npm ci refuses the lock file as soon as a newer version is published.
+$(LIGHTHOUSE_STAMP): tests/tools/lighthouse/package.json tests/tools/lighthouse/package-lock.json
+	@command -v npm >/dev/null || { echo "安装 npm …"; $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends npm; }
+	rm -rf $(LIGHTHOUSE_DIR) && mkdir -p $(LIGHTHOUSE_DIR)
+	cp tests/tools/lighthouse/package.json tests/tools/lighthouse/package-lock.json $(LIGHTHOUSE_DIR)/
+	cd $(LIGHTHOUSE_DIR) && npm ci --silent --ignore-scripts --omit=dev --no-audit --no-fund
 	touch $@
 
 cms-deps: $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 安装网页编辑器(Decap CMS)和它的本机后端(make serve 会自动执行)

@@ -37,6 +37,14 @@ def on_env(env, config, files):
     return session.on_env(env, config)
 
 
+def on_post_template(output_content, template_name, config):
+    return session.on_post_page(output_content) if template_name.endswith(".html") else output_content
+
+
+def on_post_page(output, page, config):
+    return session.on_post_page(output)
+
+
 def on_post_build(config):
     session.on_post_build(config)
 

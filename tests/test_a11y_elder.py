@@ -60,7 +60,7 @@ METRICS = """() => {
   const transitions = Array.from(document.querySelectorAll('*')).filter(e => {
     const c = getComputedStyle(e); return c.transitionDuration.split(',').some(d => parseFloat(d) > 0) || c.animationName !== 'none'; });
   return {size: parseFloat(cs.fontSize), lineHeight: parseFloat(cs.lineHeight), marginBottom: parseFloat(cs.marginBottom),
-          sidebars: shown('.md-sidebar'), drawerButton: shown('.md-header__button[for="__drawer"]'), tabs: shown('.md-tabs'),
+          sidebars: shown('.md-sidebar'), drawerButton: shown('.md-header__button[for="__drawer"], .gk-drawer-button'), tabs: shown('.md-tabs'),
           header: getComputedStyle(document.querySelector('.md-header')).position, moving: transitions.length,
           parts: ['.md-header', '.gk-breadcrumb', 'h1', '.gk-meta', '.gk-body'].map(shown)};
 }"""

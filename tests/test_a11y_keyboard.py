@@ -9,7 +9,7 @@ from conftest_a11y import *  # noqa: F403 - fixtures and helpers
 
 FOCUS = """() => { const e = document.activeElement, r = e.getBoundingClientRect(), cs = getComputedStyle(e);
   return {body: e === document.body, text: (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 20), cls: String(e.className), id: e.id,
-          role: e.getAttribute('role'), expanded: e.getAttribute('aria-expanded'),
+          role: e.getAttribute('role') || (e.tagName === 'BUTTON' ? 'button' : null), expanded: e.getAttribute('aria-expanded'),
           left: r.left, right: r.right, top: r.top, bottom: r.bottom, width: r.width, height: r.height,
           outline: cs.outlineStyle !== 'none' ? parseFloat(cs.outlineWidth) : 0, vw: innerWidth}; }"""
 
@@ -70,7 +70,7 @@ def test_drawer_opens_and_closes_with_the_keyboard_on_phones(new_page, a11y_serv
     page.wait_for_timeout(300)  # Material slides the drawer in
     f = page.evaluate(FOCUS)
     assert f["left"] >= 0 and f["right"] <= f["vw"], f
-    assert page.evaluate("document.querySelector('.md-header__button[for=__drawer]').getAttribute('aria-expanded')") == "true"
+    assert page.evaluate("document.querySelector('.gk-drawer-button').getAttribute('aria-expanded')") == "true"
     page.keyboard.press("Tab")
     assert page.evaluate("!!document.activeElement.closest('.md-sidebar--primary')")
     page.keyboard.press("Escape")

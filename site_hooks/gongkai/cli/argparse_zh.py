@@ -45,7 +45,15 @@ def chinese_message(message: str) -> str:
 
 
 class _ChineseUsage(argparse.HelpFormatter):
-    """Mixed in front of any argparse formatter: the usage line starts with 用法：."""
+    """Mixed in front of any argparse formatter: the usage line starts with 用法：, and section
+    headings (选项, 位置参数, argument groups) end with a full-width colon, not argparse's ``:``."""
+
+    class _Section(argparse.HelpFormatter._Section):  # argparse's hook: start_section makes self._Section
+        def format_help(self):
+            text = super().format_help()
+            if self.heading and self.heading is not argparse.SUPPRESS:
+                text = text.replace(f"{self.heading}:\n", f"{self.heading}：\n", 1)
+            return text
 
     def add_usage(self, usage, actions, groups, prefix=None):
         super().add_usage(usage, actions, groups, USAGE if prefix is None else prefix)

@@ -14,10 +14,10 @@ from gongkai.pages.admin import cms_config, config_yaml, read_editor_option
 
 
 def register(sub):
-    p = sub.add_parser("cms", help="生成网页编辑器的配置(config.yml)",
-                       description="根据数据格式(schema)和 data/ 下的词表生成网页编辑器 Decap CMS 的 config.yml。")
-    p.add_argument("-o", "--output", type=Path, default=None, help="写入的文件(默认输出到屏幕)")
-    p.add_argument("--local", action="store_true", help="本机预览用的配置(连接 127.0.0.1 上的本机后端)")
+    p = sub.add_parser("cms", help="生成网页编辑器的配置（config.yml）",
+                       description="根据数据格式（schema）和 data/ 下的词表生成网页编辑器 Decap CMS 的 config.yml。")
+    p.add_argument("-o", "--output", type=Path, default=None, help="写入的文件（默认输出到屏幕）")
+    p.add_argument("--local", action="store_true", help="本机预览用的配置（连接 127.0.0.1 上的本机后端）")
     return p
 
 

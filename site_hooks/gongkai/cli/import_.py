@@ -36,17 +36,17 @@ from gongkai.editors.planfile import (DEFAULT_CATEGORY, check_roundtrip, default
 
 
 def register(sub):
-    p = sub.add_parser("import", help="从 Word/文本/旧平台网页导入计划", description="把已有的计划文档(.txt、.md、.docx)"
-                       "或旧政府信息公开平台上保存的网页(.html、.htm,或整个文件夹,可同时给出目录导出表 .xlsx/.csv)转换为计划文件,"
-                       "识别标题、各级编号、候选指标,去掉网页上的栏目、下载链接、免责声明等并列出。")
-    p.add_argument("files", type=Path, nargs="+", metavar="file", help="要导入的文件或文件夹;目录导出表(.xlsx、.csv)与网页一起给出")
-    p.add_argument("--dept", help="发布机构标识;不填时按文中的发布机构或唯一的机构确定")
-    p.add_argument("--year", type=int, help="年度文件夹,默认取标题中的年份")
-    p.add_argument("--out", type=Path, help="写到这个文件夹(默认 data/plans/<机构>/<年度>/)")
-    p.add_argument("--slug", help="文件名(只导入一份计划时),默认由名称生成")
-    p.add_argument("--date", help="原文没有日期时使用的生成日期和发布日期,默认今天")
-    p.add_argument("--topic", help="主题分类,默认取原文中的或本机构最常用的")
-    p.add_argument("--dry-run", action="store_true", help="只显示结果,不写文件")
+    p = sub.add_parser("import", help="从 Word/文本/旧平台网页导入计划", description="把已有的计划文档（.txt、.md、.docx）"
+                       "或旧政府信息公开平台上保存的网页（.html、.htm，或整个文件夹，可同时给出目录导出表 .xlsx/.csv）转换为计划文件，"
+                       "识别标题、各级编号、候选指标，去掉网页上的栏目、下载链接、免责声明等并列出。")
+    p.add_argument("files", type=Path, nargs="+", metavar="file", help="要导入的文件或文件夹；目录导出表（.xlsx、.csv）与网页一起给出")
+    p.add_argument("--dept", help="发布机构标识；不填时按文中的发布机构或唯一的机构确定")
+    p.add_argument("--year", type=int, help="年度文件夹，默认取标题中的年份")
+    p.add_argument("--out", type=Path, help="写到这个文件夹（默认 data/plans/<机构>/<年度>/）")
+    p.add_argument("--slug", help="文件名（只导入一份计划时），默认由名称生成")
+    p.add_argument("--date", help="原文没有日期时使用的生成日期和发布日期，默认今天")
+    p.add_argument("--topic", help="主题分类，默认取原文中的或本机构最常用的")
+    p.add_argument("--dry-run", action="store_true", help="只显示结果，不写文件")
     return p
 
 

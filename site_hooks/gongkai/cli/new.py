@@ -31,17 +31,17 @@ BODY_TEMPLATE = """(请在这里写前言:一段概述今年工作的总体思�
 
 
 def register(sub):
-    p = sub.add_parser("new", help="新建一份计划文件", description="新建计划文件:预留下一个索引号,日期默认今天,每个字段都有中文说明。"
+    p = sub.add_parser("new", help="新建一份计划文件", description="新建计划文件：预留下一个索引号，日期默认今天，每个字段都有中文说明。"
                        "在终端里运行且缺少参数时会逐项提问。")
-    p.add_argument("--dept", help="发布机构标识(data/departments/ 下的文件名),只有一个机构时可不填")
-    p.add_argument("--year", type=int, help="年度,默认取发布日期的年份")
-    p.add_argument("--title", help="名称,例如“市科学技术局2025年工作计划”")
-    p.add_argument("--slug", help="文件名(网址的一部分,只用小写字母、数字和连字符),默认由名称生成")
-    p.add_argument("--date", help="生成日期和发布日期,YYYY-MM-DD,默认今天")
-    p.add_argument("--category", default=None, help=f"组配分类,默认“{DEFAULT_CATEGORY}”")
-    p.add_argument("--topic", help="主题分类,默认取本机构最常用的主题分类")
-    p.add_argument("--doc-no", default="", help="文号,例如 示科〔2025〕3号;没有可不填")
-    p.add_argument("--no-input", action="store_true", help="不提问(缺少的参数用默认值,没有默认值时报错)")
+    p.add_argument("--dept", help="发布机构标识（data/departments/ 下的文件名），只有一个机构时可不填")
+    p.add_argument("--year", type=int, help="年度，默认取发布日期的年份")
+    p.add_argument("--title", help="名称，例如“市科学技术局2025年工作计划”")
+    p.add_argument("--slug", help="文件名（网址的一部分，只用小写字母、数字和连字符），默认由名称生成")
+    p.add_argument("--date", help="生成日期和发布日期，YYYY-MM-DD，默认今天")
+    p.add_argument("--category", default=None, help=f"组配分类，默认“{DEFAULT_CATEGORY}”")
+    p.add_argument("--topic", help="主题分类，默认取本机构最常用的主题分类")
+    p.add_argument("--doc-no", default="", help="文号，例如 示科〔2025〕3号；没有可不填")
+    p.add_argument("--no-input", action="store_true", help="不提问（缺少的参数用默认值，没有默认值时报错）")
     return p
 
 

@@ -12,10 +12,10 @@ from gongkai.engine.build import serve_site
 
 
 def register(sub):
-    p = sub.add_parser("serve", help="本地预览(自动刷新)", description="生成网站并在本机预览,修改文件后浏览器自动刷新;网页编辑器在 /admin/。")
-    p.add_argument("--addr", default="127.0.0.1:8000", help="监听地址,默认 127.0.0.1:8000")
+    p = sub.add_parser("serve", help="本地预览（自动刷新）", description="生成网站并在本机预览，修改文件后浏览器自动刷新；网页编辑器在 /admin/。")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
     p.add_argument("--cms-port", type=int, default=int(os.environ.get("GONGKAI_CMS_PORT") or 8081),
-                   help="网页编辑器本机后端的端口(只在 127.0.0.1 上),默认 8081")
+                   help="网页编辑器本机后端的端口（只在 127.0.0.1 上），默认 8081")
     return p
 
 

@@ -29,7 +29,7 @@ from mkdocs.utils import clean_directory
 
 from gongkai.data.loader import load_project
 from gongkai.data.model import Project
-from gongkai.engine import assets, bundles
+from gongkai.engine import assets, bundles, theme_html
 from gongkai.engine.assets import Release
 from gongkai.engine.preview import Preview, placeholder_pages
 from gongkai.pages import attachments, redirects, search
@@ -49,6 +49,9 @@ log = logging.getLogger("mkdocs.plugins.gongkai")
 # main.html links no palette.css): 40 files and about 1 MB in every site.
 UNUSED_THEME_FILES = ("components/", "assets/javascripts/lunr/", "assets/javascripts/workers/search.",
                       "assets/stylesheets/palette.")
+# Material's source maps (bundle.*.min.js.map, main.*.min.css.map): not published (issue 19); its
+# readable sources are in Material's repository, ours in templates/.
+SOURCE_MAPS = re.compile(r"^assets/.+\.(?:js|css)\.map$")
 
 
 class DataError(SystemExit):
@@ -179,7 +182,7 @@ class Session:
             config["strict"] = False
             pages, b.chrome = placeholder_pages(), {}
         for f in list(files):
-            if f.src_uri.startswith(UNUSED_THEME_FILES):
+            if f.src_uri.startswith(UNUSED_THEME_FILES) or SOURCE_MAPS.match(f.src_uri):
                 files.remove(f)
         clashes = []
         for page in pages:
@@ -269,6 +272,10 @@ class Session:
             finally:
                 sender.close()
         return self.release.on_env(env, self.serving)
+
+    def on_post_page(self, output: str) -> str:
+        """Material's markup that no template block reaches, fixed (gongkai.engine.theme_html)."""
+        return theme_html.fix(output)
 
     def on_post_build(self, config: Any) -> None:
         """Open data, Atom feed, sitemap.xml (gongkai.pages.opendata) and the search index (gongkai.pages.search),
@@ -375,6 +382,7 @@ class Session:
                 html = _render(ctx)
             finally:
                 page.content, page.canonical_url, page.edit_url, page.meta = saved
+            html = theme_html.fix(html)  # deferred pages are written from the shell, past on_post_page
             shell = self.build.shells[key] = _SPLIT.split(html.replace(_TOKENS["CONTENT"] + "<h1>", _TOKENS["CONTENT"]))
         return shell
 

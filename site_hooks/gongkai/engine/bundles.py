@@ -8,11 +8,22 @@ the 长辈版 each have their own file, their own comments and their own size bu
 each. :func:`gongkai.release.fingerprint` then names the joined file after its content.
 
 The parts are not published on their own: no page loads them.
+
+Every stylesheet and script of the site's own (``assets/gongkai/*.css|js``, bundles included) is then
+minified (:func:`minify`: rcssmin and rjsmin, which only drop comments and whitespace; a ``/*! … */``
+comment is kept), in ``gongkai build`` and in the preview alike, so that what is previewed is what is
+published. The readable sources stay in templates/; no source map is written (the comment at the top
+of a bundle names its sources instead).
 """
 from __future__ import annotations
 
 import posixpath
 from typing import Any
+
+import rcssmin
+import rjsmin
+
+OWN_ASSETS = "assets/gongkai/"
 
 # bundle -> its parts, in order. For the stylesheet the order is the cascade order: later rules win.
 BUNDLES: dict[str, tuple[str, ...]] = {
@@ -41,7 +52,7 @@ class BundleError(SystemExit):
 def join(name: str, parts: list[tuple[str, bytes]]) -> bytes:
     """The bundle ``name`` made of ``parts`` ([(uri, bytes)]), each after a comment naming its source."""
     sources = "、".join("templates/" + uri for uri, _ in parts)
-    out = [f"/* {posixpath.basename(name)}：由 site_hooks/gongkai/engine/bundles.py 合并 {sources} 生成；请修改这些源文件。 */\n"]
+    out = [f"/*! {posixpath.basename(name)}：由 site_hooks/gongkai/engine/bundles.py 合并 {sources} 生成；请修改这些源文件。 */\n"]
     for uri, data in parts:
         text = data.decode("utf-8").lstrip("\ufeff").rstrip()
         if name.endswith(".js") and not text.endswith(";"):
@@ -64,4 +75,24 @@ def bundle(files: Any, config: Any) -> list[str]:
             parts.append((uri, f.content_bytes))
             files.remove(f)
         files.append(File.generated(config, name, content=join(name, parts)))
+    minify(files, config)
     return list(BUNDLES)
+
+
+def minified(uri: str, data: bytes) -> bytes:
+    """``data`` (the file ``uri``, .css or .js) without comments and needless whitespace."""
+    text = data.decode("utf-8").lstrip("\ufeff")
+    small = (rcssmin.cssmin(text, keep_bang_comments=True) if uri.endswith(".css")
+             else rjsmin.jsmin(text, keep_bang_comments=True))
+    return small.encode("utf-8")
+
+
+def minify(files: Any, config: Any) -> None:
+    """Replace each of the site's own stylesheets and scripts in ``files`` by its minified copy."""
+    from mkdocs.structure.files import File
+
+    for f in list(files):
+        uri = f.src_uri
+        if uri.startswith(OWN_ASSETS) and uri.endswith((".css", ".js")):
+            files.remove(f)
+            files.append(File.generated(config, uri, content=minified(uri, f.content_bytes)))

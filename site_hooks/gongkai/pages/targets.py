@@ -251,10 +251,10 @@ def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
             f'<td data-label="目标">{esc(target_text(t))}</td>'
             f'<td data-label="目标值（{esc(ind.unit)}）">{esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
             f'<td data-label="实际值">{esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
-            f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
+            f'{"" if latest is None else " <span class=gk-targets__date>（" + latest.date.isoformat() + ("，最终结果" if t.final else "") + "）</span>"}</td>'
             f'<td data-label="完成率">{esc(fmt_percent(t.percent) or "—")}</td>'
             f'<td data-label="状态">{esc(t.status)}</td></tr>')
-    unit = f"({esc(ind.unit)})" if ind.unit else ""
+    unit = f"（{esc(ind.unit)}）" if ind.unit else ""
     parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
                  f"<caption>{esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
                  '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
@@ -346,8 +346,8 @@ def _open_data_page(ctx: PageContext, targets: list[Target]) -> Page:
             '<th scope="col">数据</th><th scope="col">格式</th><th scope="col">网址（相对于网站根目录）</th><th scope="col">说明</th>'
             f'</tr></thead><tbody>{rows}</tbody></table></div>'
             '<h2 id="gk-plan-json">每条信息的 JSON</h2>'
-            f'<p>每条政府信息公开条目都有一个 JSON 文件，网址为 <code>sjkf/plans/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；.json</code>，'
-            f'与页面网址 <code>xxgk/&lt；机构标识&gt；/&lt；年度&gt；/&lt；文件名&gt；/</code> 一一对应，例如 '
+            f'<p>每条政府信息公开条目都有一个 JSON 文件，网址为 <code>sjkf/plans/&lt;机构标识&gt;/&lt;年度&gt;/&lt;文件名&gt;.json</code>，'
+            f'与页面网址 <code>xxgk/&lt;机构标识&gt;/&lt;年度&gt;/&lt;文件名&gt;/</code> 一一对应，例如 '
             f'<a href="{rel(here, example)}" type="application/json"><code>{esc(example)}</code></a>。'
             '全部条目的清单见 <code>sjkf/plans.json</code>。字段名与编辑使用的数据文件相同（中文），格式由 JSON Schema 说明。</p>'
             '<h2 id="gk-csv-columns">CSV 字段说明</h2>'

@@ -254,8 +254,18 @@
     guide(r.left + Math.min(r.width / 2, 40), r.bottom + 2);
   });
 
-  // --- Material's navigation drawer (phones): its button is a <label>; make it a real button
+  // --- Material's navigation drawer (phones): its button is a <label for="__drawer">, which a keyboard
+  // cannot reach and which may not take role="button" (ARIA in HTML; Lighthouse's aria-allowed-role).
+  // It is replaced by a real <button> with the same classes and icon (.gk-drawer-button in the CSS).
   var drawerToggle = $("#__drawer"), burger = $('.md-header__button[for="__drawer"]'), drawer = $(".md-sidebar--primary");
+  if (drawerToggle && burger && drawer) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = burger.className + " gk-drawer-button";
+    button.innerHTML = burger.innerHTML;
+    burger.parentNode.replaceChild(button, burger);
+    burger = button;
+  }
   function drawerOpen() { return drawerToggle && drawerToggle.checked && burger && getComputedStyle(burger).display !== "none"; }
   function setDrawer(open, focus) {
     drawerToggle.checked = open;
@@ -265,13 +275,12 @@
   }
   if (drawerToggle && burger && drawer) {
     drawer.id = drawer.id || "gk-drawer";
-    burger.setAttribute("role", "button");
-    burger.setAttribute("tabindex", "0");
     burger.setAttribute("aria-label", "导航菜单");
     burger.setAttribute("aria-controls", drawer.id);
     burger.setAttribute("aria-expanded", String(drawerToggle.checked));
-    burger.addEventListener("keydown", function (e) {
-      if (e.key === "Enter" || e.key === " ") { e.preventDefault(); setDrawer(!drawerToggle.checked, true); }
+    burger.addEventListener("click", function (e) {
+      // a click by keyboard (Enter, Space: detail 0) moves the focus into the open drawer
+      setDrawer(!drawerToggle.checked, e.detail === 0);
     });
     drawerToggle.addEventListener("change", function () { burger.setAttribute("aria-expanded", String(drawerToggle.checked)); });
     drawer.addEventListener("focusout", function (e) {
