@@ -64,7 +64,7 @@ def build_portal(config: Path, out: Path, cache: Path | None = None) -> PortalRe
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         result.figures = write_merged(tmp, parts)
-        write_pages(tmp, portal, listings, result.figures["documents"])
+        write_pages(tmp, portal, listings, result.figures["documents"], result.figures["build"])
         shutil.rmtree(old, ignore_errors=True)
         if out.exists():
             out.rename(old)

@@ -202,4 +202,4 @@ def write_merged(site_dir: Path, parts: list[Cached]) -> dict[str, Any]:
     text = _dump(meta)
     (out / "meta.json").write_text(text, encoding="utf-8")
     size += len(text.encode())
-    return {"documents": total_docs, "terms": terms, "shards": shards, "bytes": size}
+    return {"documents": total_docs, "terms": terms, "shards": shards, "bytes": size, "build": build}

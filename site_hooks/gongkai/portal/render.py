@@ -2,6 +2,7 @@
 Atom feed, rendered with plain Jinja from ``templates/portal/`` and the sites' search partial."""
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections import Counter
@@ -112,11 +113,22 @@ def portal_sitemap(portal: Portal) -> bytes:
     return _xml(root)
 
 
-def write_pages(out: Path, portal: Portal, listings: list[Listing], documents: int) -> list[str]:
+def release_of(build: str) -> str:
+    """The portal's release id (``<meta name="gk-release">``, which ``gongkai deploy`` requires): its index's
+    build id and the templates and assets it is made of."""
+    h = hashlib.sha256(build.encode())
+    for folder in ("portal", "partials", "assets/gongkai"):
+        for path in sorted((SOURCE_ROOT / "templates" / folder).glob("*.*")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:12]
+
+
+def write_pages(out: Path, portal: Portal, listings: list[Listing], documents: int, build: str = "") -> list[str]:
     """Every page and file of the portal except its search index; the site-relative paths written."""
     env = _env()
-    common = {"portal": portal, "departments": listings, "documents": documents}
+    common = {"portal": portal, "departments": listings, "documents": documents, "release": release_of(build)}
     pages = {
+        "404.html": ("portal/404.html", {"title": "页面不存在", "root": "/", "here": ""}),
         "index.html": ("portal/index.html", {"title": "首页", "root": "", "here": "home"}),
         "xxgk/index.html": ("portal/xxgk.html", {"title": "政府信息公开", "root": "../", "here": "xxgk"}),
         "search/index.html": ("portal/search.html", {"title": "搜索", "root": "../", "here": "search", "base_url": ".."}),
@@ -128,7 +140,8 @@ def write_pages(out: Path, portal: Portal, listings: list[Listing], documents: i
         path.write_text(env.get_template(template).render(**common, **extra), encoding="utf-8")
         written.append(rel)
     files = {"atom.xml": atom_feed(portal, listings), "sitemap.xml": sitemap_index(portal, listings),
-             "sitemap-portal.xml": portal_sitemap(portal)}
+             "sitemap-portal.xml": portal_sitemap(portal),
+             "robots.txt": f"User-agent: *\n\nSitemap: {portal.base_url}sitemap.xml\n".encode()}
     for rel, data in files.items():
         (out / rel).write_bytes(data)
         written.append(rel)
