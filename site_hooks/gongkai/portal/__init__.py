@@ -5,4 +5,7 @@
 index over every department, incremental per department), ``render`` (home, catalogue, search page,
 sitemap index, Atom feed) and ``build`` (the whole run). No MkDocs, no ``Project``: the portal only
 sees what the departments published.
+
+May import ``pages`` (the search index format and tokenizer), ``publish``, ``data``, ``markup``, ``rules``,
+``runtime`` and ``problems``; only ``cli/portal.py`` imports it.
 """
