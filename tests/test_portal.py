@@ -214,3 +214,30 @@ def test_cross_department_search_in_chromium(world, browser, tmp_path):
     finally:
         context.close()
         server.shutdown()
+
+
+def test_the_shipped_ci_templates_build_departments_in_a_matrix_then_the_portal(tmp_path):
+    """CI machinery only: a matrix job per department publishing to its own prefix, then the portal job."""
+    import yaml
+
+    from conftest import ROOT
+
+    gh = yaml.safe_load((ROOT / ".github" / "workflows" / "portal.yml").read_text(encoding="utf-8"))
+    dept, portal = gh["jobs"]["department"], gh["jobs"]["portal"]
+    assert dept["strategy"]["fail-fast"] is False and dept["strategy"]["matrix"]["dept"]
+    assert any('deploy "s3://$PORTAL_BUCKET/${{ matrix.dept }}"' in s.get("run", "") for s in dept["steps"])
+    assert portal["needs"] == "department" and "cancelled()" in portal["if"]
+    runs = [s.get("run", "") for s in portal["steps"]]
+    assert ".venv/bin/gongkai portal portal.yml --out portal-site || [ $? -eq 3 ]" in runs
+    assert '.venv/bin/gongkai deploy "s3://$PORTAL_BUCKET/" --from portal-site --keep 5' in runs
+    assert all("@" not in s["uses"] or len(s["uses"].split("@")[1]) == 40 for j in gh["jobs"].values()
+               for s in j["steps"] if "uses" in s)  # actions pinned to commits
+
+    gl = yaml.safe_load((ROOT / ".gitlab" / "portal-ci.yml").read_text(encoding="utf-8"))
+    assert gl["department"]["parallel"]["matrix"][0]["DEPT"]
+    assert gl["portal"]["needs"][0]["job"] == "department" and gl["portal"]["when"] == "always"
+    assert any(line.startswith(".venv/bin/gongkai portal ") for line in gl["portal"]["script"])
+    # the commands the templates run exist and accept those options
+    for argv in (["portal", "--help"], ["deploy", "--help"]):
+        done = subprocess.run([*gongkai_cmd(), *argv], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0 and "--out" in done.stdout if argv[0] == "portal" else "--from" in done.stdout
