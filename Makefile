@@ -164,8 +164,11 @@ cms-deps: $(CMS_STAMP) $(CMS_SERVER_STAMP) ## 安装网页编辑器(Decap CMS)�
 bench-search: $(TEST_STAMP) ## 站内搜索基准:10000 条合成计划,从输入检索词到第一条结果的下载量和用时
 	$(BIN)/python scripts/bench_search.py
 
+bench-portal: $(TEST_STAMP) ## 门户搜索基准:10/50/100 个部门 × 2000 条,合并索引与逐个部门查询的下载量和用时(docs/multisite.md)
+	$(BIN)/python scripts/bench_portal.py
 
-.PHONY: bench-search
+
+.PHONY: bench-search bench-portal
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(TEST_STAMP)
 	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt -e '.[test,bench]'

