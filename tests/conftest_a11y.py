@@ -36,6 +36,8 @@ A11Y_PAGES = [
     ("404", "404.html"),
     ("wza", "wza/"),
     ("search", "search/"),
+    ("nianbao", "xxgk/nianbao/skjj/2024/"),  # 年报: the three tables (two-level headers), the chart
+    ("nianbao-index", "xxgk/nianbao/"),
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 

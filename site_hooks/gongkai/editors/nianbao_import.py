@@ -27,6 +27,10 @@ SUFFIXES = (".docx", ".html", ".htm")
 Grid = list[list[str]]  # a table with merged cells repeated into every position they cover
 
 
+class _Cont(str):
+    """A position a cell merged from the left covers: the same text (headers span it), not another value."""
+
+
 @dataclass
 class Imported:
     data: dict[str, Any]
@@ -54,7 +58,13 @@ def _docx_blocks(path: Path) -> tuple[list[str], list[Grid]]:
             paragraphs.append(Paragraph(child, document).text)
         elif tag == "tbl":
             table = Table(child, document)
-            grids.append([[cell.text for cell in row.cells] for row in table.rows])  # merged cells repeat
+            grid: Grid = []
+            for row in table.rows:
+                cells, line = row.cells, []  # a merged cell is repeated at every column it covers
+                for i, cell in enumerate(cells):
+                    line.append(_Cont(cell.text) if i and cell._tc is cells[i - 1]._tc else cell.text)
+                grid.append(line)
+            grids.append(grid)
             paragraphs.append("\x00table")
     return paragraphs, grids
 
@@ -97,7 +107,7 @@ def _html_grid(table) -> Grid:
             rs, cs = _span(cell.get("rowspan")), _span(cell.get("colspan"))
             for dr in range(rs):
                 for dc in range(cs):
-                    grid.setdefault((r + dr, c + dc), text)
+                    grid.setdefault((r + dr, c + dc), _Cont(text) if dc else text)
             c += cs
     if not grid:
         return []
@@ -153,6 +163,8 @@ def _key(text: str) -> str:
 
 
 def _number(text: str) -> float | None:
+    if isinstance(text, _Cont):
+        return None  # the cell to the left, merged over this column
     t = _norm(text).replace(",", "")
     if re.fullmatch(r"\d+(\.\d+)?", t):
         value = float(t)
@@ -439,3 +451,37 @@ def ordered(data: dict[str, Any]) -> dict[str, Any]:
     """The top-level fields in the schema's order (名称, 发布日期, 前言, then the six parts)."""
     order = ["名称", "发布日期", "前言", *(k for k, _ in nf.PARTS)]
     return {k: data[k] for k in order if k in data}
+
+
+def pick_department(departments: dict[str, Any], text: str, wanted: str | None) -> str | None:
+    """The department: ``--dept``, else the one whose full or short name the report names, else the only one."""
+    if wanted:
+        return wanted if wanted in departments else None
+    named = [slug for slug, d in departments.items() if d.full_name and d.full_name in text]
+    if len(named) == 1:
+        return named[0]
+    return next(iter(departments)) if len(departments) == 1 else None
+
+
+def import_report(source: Path, departments: dict[str, Any], *, dept: str | None, year: int | None,
+                  date: str, out: Path | None, root: Path) -> tuple[Path | None, str, Imported, list[str]]:
+    """Read ``source`` and make the data file's text. Returns (where to write, text, what was read, errors);
+    with errors there is nothing to write (the path is None)."""
+    imp = read_report(source)
+    errors: list[str] = []
+    slug = pick_department(departments, imp.title + str(imp.data.get("前言", "")), dept)
+    if slug is None:
+        errors.append(f"无法确定发布机构{'“' + dept + '”' if dept else ''}；请用 --dept 指定，可用的机构：" + "、".join(departments))
+    year = year or imp.year
+    if year is None:
+        errors.append("无法从标题中读出报告的年度；请用 --year 指定，例如 --year 2024")
+    if errors:
+        return None, "", imp, errors
+    data = dict(imp.data)
+    data["发布日期"] = date
+    header = (f"由 gongkai import 从 {source.name} 导入。请核对后运行 gongkai validate。\n"
+              f"格式：{nf.FORMAT_DOC}；说明见 docs/nianbao.md。")
+    if imp.unplaced or imp.missing:
+        header += "\n导入时没有放进表格的内容（请对照原文补上或删去）：\n" + "\n".join(f"  - {x}" for x in imp.unplaced + imp.missing)
+    folder = out if out is not None else root / "data" / "nianbao" / str(slug)
+    return folder / f"{year}.yml", report_yaml(ordered(data), header), imp, []

@@ -188,21 +188,21 @@ def _report_page(ctx: PageContext, r: Report, last: Report | None) -> Page:
         ("其他需要报告的事项", f'<div class="gk-body">{render_body(r.prose["其他需要报告的事项"])}</div>'),
     ]
     for i, (key, html) in enumerate(sections, 1):
-        parts.append(f'<section class="gk-nianbao__part" aria-labelledby="gk-nb-part{i}"><h2 id="gk-nb-part{i}">{esc(heads[key])}</h2>{html}</section>')
+        parts.append(f'<section class="gk-nianbao__part"><h2 id="gk-nb-part{i}">{esc(heads[key])}</h2>{html}</section>')
     parts.append("</article>")
     if last is not None:
         chart = c["target_chart"](chart_params(r, last))
         rows = "".join(f'<tr><th scope="row">{esc(label)}</th><td>{fmt_cell(dict(main_figures(last))[label])}</td><td>{fmt_cell(v)}</td></tr>'
                        for label, v in main_figures(r))
         parts.append(
-            '<section class="gk-nianbao__compare" aria-labelledby="gk-nb-compare">'
+            '<section class="gk-nianbao__compare">'
             f'<h2 id="gk-nb-compare">与上年比较</h2>'
             f'<figure class="gk-chart-figure" aria-labelledby="gk-nb-chart-caption"><figcaption id="gk-nb-chart-caption">'
             f'图：主要数字，{last.year}年（斜线条）与{r.year}年（实心条）</figcaption><div class="gk-chart-wrap">{chart}</div></figure>'
-            f'<div class="gk-table-wrap"><table class="gk-targets__table"><caption>主要数字（件）</caption><thead><tr><th scope="col">项目</th>'
+            f'<div class="gk-table-wrap"><table class="gk-nianbao__figures"><caption>主要数字（件）</caption><thead><tr><th scope="col">项目</th>'
             f'<th scope="col">{last.year}年</th><th scope="col">{r.year}年</th></tr></thead><tbody>{rows}</tbody></table></div>'
             f'<p><a href="{rel(here, last.url)}">查看{last.year}年的报告</a></p></section>')
-    parts.append(f'<p class="gk-nianbao__data">本报告表格的数据：<a href="{rel(here, nianbao_data_url(dept.slug, r.year, "csv"))}" type="text/csv">CSV</a>　'
+    parts.append(f'<p class="gk-nianbao__data">本报告表格的数据：<a href="{rel(here, nianbao_data_url(dept.slug, r.year, "csv"))}" type="text/csv">下载表格数据（CSV）</a>　'
                  f'<a href="{rel(here, nianbao_data_url(dept.slug, r.year, "json"))}" type="application/json">JSON</a>'
                  f'（<a href="{rel(here, OPEN_DATA_URL)}">数据开放</a>）</p>')
     meta = [("ColumnName", "政府信息公开年报"), ("ColumnType", "政府信息公开"), ("ArticleTitle", r.title),
@@ -235,7 +235,7 @@ def _index_page(ctx: PageContext) -> Page:
                 cells.append(f'<td><a href="{rel(here, r.url)}">{esc(r.title)}</a><span class="gk-nianbao__date">（{r.published.isoformat()}）</span></td>'
                              if r else '<td>—</td>')
             rows.append(f'<tr><th scope="row">{y}年度</th>{"".join(cells)}</tr>')
-        parts.append('<div class="gk-table-wrap"><table class="gk-targets__table gk-nianbao__index"><caption>各年度、各发布机构的年度报告</caption>'
+        parts.append('<div class="gk-table-wrap"><table class="gk-nianbao__figures gk-nianbao__index"><caption>各年度、各发布机构的年度报告</caption>'
                      f'<thead><tr><th scope="col">年度</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
         parts.append(f'<p>每份报告的表格也可下载为 CSV 和 JSON，见<a href="{rel(here, OPEN_DATA_URL)}">数据开放</a>。</p>')
     return Page(src_of(here), here, "政府信息公开年报", "".join(parts), "catalogue",
