@@ -354,7 +354,7 @@ def _prose(paragraphs: list[str]) -> tuple[str, str, dict[str, str]]:
     """(title, 前言, part key → Markdown) from the paragraphs in order."""
     heads = {nf.PARTS[i][0]: i for i in range(6)}
     numerals = "一二三四五六"
-    title, preface, current = "", [], None
+    title, preface, before_title, current = "", [], [], None
     parts: dict[str, list[str]] = {k: [] for k, _ in nf.PARTS}
     for raw in paragraphs:
         text = raw.strip()
@@ -371,12 +371,12 @@ def _prose(paragraphs: list[str]) -> tuple[str, str, dict[str, str]]:
             continue
         if current is None:
             if not title and "年度报告" in text and len(text) <= 60:
-                title = _norm(text)
+                title = _norm(text)  # what came before it is the saved page's furniture (menus, breadcrumbs)
             else:
-                preface.append(text)
+                (preface if title else before_title).append(text)
         elif current in nf.PROSE_PARTS:
             parts[current].append(text)
-    return title, "\n\n".join(preface), {k: "\n\n".join(v) for k, v in parts.items() if k in nf.PROSE_PARTS}
+    return title, "\n\n".join(preface if title else before_title), {k: "\n\n".join(v) for k, v in parts.items() if k in nf.PROSE_PARTS}
 
 
 def read_report(path: Path) -> Imported:

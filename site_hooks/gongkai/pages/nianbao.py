@@ -81,13 +81,13 @@ def table3_params(r: Report) -> dict[str, Any]:
     ]
 
     def values(row: tuple[str, ...], *row_ids: str) -> list[dict[str, Any]]:
-        cells = r.t3[row]
-        out = [_td(cells[nf.PERSON], *row_ids, all_ids[nf.PERSON])]
+        cells, app = r.t3[row], all_ids["app"]
+        out = [_td(cells[nf.PERSON], *row_ids, app, all_ids[nf.PERSON])]
         if all(cells.get(x) is not None for x in nf.ORG_PARTS):
-            out += [_td(cells[x], *row_ids, all_ids[nf.ORG], part_ids[x]) for x in nf.ORG_PARTS]
+            out += [_td(cells[x], *row_ids, app, all_ids[nf.ORG], part_ids[x]) for x in nf.ORG_PARTS]
         else:
-            out.append(_td(cells.get(nf.ORG), *row_ids, all_ids[nf.ORG], colspan=5))
-        out.append(_td(cells[nf.TOTAL], *row_ids, all_ids[nf.TOTAL]))
+            out.append(_td(cells.get(nf.ORG), *row_ids, app, all_ids[nf.ORG], colspan=5))
+        out.append(_td(cells[nf.TOTAL], *row_ids, app, all_ids[nf.TOTAL]))
         return out
 
     body: list[dict[str, Any]] = []
