@@ -198,13 +198,14 @@ def _report_page(ctx: PageContext, r: Report, last: Report | None) -> Page:
             '<section class="gk-nianbao__compare">'
             f'<h2 id="gk-nb-compare">与上年比较</h2>'
             f'<figure class="gk-chart-figure" aria-labelledby="gk-nb-chart-caption"><figcaption id="gk-nb-chart-caption">'
-            f'图：主要数字，{last.year}年（斜线条）与{r.year}年（实心条）</figcaption><div class="gk-chart-wrap">{chart}</div></figure>'
+            f'图：主要数字，{last.year}年（斜线条）与{r.year}年（实心条）</figcaption><div class="gk-chart-wrap" role="region" aria-labelledby="gk-nb-chart-caption" tabindex="0">{chart}</div></figure>'
             f'<div class="gk-table-wrap"><table class="gk-nianbao__figures"><caption>主要数字（件）</caption><thead><tr><th scope="col">项目</th>'
             f'<th scope="col">{last.year}年</th><th scope="col">{r.year}年</th></tr></thead><tbody>{rows}</tbody></table></div>'
-            f'<p><a href="{rel(here, last.url)}">查看{last.year}年的报告</a></p></section>')
-    parts.append(f'<p class="gk-nianbao__data">本报告表格的数据：<a href="{rel(here, nianbao_data_url(dept.slug, r.year, "csv"))}" type="text/csv">下载表格数据（CSV）</a>　'
-                 f'<a href="{rel(here, nianbao_data_url(dept.slug, r.year, "json"))}" type="application/json">JSON</a>'
-                 f'（<a href="{rel(here, OPEN_DATA_URL)}">数据开放</a>）</p>')
+            f'<ul class="gk-nianbao__links"><li><a href="{rel(here, last.url)}">查看{last.year}年的报告</a></li></ul></section>')
+    parts.append(f'<ul class="gk-nianbao__links gk-nianbao__data" aria-label="本报告表格的数据">'
+                 f'<li><a href="{rel(here, nianbao_data_url(dept.slug, r.year, "csv"))}" type="text/csv">下载表格数据（CSV）</a></li>'
+                 f'<li><a href="{rel(here, nianbao_data_url(dept.slug, r.year, "json"))}" type="application/json">下载表格数据（JSON）</a></li>'
+                 f'<li><a href="{rel(here, OPEN_DATA_URL)}">数据开放</a></li></ul>')
     meta = [("ColumnName", "政府信息公开年报"), ("ColumnType", "政府信息公开"), ("ArticleTitle", r.title),
             ("PubDate", r.published.isoformat()), ("ContentSource", dept.short_name)]
     return Page(src_of(here), here, r.title, "".join(parts), "nianbao", meta, r.path,
@@ -237,7 +238,7 @@ def _index_page(ctx: PageContext) -> Page:
             rows.append(f'<tr><th scope="row">{y}年度</th>{"".join(cells)}</tr>')
         parts.append('<div class="gk-table-wrap"><table class="gk-nianbao__figures gk-nianbao__index"><caption>各年度、各发布机构的年度报告</caption>'
                      f'<thead><tr><th scope="col">年度</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
-        parts.append(f'<p>每份报告的表格也可下载为 CSV 和 JSON，见<a href="{rel(here, OPEN_DATA_URL)}">数据开放</a>。</p>')
+        parts.append(f'<p>每份报告的表格也可下载为 CSV 和 JSON：</p><ul class="gk-nianbao__links"><li><a href="{rel(here, OPEN_DATA_URL)}">数据开放</a></li></ul>')
     return Page(src_of(here), here, "政府信息公开年报", "".join(parts), "catalogue",
                 [("ColumnName", "政府信息公开年报"), ("ColumnType", "目录")],
                 description=f"{project.site.name}各发布机构的政府信息公开工作年度报告。")
