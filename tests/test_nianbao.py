@@ -327,3 +327,48 @@ def test_gongkai_import_writes_a_valid_report_file(tmp_path, capsys):
     # again: the file is there, nothing is overwritten
     assert cli_main(["--root", str(root), "import", str(source)]) == 1
     assert "已存在" in capsys.readouterr().err
+
+
+# --- in the browser: the phone and the printed page ------------------------------------------------
+
+from conftest_a11y import a11y_server, new_page, settings_script  # noqa: E402,F401 - fixtures
+
+REPORT = "xxgk/nianbao/skjj/2024/"
+JS_STICKY = """() => {
+  const wrap = document.querySelector('#gk-nb3').parentElement;
+  const head = [...document.querySelectorAll('#gk-nb3 th')].find(th => th.textContent === '1.属于国家秘密');
+  const cell = head.parentElement.querySelector('td');
+  const before = [head.getBoundingClientRect().left, cell.getBoundingClientRect().left];
+  wrap.scrollLeft = 400;
+  const after = [head.getBoundingClientRect().left, cell.getBoundingClientRect().left];
+  return {wrapLeft: wrap.getBoundingClientRect().left, scrolled: wrap.scrollLeft, before, after,
+          scrollable: wrap.scrollWidth > wrap.clientWidth, focusable: wrap.tabIndex === 0};
+}"""
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_on_a_phone_the_row_header_stays_in_view(new_page, a11y_server, elder):
+    page = new_page(width=390, height=800)
+    if elder:
+        page.context.add_init_script(settings_script(elder=True))
+    page.goto(a11y_server + REPORT)
+    got = page.evaluate(JS_STICKY)
+    assert got["scrollable"] and got["focusable"] and got["scrolled"] > 0
+    assert got["after"][1] < got["before"][1] - 100, "the numbers scroll sideways"
+    assert abs(got["after"][0] - got["wrapLeft"]) <= 2, f"the row header sticks at the left: {got}"
+
+
+def test_print_keeps_the_official_tables_only(new_page, a11y_server):
+    page = new_page()
+    page.goto(a11y_server + REPORT)
+    page.emulate_media(media="print")
+    got = page.evaluate("""() => ({
+      compare: getComputedStyle(document.querySelector('.gk-nianbao__compare')).display,
+      data: getComputedStyle(document.querySelector('.gk-nianbao__data')).display,
+      border: getComputedStyle(document.querySelector('#gk-nb3 tbody td')).borderTopColor,
+      thead: getComputedStyle(document.querySelector('#gk-nb3 thead')).display,
+      sticky: getComputedStyle([...document.querySelectorAll('#gk-nb3 th')].find(th => th.textContent === '1.属于国家秘密')).position,
+      overflow: getComputedStyle(document.querySelector('.gk-nianbao__wrap')).overflowX,
+      header: getComputedStyle(document.querySelector('.md-header')).display})""")
+    assert got == {"compare": "none", "data": "none", "border": "rgb(0, 0, 0)", "thead": "table-header-group",
+                   "sticky": "static", "overflow": "visible", "header": "none"}
