@@ -184,13 +184,12 @@ def _find_grid(grids: list[Grid], *needles: str) -> Grid | None:
 
 def _numbers_after_label(row: list[str]) -> tuple[str, list[tuple[int, float]]]:
     """The row's last label cell before its numbers, and (column index, value) of its numbers (merged repeats once)."""
-    label, values, last = "", [], None
+    label, values = "", []
     for i, cell in enumerate(row):
         value = _number(cell)
         if value is None:
             if not values and cell.strip():
                 label = cell
-            last = None
             continue
         values.append((i, value))
     return label, values
@@ -255,7 +254,7 @@ def _t3_target(labels: list[str]) -> tuple[str, ...] | None:
         return (nf.RESULTS, key)
     last = keys[-1]
     if last == key:
-        return (nf.RESULTS, key, nf.SUBTOTAL) if len(keys) and keys.count(key) else None
+        return None  # the group's own label alone: the format has no such row
     for item in items:
         if _key(item) == last or (len(last) >= 4 and _key(item).startswith(last[:6])):
             return (nf.RESULTS, key, item)
