@@ -36,6 +36,8 @@ A11Y_PAGES = [
     ("404", "404.html"),
     ("wza", "wza/"),
     ("search", "search/"),
+    ("nianbao", "xxgk/nianbao/skjj/2024/"),  # 年报: the three tables (two-level headers), the chart
+    ("nianbao-index", "xxgk/nianbao/"),
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 
@@ -226,7 +228,12 @@ JS_SMALL_TARGETS = "(min) => {" + _JS_HELPERS + r"""
 # Elements sticking out of the viewport on the right (horizontal scrolling, or cut off).
 JS_OVERFLOW = "() => {" + _JS_HELPERS + r"""
   const w = document.documentElement.clientWidth;
-  const out = Array.from(document.body.querySelectorAll('*')).filter(el => visible(el) && !el.closest('.gk-guide')).map(el => {
+  // inside a keyboard-focusable sideways scroller (the 年报 tables: role=region, tabindex=0) content may be
+  // wider than the screen; the scroller itself must fit
+  const scrolled = el => { for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (a.matches('[role="region"][tabindex="0"]') && ['auto', 'scroll'].includes(getComputedStyle(a).overflowX)) return true; }
+    return false; };
+  const out = Array.from(document.body.querySelectorAll('*')).filter(el => visible(el) && !el.closest('.gk-guide') && !scrolled(el)).map(el => {
     const r = el.getBoundingClientRect(); return {el: label(el), left: Math.round(r.left), right: Math.round(r.right)};
   }).filter(t => t.right > w + 1 || t.left < -1);
   return {width: w, scrollWidth: document.documentElement.scrollWidth, bodyScrollWidth: document.body.scrollWidth, out: out.slice(0, 15)};

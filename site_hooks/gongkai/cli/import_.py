@@ -27,7 +27,7 @@ from pathlib import Path
 from gongkai.problems import Problem
 from gongkai.rules import codes
 from gongkai.editors.import_targets import fill_targets, load_vocab
-from gongkai.editors import catalogue, migration, oldsite
+from gongkai.editors import catalogue, migration, nianbao_import, oldsite
 from gongkai.editors.errors import ImportFailed
 from gongkai.editors.importer import import_lines, read_document
 from gongkai.data.loader import load_project
@@ -65,9 +65,48 @@ def _pick_department(args, project, metadata: dict[str, str]) -> str | None:
 def run(args) -> int:
     files: list[Path] = args.files
     one = files[0] if len(files) == 1 else None
+    if one is not None and nianbao_import.looks_like_report(one):
+        return _run_report(args, one)  # a 政府信息公开工作年度报告 (issue 21)
     if one is not None and (not one.exists() or (one.is_file() and one.suffix.lower() not in _MIGRATION_SUFFIXES)):
         return _run_document(args, one)  # one plan document: the editor's import (issue 6)
     return _run_migration(args, files)
+
+
+def _run_report(args, source: Path) -> int:
+    """A 年报 (.docx or saved page) → data/nianbao/<机构>/<年度>.yml; the reading is in editors/nianbao_import.py."""
+    project, loaded = load_project(args.root)
+    if project is None:
+        print("现有数据有错误,请先运行 gongkai validate 改正:\n" + loaded.report(), file=sys.stderr)
+        return 1
+    try:
+        target, text, imp, errors = nianbao_import.import_report(
+            source, project.departments, dept=args.dept, year=args.year, date=args.date or dt.date.today().isoformat(),
+            out=args.out, root=args.root)
+    except ImportFailed as exc:
+        print(f"{source}: {exc}", file=sys.stderr)
+        return 2
+    for e in errors:
+        print(f"{source}: {e}", file=sys.stderr)
+    if target is None:
+        return 2
+    for line in imp.unplaced:
+        print(f"{source}: 没有放进表格:{line}")
+    for line in imp.missing:
+        print(f"{source}: 没有找到:{line}")
+    if args.dry_run:
+        print(text)
+        return 0
+    if target.exists():
+        print(f"{_rel(args.root, target)} 已存在,没有覆盖;请先移走它,或用 --out 写到别处", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(text, encoding="utf-8")
+    print(f"已写入 {_rel(args.root, target)}(年度报告,{len(imp.unplaced)} 处没有放进表格,{len(imp.missing)} 处没有找到)")
+    _, problems = load_project(args.root)
+    mine = [p for p in problems.items if p.path == _rel(args.root, target)]
+    for p in mine:
+        print(p, file=sys.stderr)
+    return 1 if any(not p.warning for p in mine) else 0
 
 
 def _run_document(args, source: Path) -> int:

@@ -12,7 +12,7 @@ import re
 import stat
 from pathlib import Path
 
-from gongkai.data import attachments, history, index_numbers, redirects, schema, security, targets, urls, withdrawal
+from gongkai.data import attachments, history, index_numbers, nianbao, redirects, schema, security, targets, urls, withdrawal
 from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from gongkai.data.yamlio import load_file
@@ -370,10 +370,11 @@ def load_project(root: Path | str, *, parallel: bool = False,
     _resolve_related(plans, checkers, problems.unavailable)
     withdrawal.check(plans, checkers, bits["validity"], problems)
     targets.check(root, plans, checkers, problems)  # 指标 and 目标完成情况 (gongkai/targets.py)
+    reports = nianbao.load(root, departments, plans, problems)  # 年报 (gongkai/data/nianbao.py)
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)
-    project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases)
+    project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases, reports=reports)
     security.check_outputs(project, problems)
     redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems

@@ -149,6 +149,7 @@ class Project:
     departments: dict[str, Department]
     plans: list[Plan]
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # data/vocab/aliases.yml: 词表 → {旧写法: 名称}
+    reports: list[Any] = field(default_factory=list)  # 年报: gongkai.data.nianbao.Report, newest year first
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

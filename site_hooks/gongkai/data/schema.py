@@ -12,6 +12,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from gongkai.data import nianbao_format as nf
+
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 MAX_BODY_CHARS = 50_000  # 5万字: ten times the longest sample plan; keeps Markdown rendering within seconds
 
@@ -250,6 +252,80 @@ PLAN: dict[str, Any] = {
     },
 }
 
+# --- 政府信息公开工作年度报告 (data/nianbao/<机构>/<年度>.yml); rows and columns from gongkai.data.nianbao_format ---
+_CELL = {"type": ["number", "string"], "x-check": "nianbao-cell"}  # strings and decimals are explained by gongkai.data.nianbao
+
+
+def _cells(names: list[str], title: str, description: str, required: list[str] | None = None) -> dict[str, Any]:
+    return {"type": "object", "title": title, "description": description, "additionalProperties": False,
+            "required": list(names if required is None else required),
+            "properties": {n: {**_CELL, "title": n, "description": f"{n}：非负整数。"} for n in names}}
+
+
+def _t3_row(title: str) -> dict[str, Any]:
+    row = _cells(nf.T3_COLUMNS, title, "这一行的各列：自然人；法人或其他组织的五类（商业企业、科研机构、社会公益组织、法律服务机构、其他）；总计。"
+                 "原报告只有“法人或其他组织”合计、没有五类时，写“法人或其他组织”，五类不写。", [nf.PERSON, nf.TOTAL])
+    row["properties"][nf.ORG] = {**_CELL, "title": nf.ORG, "description": "法人或其他组织的合计（可不填；填写五类时必须等于五类之和）。"}
+    return row
+
+
+def _t3_results() -> dict[str, Any]:
+    props: dict[str, Any] = {}
+    for key, label, items in nf.RESULT_GROUPS:
+        if items is None:
+            props[key] = _t3_row(label)
+        else:
+            group = {"type": "object", "title": label, "description": f"{label}的各项（按格式的顺序）；“{nf.SUBTOTAL}”可不填，填写时必须等于各项之和。",
+                     "additionalProperties": False, "required": list(items),
+                     "properties": {item: _t3_row(f"{n}.{item}") for n, item in enumerate(items, 1)}}
+            group["properties"][nf.SUBTOTAL] = _t3_row(f"{label}{nf.SUBTOTAL}")
+            props[key] = group
+    props[nf.RESULTS_TOTAL] = _t3_row(nf.RESULTS_TOTAL_LABEL)
+    return {"type": "object", "title": "三、本年度办理结果", "description": "（一）至（六）各项和（七）总计。", "additionalProperties": False,
+            "required": [*(k for k, _, _ in nf.RESULT_GROUPS), nf.RESULTS_TOTAL], "properties": props}
+
+
+def _nianbao() -> dict[str, Any]:
+    t2_props: dict[str, Any] = {}
+    for clause, rows in nf.T2_GROUPS:
+        for row, columns in rows:
+            t2_props[row] = _cells(columns, row, f"{clause}：{row}的" + "、".join(nf.T2_COLUMN_TEXT.get(c, c) for c in columns)
+                                   + ("（万元，最多两位小数）。" if set(columns) & nf.AMOUNT_COLUMNS else "（件数，非负整数）。"))
+    t3_props = {nf.NEW: _t3_row(nf.T3_TOP[0][1]), nf.CARRIED_IN: _t3_row(nf.T3_TOP[1][1]),
+                nf.RESULTS: _t3_results(), nf.CARRIED_OUT: _t3_row(nf.T3_TOP[3][1])}
+    t4_row = lambda title: _cells(nf.T4_CELLS, title, "结果维持、结果纠正、其他结果、尚未审结、总计（总计等于前四项之和）。")
+    t4_props = {nf.REVIEW: t4_row(nf.REVIEW),
+                nf.LITIGATION: {"type": "object", "title": nf.LITIGATION, "description": "未经复议直接起诉、复议后起诉。",
+                                "additionalProperties": False, "required": list(nf.T4_LITIGATION),
+                                "properties": {k: t4_row(k) for k in nf.T4_LITIGATION}}}
+    prose = {key: _text(head, f"第{head[0]}部分的文字，Markdown 格式：段落之间空一行，“（一）……”可作小标题。", minLength=1, maxLength=MAX_BODY_CHARS)
+             for key, head in nf.PARTS if key in nf.PROSE_PARTS}
+    heads = dict(nf.PARTS)
+    return {
+        "$id": "nianbao.schema.json",
+        "title": "政府信息公开工作年度报告(data/nianbao/<机构>/<年度>.yml)",
+        "description": f"格式依据{nf.FORMAT_DOC}：六个部分，其中二、三、四为固定表格。文件名是报告的年度（统计年度），例如 2024.yml。",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["发布日期", *(k for k, _ in nf.PARTS)],
+        "properties": {
+            "名称": _text("名称", "报告的标题；不填为“<机构全称><年度>年政府信息公开工作年度报告”。"),
+            "发布日期": _text("发布日期", "在网站公开的日期，格式 YYYY-MM-DD；条例第四十九条要求在次年1月31日前公布。", **{"x-check": "date"}),
+            "前言": _text("前言", "标题下、“一、总体情况”前的说明（报告的依据、统计期限、电子版下载等），Markdown 格式（可不填）。"),
+            **{k: prose[k] for k in ("总体情况",)},
+            nf.T2: {"type": "object", "title": heads[nf.T2], "description": "表二：第二十条第（一）（五）（六）（八）项的数字。",
+                    "additionalProperties": False, "required": list(t2_props), "properties": t2_props},
+            nf.T3: {"type": "object", "title": heads[nf.T3], "description": "表三：申请人情况（列）× 申请和办理情况（行）。",
+                    "additionalProperties": False, "required": list(t3_props), "properties": t3_props},
+            nf.T4: {"type": "object", "title": heads[nf.T4], "description": "表四：行政复议和行政诉讼的结果。",
+                    "additionalProperties": False, "required": list(t4_props), "properties": t4_props},
+            **{k: prose[k] for k in ("存在的主要问题及改进情况", "其他需要报告的事项")},
+        },
+    }
+
+
+NIANBAO: dict[str, Any] = _nianbao()
+
 VOCAB_CATEGORIES: dict[str, Any] = {
     "$id": "categories.schema.json",
     "title": "组配分类词表(data/vocab/categories.yml)",
@@ -360,6 +436,7 @@ SCHEMAS = {
     "site": SITE,
     "department": DEPARTMENT,
     "plan": PLAN,
+    "nianbao": NIANBAO,
     "categories": VOCAB_CATEGORIES,
     "topics": VOCAB_TOPICS,
     "validity": VOCAB_VALIDITY,

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from gongkai.data import schema
 from gongkai.data.checker import FileChecker, is_web_url
 from gongkai.data.urls import (CATALOGUE_FOLDERS, FEED, OPEN_DATA_URL, PAGE_SIZE, PLANS_JSON, SCHEMA_URLS, SITEMAP,
-                               SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, cat_url, dept_cat_url,
+                               SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, NIANBAO_URL, cat_url, dept_cat_url,
                                dept_url, topic_url, year_url)
 from gongkai.markup.body import render_body
 from gongkai.markup.removed import inventory, may_lose_html, removed_from_body
@@ -57,7 +57,7 @@ def check_department_slug(c: FileChecker, stem: str, content_urls: set[str]) -> 
     if bad:
         c.error(where, *bad)
     elif stem in CATALOGUE_FOLDERS or f"xxgk/{stem}/" in content_urls:
-        c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识（fl、zt、nd 和 content/xxgk/ 下的页面名已被使用）")
+        c.error(where, f"标识“{stem}”与网站已有的栏目网址 xxgk/{stem}/ 重复", "请换一个标识（fl、zt、nd、nianbao 和 content/xxgk/ 下的页面名已被使用）")
 
 
 def check_badge(c: FileChecker, root: Path) -> None:
@@ -195,6 +195,9 @@ def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
     for year in sorted({p.year for p in plans}):
         paged(year_url(year), sum(p.year == year for p in plans), "data/plans", 0, f"{year}年度目录")
     out.append((XXGK, "data/plans", 0, "政府信息公开首页"))
+    out.append((NIANBAO_URL, "data/nianbao", 0, "政府信息公开年报目录"))
+    for r in project.reports:
+        out.append((r.url, r.path, 0, f"年度报告“{r.title}”"))
     out.append((SITEMAP, "data/site.yml", 0, "网站地图"))
     return out
 

@@ -15,6 +15,7 @@ URL                         what                                         made by
 ``xxgk/fl/ zt/ nd/``        across departments: 组配分类, 主题分类, 年度      gongkai.pages.generate
 ``xxgk/<机构>/<年>/<文件>/fj/<附件>``  a plan's attachments (:mod:`gongkai.data.attachments`)  gongkai.pages.attachments
 ``xxgk/hb/<机构>/<年>/``       the printable 年度计划汇编                      gongkai.pages.targets
+``xxgk/nianbao/<机构>/<年>/``  政府信息公开工作年度报告; ``xxgk/nianbao/``: index  gongkai.pages.nianbao
 ``mbrw/`` …                 目标任务: per year, per indicator (``zb/``)     gongkai.pages.targets
 ``sjkf/`` …                 数据开放: the page and the JSON/CSV/Atom files   gongkai.pages.opendata
 ``wzdt/``                   网站地图                                      gongkai.pages.generate
@@ -60,7 +61,7 @@ def rel(from_url: str, to_url: str) -> str:
 # --- the catalogue (政府信息公开) ---------------------------------------------------------
 
 XXGK = "xxgk/"
-CATALOGUE_FOLDERS = {"fl", "zt", "nd"}  # xxgk/<these>/ hold the catalogue across departments
+CATALOGUE_FOLDERS = {"fl", "zt", "nd", "nianbao"}  # xxgk/<these>/ hold the catalogue across departments, and the 年报
 
 
 def dept_url(slug: str) -> str:
@@ -97,8 +98,22 @@ def compilation_url(dept: str, year: int) -> str:
     return f"xxgk/hb/{dept}/{year}/"
 
 
+# --- 政府信息公开工作年度报告 (gongkai.data.nianbao, gongkai.pages.nianbao) ------------------------
+
+NIANBAO_URL = "xxgk/nianbao/"  # the index by year and department (the 政府信息公开年报 entry)
+
+
+def nianbao_url(dept: str, year: int) -> str:
+    return f"xxgk/nianbao/{dept}/{year}/"
+
+
+def nianbao_data_url(dept: str, year: int, ext: str) -> str:
+    """A report's tables as open data: ``sjkf/nianbao/<机构>/<年度>.csv`` or ``.json``."""
+    return f"sjkf/nianbao/{dept}/{year}.{ext}"
+
+
 SITEMAP = "wzdt/"
-GUIDE_PAGES = [  # the four standard entries: hand-written pages in content/xxgk/
+GUIDE_PAGES = [  # the four standard entries: hand-written pages in content/xxgk/ (年报: generated, gongkai.pages.nianbao)
     ("政府信息公开指南", "xxgk/zhinan/"),
     ("政府信息公开制度", "xxgk/zhidu/"),
     ("法定主动公开内容", "xxgk/fdzdgknr/"),

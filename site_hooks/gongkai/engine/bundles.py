@@ -32,6 +32,7 @@ BUNDLES: dict[str, tuple[str, ...]] = {
     "assets/gongkai/site.css": (
         "assets/gongkai/gongkai.css",   # page, metadata table, header and footer colours
         "assets/gongkai/targets.css",   # 主要目标 table, progress bars, charts, print styles of the 汇编
+        "assets/gongkai/nianbao.css",   # 年报 tables: phone scrolling with sticky row headers, 长辈版, print layout
         "assets/gongkai/a11y.css",      # skip link, focus, the 无障碍 toolbar and its settings, print
         "assets/gongkai/elder.css",     # 长辈版 (html.gk-elder)
     ),

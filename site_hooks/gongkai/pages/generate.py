@@ -25,6 +25,7 @@ from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, d
                                topic_url, year_url)
 from gongkai.markup.body import render_body
 from gongkai.pages import attachments
+from gongkai.pages import nianbao as nianbao_pages
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
 from gongkai.pages.context import ROOT, Page, PageContext, esc, lead
@@ -170,6 +171,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     # them all. The large pages (half the work at 10,000 plans) are spread over the workers' tasks
     # (interleave): in runs of neighbours they all fell into the first task, and one worker did them alone.
     extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    extra += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
     with phase("计划页、目标任务页、汇编页"):
         done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel,
                     interleave=True)
@@ -209,6 +211,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         groups.append((dept.full_name, [(dept.full_name, dept_url(slug))] +
                        [(c, dept_cat_url(slug, project.category(c).slug)) for c in dept.categories]))
     groups.append(("按年度", [(f"{y}年度", year_url(y)) for y in years]))
+    groups += nianbao_pages.sitemap_groups(project)
     groups += targets_pages.sitemap_groups(project)
     body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
                    for i, (g, links) in enumerate(groups))

@@ -11,6 +11,7 @@ Stable URLs (relative to the site root, listed on the 数据开放 page ``sjkf/`
 - ``sjkf/plans/<机构>/<年度>/<文件名>.json`` — one plan; ``sjkf/plans.json`` — the list of plans
 - ``sjkf/targets.csv`` (UTF-8 with BOM, for Excel) and ``sjkf/targets.json`` — every target
 - ``sjkf/schema/{plan,plans,targets}.schema.json`` — JSON Schema (draft 2020-12) of the JSON files
+- ``sjkf/nianbao/<机构>/<年度>.csv`` / ``.json`` — each 年报's tables (:mod:`gongkai.pages.nianbao_data`)
 - ``sjkf/atom.xml`` — Atom feed of the newest items; ``sitemap.xml`` (+ ``sitemap.xml.gz``)
 """
 from __future__ import annotations
@@ -27,7 +28,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from gongkai.data import schema as data_schema
-from gongkai.data.urls import FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, plan_json_url
+from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, nianbao_data_url,
+                               plan_json_url)
+from gongkai.pages import nianbao_data
 from gongkai.runtime.parallel import pmap
 from gongkai.data.targets import Target, all_targets, closings, fmt_number
 
@@ -40,7 +43,12 @@ SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 def datasets(project: Project) -> list[tuple[str, str, str, str, str]]:
     """(name, format, url, MIME type, description) of each published file, for the 数据开放 page."""
-    return [
+    reports = [(f"{r.department.short_name}{r.year}年政府信息公开工作年度报告（{fmt.upper()}）", fmt.upper(),
+                nianbao_data_url(r.department.slug, r.year, fmt), mime,
+                "年度报告表二、表三、表四的全部数字" + ("，每格一行：表、行、列、数值。UTF-8 带 BOM。" if fmt == "csv" else "，字段名与年度报告的数据文件相同。"))
+               for r in sorted(project.reports, key=lambda r: (-r.year, r.department.slug))
+               for fmt, mime in (("csv", "text/csv"), ("json", "application/json"))]
+    return reports + [
         ("全部目标（CSV）", "CSV", TARGETS_CSV, "text/csv", "每个目标一行：指标、目标值、单位、期限、最新值、完成率、状态等。UTF-8 带 BOM，Excel 可直接打开。"),
         ("全部目标（JSON）", "JSON", TARGETS_JSON, "application/json", "与 CSV 相同的内容，另含每次进展和最终结果。"),
         ("信息清单（JSON）", "JSON", PLANS_JSON, "application/json", "全部政府信息公开条目的清单，含每条的页面网址和数据网址。"),
@@ -384,6 +392,7 @@ def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool =
     for kind, doc in published_schemas(base).items():
         files[SCHEMA_URLS[kind]] = _json_bytes(doc)
     files[FEED] = atom_feed(project)
+    files.update(nianbao_data.open_data_files(project))  # 年报 tables (gongkai/pages/nianbao_data.py)
     if sitemap:
         files.update(sitemap_files(project, page_urls))
     return files
