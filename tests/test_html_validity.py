@@ -41,6 +41,8 @@ PAGE_TYPES = {
     "手写页面": r"site/xxgk/zhinan/index\.html",
     "手写页面（不在导航中）": r"site/wza/index\.html",
     "原网址跳转页": r"site/art/.+\.html",
+    "年报目录": r"site/xxgk/nianbao/index\.html",
+    "年报": r"site/xxgk/nianbao/[^/]+/\d{4}/index\.html",
     "网页编辑器 /admin/": r"site-admin/admin/index\.html",
 }
 
