@@ -75,7 +75,7 @@ def _vocab_options(project: Project | None, root: Path | None) -> dict[str, list
     used = {c for d in project.departments.values() for c in d.categories}
     options = {
         "组配分类": [{"label": c.name, "value": c.name} for c in project.categories if c.name in used],
-        "主题分类": [{"label": t.name.replace("\\", " › "), "value": t.name} for t in project.topics],
+        "主题分类": [{"label": t.text, "value": t.name} for t in project.topics],
         "有效性": [{"label": v.name, "value": v.name} for v in project.validity],
         "发布机构": [{"label": f"{d.full_name}({d.slug})", "value": d.slug} for d in project.departments.values()],
     }
