@@ -38,8 +38,8 @@ def find_root(start: Path | None = None) -> Path:
 
 
 def parser() -> argparse.ArgumentParser:
-    p = ChineseParser(prog="gongkai", description="政府信息公开网站:检查数据、生成和发布网站。")
-    p.add_argument("--root", type=Path, default=None, help="项目目录(默认:从当前目录向上查找 mkdocs.yml)")
+    p = ChineseParser(prog="gongkai", description="政府信息公开网站：检查数据、生成和发布网站。")
+    p.add_argument("--root", type=Path, default=None, help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     sub = p.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in COMMANDS:
         module = importlib.import_module(f"gongkai.cli.{name}")

@@ -17,38 +17,38 @@ def _sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(x.replace("_", "")) for x in text.split(",") if x.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"规模应写成逗号分隔的整数,例如 100,1000,10000;现在是“{text}”") from None
+        raise argparse.ArgumentTypeError(f"规模应写成逗号分隔的整数，例如 100,1000,10000；现在是“{text}”") from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("规模至少要有一个正整数")
     return sizes
 
 
 def register(sub):
-    p = sub.add_parser("bench", help="性能基准:生成合成网站并测量",
-                       description="生成 N 条合成计划的网站,测量生成用时、CPU、峰值内存、输出大小、页面大小和预览延迟,"
-                                   "并与同样内容的 MkDocs + Material 对比;结果写入 docs/benchmarks.md。")
-    p.add_argument("--sizes", type=_sizes, default=(100, 1000, 10000), help="计划数,逗号分隔(默认 100,1000,10000)")
-    p.add_argument("--seed", type=int, default=1, help="合成数据的随机种子(默认 1;同一种子生成完全相同的数据)")
+    p = sub.add_parser("bench", help="性能基准：生成合成网站并测量",
+                       description="生成 N 条合成计划的网站，测量生成用时、CPU、峰值内存、输出大小、页面大小和预览延迟，"
+                                   "并与同样内容的 MkDocs + Material 对比；结果写入 docs/benchmarks.md。")
+    p.add_argument("--sizes", type=_sizes, default=(100, 1000, 10000), help="计划数，逗号分隔（默认 100,1000,10000）")
+    p.add_argument("--seed", type=int, default=1, help="合成数据的随机种子（默认 1；同一种子生成完全相同的数据）")
     p.add_argument("--default-sizes", type=_sizes, default=(1000, 2000),
-                   help="MkDocs 默认配置(完整导航,用时随页数平方增长)的计划数(默认 1000,2000)")
-    p.add_argument("--speed-sizes", type=_sizes, default=None, help="MkDocs 提速配置的计划数(默认与 --sizes 相同)")
-    p.add_argument("--no-baseline", action="store_true", help="不与 MkDocs + Material 对比(不需要对照环境)")
+                   help="MkDocs 默认配置（完整导航，用时随页数平方增长）的计划数（默认 1000,2000）")
+    p.add_argument("--speed-sizes", type=_sizes, default=None, help="MkDocs 提速配置的计划数（默认与 --sizes 相同）")
+    p.add_argument("--no-baseline", action="store_true", help="不与 MkDocs + Material 对比（不需要对照环境）")
     p.add_argument("--no-page", action="store_true", help="不在 Chromium 中测量页面大小")
-    p.add_argument("--preview-size", type=int, default=1000, help="测量预览延迟的计划数(默认 1000;0 表示不测)")
-    p.add_argument("--preview-edits", type=int, default=3, help="预览测量中修改文件的次数(默认 3)")
-    p.add_argument("--output", type=Path, default=None, help="写入的 Markdown 文件(默认 docs/benchmarks.md)")
-    p.add_argument("--no-write", action="store_true", help="只打印,不写文件")
+    p.add_argument("--preview-size", type=int, default=1000, help="测量预览延迟的计划数（默认 1000;0 表示不测）")
+    p.add_argument("--preview-edits", type=int, default=3, help="预览测量中修改文件的次数（默认 3）")
+    p.add_argument("--output", type=Path, default=None, help="写入的 Markdown 文件（默认 docs/benchmarks.md）")
+    p.add_argument("--no-write", action="store_true", help="只打印，不写文件")
     p.add_argument("--json", type=Path, default=None, help="另存全部数字为 JSON")
     p.add_argument("--report-from", type=Path, default=None, metavar="JSON",
-                   help="不测量,只把以前保存的结果(--json 或 .bench/work/last-results.json)重新写成表格")
-    p.add_argument("--work", type=Path, default=None, help="临时文件夹(默认 .bench/work)")
+                   help="不测量，只把以前保存的结果（--json 或 .bench/work/last-results.json）重新写成表格")
+    p.add_argument("--work", type=Path, default=None, help="临时文件夹（默认 .bench/work）")
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
     p.add_argument("--repeats", type=int, default=3, metavar="N",
-                   help="2000 条及以下的规模各生成 N 次,取校准后 CPU 时间居中的一次(默认 3;小规模单次起伏大)")
+                   help="2000 条及以下的规模各生成 N 次，取校准后 CPU 时间居中的一次（默认 3；小规模单次起伏大）")
     p.add_argument("--flat-rounds", type=int, default=3, metavar="N",
-                   help="最后把 1000、2000 条和最大规模交替生成 N 轮,用中位数判断每条用时是否随规模增长(默认 3;0 表示不做)")
+                   help="最后把 1000、2000 条和最大规模交替生成 N 轮，用中位数判断每条用时是否随规模增长（默认 3;0 表示不做）")
     p.add_argument("--settle", type=float, default=150, metavar="秒",
-                   help="每次生成前最多等待多少秒,让磁盘从删除文件后的慢速状态恢复(默认 150;0 表示只探测不等待)")
+                   help="每次生成前最多等待多少秒，让磁盘从删除文件后的慢速状态恢复（默认 150;0 表示只探测不等待）")
     return p
 
 
@@ -66,7 +66,7 @@ def run(args) -> int:
         else:
             results = bench.run(args.root, opts)
     except bench.BenchError as exc:
-        print(f"基准测试没有完成:{exc}", file=sys.stderr)
+        print(f"基准测试没有完成：{exc}", file=sys.stderr)
         return 1
     print(bench.render_markdown(results))
     if args.json:

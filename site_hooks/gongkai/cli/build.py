@@ -7,8 +7,8 @@ from gongkai.engine.build import build_site
 
 
 def register(sub):
-    p = sub.add_parser("build", help="生成网站", description="检查数据并生成网站;失败时原来的网站目录保持不变。")
-    p.add_argument("--site-dir", type=Path, default=None, help="输出目录(默认 site/)")
+    p = sub.add_parser("build", help="生成网站", description="检查数据并生成网站；失败时原来的网站目录保持不变。")
+    p.add_argument("--site-dir", type=Path, default=None, help="输出目录（默认 site/）")
     return p
 
 

@@ -9,8 +9,8 @@ from gongkai.data.schema import SCHEMAS, editor_schema
 
 
 def register(sub):
-    p = sub.add_parser("schema", help="生成编辑器用的 JSON Schema", description="把数据格式写成 schema/*.schema.json,供 VS Code 自动补全和检查。")
-    p.add_argument("--check", action="store_true", help="只检查 schema/ 是否为最新,不写文件(用于 CI 和提交前检查)")
+    p = sub.add_parser("schema", help="生成编辑器用的 JSON Schema", description="把数据格式写成 schema/*.schema.json，供 VS Code 自动补全和检查。")
+    p.add_argument("--check", action="store_true", help="只检查 schema/ 是否为最新，不写文件（用于 CI 和提交前检查）")
     return p
 
 
@@ -36,7 +36,7 @@ def run(args) -> int:
         stale = [name for name, text in files.items()
                  if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text]
         for name in stale:
-            print(f"schema/{name} 不是最新的:请运行 gongkai schema(或 make schema)后一起提交", file=sys.stderr)
+            print(f"schema/{name} 不是最新的：请运行 gongkai schema（或 make schema）后一起提交", file=sys.stderr)
         return 1 if stale else 0
     out.mkdir(exist_ok=True)
     for name, text in files.items():

@@ -12,21 +12,21 @@ from gongkai.engine.build import serve_site
 
 
 def register(sub):
-    p = sub.add_parser("serve", help="本地预览(自动刷新)", description="生成网站并在本机预览,修改文件后浏览器自动刷新;网页编辑器在 /admin/。")
-    p.add_argument("--addr", default="127.0.0.1:8000", help="监听地址,默认 127.0.0.1:8000")
+    p = sub.add_parser("serve", help="本地预览（自动刷新）", description="生成网站并在本机预览，修改文件后浏览器自动刷新；网页编辑器在 /admin/。")
+    p.add_argument("--addr", default="127.0.0.1:8000", help="监听地址，默认 127.0.0.1:8000")
     p.add_argument("--cms-port", type=int, default=int(os.environ.get("GONGKAI_CMS_PORT") or 8081),
-                   help="网页编辑器本机后端的端口(只在 127.0.0.1 上),默认 8081")
+                   help="网页编辑器本机后端的端口（只在 127.0.0.1 上），默认 8081")
     return p
 
 
 def run(args) -> int:
     os.environ["GONGKAI_CMS_PORT"] = str(args.cms_port)  # read by the generated config.yml (gongkai.pages.admin)
-    print(f"正在生成并启动预览:http://{args.addr}/ (按 Ctrl+C 停止)")
+    print(f"正在生成并启动预览：http://{args.addr}/ （按 Ctrl+C 停止）")
     backend = cms_server.start(args.root, args.cms_port)
     if backend is None:
-        print(f"提醒:{cms_server.missing()}。")
+        print(f"提醒：{cms_server.missing()}。")
     else:
-        print(f"网页编辑器:http://{args.addr}/admin/ (直接修改本文件夹中的文件;提交和审核仍通过 git)")
+        print(f"网页编辑器：http://{args.addr}/admin/ （直接修改本文件夹中的文件；提交和审核仍通过 git）")
     try:
         return serve_site(args.root, args.addr)
     finally:

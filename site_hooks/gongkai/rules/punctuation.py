@@ -1,0 +1,74 @@
+"""Full-width punctuation in Chinese text: the one rule for every message the tools print (issue 22).
+
+In Chinese text the marks are the full-width ones（，；：？！（））. An ASCII ``, ; : ? ! ( )`` touching a
+Chinese character is a mistake, except where it is not prose:
+
+- inside backticks (`` `正文: |` ``: code the editor types) and inside “…” (quoted values and syntax, such
+  as “字段: 值”);
+- a YAML key at the start of a line in a multi-line text (``名称: 示例``: a file's content);
+- the report's own format ``path:line: 字段: 问题 — 怎么改`` (its ASCII colons are the contract of
+  :mod:`gongkai.problems`, read by editors and CI): the colon after 字段 in a line that starts with
+  ``path:line:``, and the format spelled out as ``文件:行号: 字段: 问题``.
+
+``problems(text)`` lists the offending marks; ``fix(text)`` replaces them (both parentheses of a pair,
+so they stay matched). ``tests/test_punctuation.py`` runs ``problems`` over every string literal of the
+package that contains Chinese.
+"""
+from __future__ import annotations
+
+import re
+
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+# Chinese characters and full-width marks: what an ASCII mark must not touch
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019\u2026\u2014"
+FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_ADJACENT = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])")
+_FORMAT = "文件:行号: 字段: 问题"
+_YAML_KEY = re.compile(r"(?m)^[ \t]*(?:- )?[^\s:：#“”]+:(?=[ \t]|$)")
+_PROTECTED = re.compile(r"`[^`\n]*`|“[^“”]*”")
+_PREFIX = re.compile(r"(?m)^[^\s:]+:\d+: [^\s:：]+:(?= )")  # path:line: 字段: (a report line)
+
+
+def _protected(text: str) -> list[tuple[int, int]]:
+    spans = [m.span() for m in _PROTECTED.finditer(text)]
+    start = text.find(_FORMAT)
+    while start >= 0:
+        spans.append((start, start + len(_FORMAT)))
+        start = text.find(_FORMAT, start + 1)
+    spans += [(m.end() - 1, m.end()) for m in _PREFIX.finditer(text)]
+    if "\n" in text.strip("\n"):
+        spans += [(m.end() - 1, m.end()) for m in _YAML_KEY.finditer(text)]
+    return spans
+
+
+def problems(text: str) -> list[int]:
+    """Offsets of ASCII marks touching Chinese text (outside the exceptions above)."""
+    if not HAN.search(text):
+        return []
+    spans = _protected(text)
+    return [m.start() for m in _ADJACENT.finditer(text) if not any(a <= m.start() < b for a, b in spans)]
+
+
+def fix(text: str) -> str:
+    """``text`` with those marks full-width; a parenthesis pair is converted together."""
+    bad = set(problems(text))
+    if not bad:
+        return text
+    spans = _protected(text)
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if any(a <= i < b for a, b in spans):
+            continue
+        if ch == "(":
+            stack.append(i)
+        elif ch == ")" and stack:
+            j = stack.pop()
+            pairs[i], pairs[j] = j, i
+    for i in list(bad):
+        if i in pairs:
+            bad.add(pairs[i])
+    chars = list(text)
+    for i in bad:
+        chars[i] = FULL[chars[i]]
+    return "".join(chars)
