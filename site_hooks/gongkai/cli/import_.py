@@ -328,7 +328,7 @@ def _run_migration(args, files: list[Path]) -> int:
         for n in source.notes + source.result.warnings:
             print(f"\n{source.name}：提醒：{n}")
         if source.result.dropped:
-            print(f"\n{source.name}：以下 {len(source.result.dropped)} 行不是计划正文，没有导入（如有误删请手工补上）:")
+            print(f"\n{source.name}：以下 {len(source.result.dropped)} 行不是计划正文，没有导入（如有误删请手工补上）：")
             for d in source.result.dropped:
                 print(f"  {source.name}:{d.line}:{d.reason}:{d.text if len(d.text) <= 60 else d.text[:60] + '…'}")
     if skipped:
@@ -345,7 +345,7 @@ def _run_migration(args, files: list[Path]) -> int:
                 print(f"待核对：{pr}")
     errors = [x for e in entries for x in e.errors] + errors
     if errors:
-        print(f"\n共 {len(errors)} 个问题需要处理（文件:行号: 字段: 问题 — 怎么改）:", file=sys.stderr)
+        print(f"\n共 {len(errors)} 个问题需要处理（文件:行号: 字段: 问题 — 怎么改）：", file=sys.stderr)
         for pr in errors:
             print(str(pr), file=sys.stderr)
         return 1

@@ -72,7 +72,7 @@ def run(args) -> int:
     if not dept and interactive:
         dept = _ask("发布机构标识", choices=departments)
     if not dept or dept not in departments:
-        print(f"请用 --dept 指定发布机构，可选：{'、'.join(departments) or '(还没有发布机构,请先在 data/departments/ 添加)'}", file=sys.stderr)
+        print(f"请用 --dept 指定发布机构，可选：{'、'.join(departments) or '（还没有发布机构，请先在 data/departments/ 添加）'}", file=sys.stderr)
         return 2
     try:
         date = codes.parse_date(args.date) if args.date else dt.date.today()

@@ -21,7 +21,7 @@ def register(sub):
     p = sub.add_parser("validate", help="检查全部数据", description="检查 data/ 下的全部文件，一次列出所有问题。")
     p.add_argument("--fix", action="store_true", help="自动修正能修正的问题：写回新分配的索引号、把 GBK 文件转为 UTF-8")
     p.add_argument("--format", choices=FORMATS, default="text",
-                   help="输出格式：text（默认）;github（另加 GitHub Actions 注释 ::error file=…）;"
+                   help="输出格式：text（默认）；github（另加 GitHub Actions 注释 ::error file=…）；"
                         "gitlab-codequality（标准输出为 GitLab Code Quality 报告 JSON，文字提示改到标准错误）")
     p.add_argument("--base", default="", metavar="REF",
                    help="合并请求用：与 REF（如 origin/main）的共同祖先比较，已发布的索引号不得修改或删除")

@@ -90,7 +90,7 @@ def _catalogue(ctx: PageContext, url: str, title: str, trail: list[tuple[str, st
                intro_html: str = "", extra_html: str = "") -> list[Page]:
     pages = []
     for number, total, page_url, chunk in _paged(plans, url):
-        heading = title if total == 1 else f"{title}(第{number}页,共{total}页)"
+        heading = title if total == 1 else f"{title}（第{number}页，共{total}页）"
         pager = ""
         if total > 1:
             links = []

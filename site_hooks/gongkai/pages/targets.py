@@ -251,7 +251,7 @@ def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
             f'<td data-label="目标">{esc(target_text(t))}</td>'
             f'<td data-label="目标值（{esc(ind.unit)}）">{esc(fmt_number(t.level)) if t.level is not None else "—"}</td>'
             f'<td data-label="实际值">{esc(fmt_number(latest.value) if latest and latest.value is not None else (latest.status or "—") if latest else "暂无")}'
-            f'{"" if latest is None else " <span class=gk-targets__date>(" + latest.date.isoformat() + (",最终结果" if t.final else "") + ")</span>"}</td>'
+            f'{"" if latest is None else " <span class=gk-targets__date>（" + latest.date.isoformat() + ("，最终结果" if t.final else "") + "）</span>"}</td>'
             f'<td data-label="完成率">{esc(fmt_percent(t.percent) or "—")}</td>'
             f'<td data-label="状态">{esc(t.status)}</td></tr>')
     unit = f"({esc(ind.unit)})" if ind.unit else ""

@@ -5,7 +5,8 @@ Chinese character is a mistake, except where it is not prose:
 
 - inside backticks (`` `正文: |` ``: code the editor types) and inside “…” (quoted values and syntax, such
   as “字段: 值”);
-- a YAML key at the start of a line in a multi-line text (``名称: 示例``: a file's content);
+- YAML: a key at the start of a line in a multi-line text (``名称: 示例``: a file's content), a text
+  that is one YAML line (``正文: |``, ``指标: []``) or a flow value (``[科技, 高新技术企业]``);
 - the report's own format ``path:line: 字段: 问题 — 怎么改`` (its ASCII colons are the contract of
   :mod:`gongkai.problems`, read by editors and CI): the colon after 字段 in a line that starts with
   ``path:line:``, and the format spelled out as ``文件:行号: 字段: 问题``.
@@ -20,16 +21,23 @@ import re
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 # Chinese characters and full-width marks: what an ASCII mark must not touch
-_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019\u2026\u2014"
+_CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u2019"
 FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
-_ADJACENT = re.compile(rf"(?<=[{_CJK}])[,;:?!()]|[,;:?!()](?=[{_CJK}])")
+_ADJACENT = re.compile(rf"(?<=[{_CJK}])(?:[,;?!()]|:(?!/))|[,;:?!()](?=[{_CJK}])")  # 服务器:/目录 is a path
 _FORMAT = "文件:行号: 字段: 问题"
 _YAML_KEY = re.compile(r"(?m)^[ \t]*(?:- )?[^\s:：#“”]+:(?=[ \t]|$)")
 _PROTECTED = re.compile(r"`[^`\n]*`|“[^“”]*”")
+# a whole text that is one line of YAML (名称: 示例, 正文: |, 指标: []) or a YAML flow value ([科技, 企业])
+_YAML_LINE = re.compile(r"[ \t]*(?:- )?[^\s:：#“”]+:(?:[ \t]+[|>\[{\"'\d-].*)?")
+_FLOW = re.compile(r"\[.*\]|\{.*\}", re.S)
 _PREFIX = re.compile(r"(?m)^[^\s:]+:\d+: [^\s:：]+:(?= )")  # path:line: 字段: (a report line)
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
+    if _FLOW.fullmatch(text.strip()):
+        return [(0, len(text))]
+    if _YAML_LINE.fullmatch(text):
+        return [(text.index(":"), text.index(":") + 1)]
     spans = [m.span() for m in _PROTECTED.finditer(text)]
     start = text.find(_FORMAT)
     while start >= 0:
