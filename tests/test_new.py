@@ -19,8 +19,8 @@ def test_new_with_flags(project_copy, capsys):
     path = root / "data/plans/skjj/2024/keji-gongzuo-yaodian.yml"
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[0].startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
-    assert lines[1].startswith("# 修改后运行:make validate")
+    assert lines[0].startswith("# 政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page")
+    assert lines[1].startswith("# 修改后运行：make validate")
     doc = parse_text(text)
     assert not doc.errors
     data = doc.data

@@ -409,7 +409,7 @@ def baseline_python(cache: Path) -> Path:
         done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *BASELINE_PINS],
                               capture_output=True, text=True)
         if done.returncode != 0:
-            raise BenchError("对照环境安装失败：\n" + done.stderr[-3000:])
+            raise BenchError("对照环境安装失败:\n" + done.stderr[-3000:])
         stamp.write_text("\n".join(BASELINE_PINS))
     check_jieba(python)
     return python
@@ -741,7 +741,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
             for variant, sizes in (("default", opts.default_sizes), ("speed", speed_sizes)):
                 if n in sizes:
                     disk = settle(n)
-                    say(f"[{n} 条] MkDocs + Material（{variant}）…")
+                    say(f"[{n} 条] MkDocs + Material({variant})…")
                     b = {**measure_baseline(folder / "project", folder, variant, python, timeout=opts.timeout, trash=trash), **disk}
                     results["rows"].append(b)
                     save()

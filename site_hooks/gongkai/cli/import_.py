@@ -304,7 +304,7 @@ def _run_migration(args, files: list[Path]) -> int:
         print(f"\n{rel}:{e.fields['名称']}（来自 {e.source.name}）")
         for label, items in (("保留", e.kept), ("对应", e.mapped), ("待核对", e.review + e.draft.warnings)):
             for item in items:
-                print(f"  {label}:{item}")
+                print(f"  {label}：{item}")
         print(f"  正文：{len(e.draft.sections)} 个部分，{len(e.draft.items)} 项工作；候选指标 {len(e.draft.targets)} 个，"
               f"{len(targets)} 个已填入“指标”（待核对）")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read

@@ -72,7 +72,7 @@ class FileChecker:
                 extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
                 for key in extra:
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
-                    hint = f"是否想写“{close[0]}”？" if close else "可用的字段：" + "、".join(allowed)
+                    hint = f"是否想写“{close[0]}”？" if close else "可用的字段:" + "、".join(allowed)
                     self.problems.add(self.rel, self.doc.line(path + (key,)), str(key), "不认识这个字段", hint)
             elif err.validator == "type":
                 want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
@@ -82,7 +82,7 @@ class FileChecker:
                     hint = f"请给值加上英文引号，例如 \"{err.instance}\"。{hint}"
                 self.error(path, f"应该是{names}，现在是{_type_of(err.instance)}", hint)
             elif err.validator == "enum":
-                self.error(path, f"“{err.instance}”不是可选的值", "可选：" + "、".join(map(str, err.validator_value)))
+                self.error(path, f"“{err.instance}”不是可选的值", "可选:" + "、".join(map(str, err.validator_value)))
             elif err.validator == "minLength":
                 self.error(path, "不能为空", sub.get("description", ""))
             elif err.validator == "pattern":

@@ -115,7 +115,7 @@ def _load_aliases(root: Path, names: dict[str, list[str]], problems: Problems) -
             target = str(target)
             if names.get(kind) and target not in names[kind]:
                 close = difflib.get_close_matches(target, names[kind], n=1, cutoff=0.5)
-                hint = f"是否想写“{close[0]}”？" if close else "可选：" + "、".join(names[kind])
+                hint = f"是否想写“{close[0]}”？" if close else "可选:" + "、".join(names[kind])
                 c.error((kind, alias), f"别名“{alias}”对应的“{target}”不在{kind}中", hint)
                 continue
             out[kind][str(alias)] = target
@@ -241,7 +241,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     departments: dict[str, Department] = project_bits["departments"]
     dept = departments.get(dept_slug)
     if dept is None:
-        problems.add(rel, 0, "", f"文件夹“{dept_slug}”不是已有的发布机构", "可用的机构：" + "、".join(departments) if departments else "请先添加发布机构")
+        problems.add(rel, 0, "", f"文件夹“{dept_slug}”不是已有的发布机构", "可用的机构:" + "、".join(departments) if departments else "请先添加发布机构")
         ok_path = False
     before = problems.error_count
     c = read_file("plan", path, root, problems, parsed)
@@ -255,7 +255,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     category = c.text("组配分类")
     if category and category not in dept.categories:
         close = difflib.get_close_matches(category, dept.categories, n=1)
-        hint = f"是否想写“{close[0]}”？" if close else f"{dept.short_name}的组配分类：" + "、".join(dept.categories)
+        hint = f"是否想写“{close[0]}”？" if close else f"{dept.short_name}的组配分类:" + "、".join(dept.categories)
         c.error(("组配分类",), f"“{category}”不是“{dept.short_name}”的组配分类", hint)
     topic = c.text("主题分类")
     topic_names = [t.name for t in project_bits["topics"]]
@@ -269,7 +269,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         c.error(("主题分类",), f"“{topic}”不在主题分类词表中", hint)
     validity = c.text("有效性", "有效")
     if project_bits["validity"] and validity not in [v.name for v in project_bits["validity"]]:
-        c.error(("有效性",), f"“{validity}”不是可选的有效性", "可选：" + "、".join(v.name for v in project_bits["validity"]))
+        c.error(("有效性",), f"“{validity}”不是可选的有效性", "可选:" + "、".join(v.name for v in project_bits["validity"]))
     doc_no = ""
     if d.get("文号") not in (None, ""):
         parsed = c.checked("文号", codes.parse_doc_number)

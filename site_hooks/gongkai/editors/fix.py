@@ -31,12 +31,12 @@ def _convert_encodings(root: Path) -> list[str]:
 def _insert_index_number(path: Path, line_of_title: int, index_no: str) -> None:
     lines = path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
     for i, line in enumerate(lines):
-        if line.startswith("索引号：") and line.split(":", 1)[1].strip() in ("", "~", "null", '""', "''"):
-            lines[i] = f"索引号： {index_no}\n"
+        if line.startswith("索引号:") and line.split(":", 1)[1].strip() in ("", "~", "null", '""', "''"):
+            lines[i] = f"索引号: {index_no}\n"
             break
     else:
         newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-        lines.insert(line_of_title, f"索引号： {index_no}{newline}")
+        lines.insert(line_of_title, f"索引号: {index_no}{newline}")
     path.write_text("".join(lines), encoding="utf-8")
 
 

@@ -216,7 +216,7 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
                                     f"可选：{_choices(names)}；或在 data/vocab/aliases.yml 的“{kind}”下加一行“{value}: 名称”"))
         else:
             e.fields[kind] = name
-            (e.mapped if how else e.kept).append(f"{kind}“{value}”→“{name}”({how})" if how else f"{kind} {name}")
+            (e.mapped if how else e.kept).append(f"{kind}“{value}”→“{name}”（{how}）" if how else f"{kind} {name}")
     # 发布机构
     published_by = raw.get("发布机构")
     if published_by:

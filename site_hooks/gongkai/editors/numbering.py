@@ -115,10 +115,10 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
         if plan.index_assigned:
             if not _held_by_other(number, plan.path, plans):
                 problems.add(plan.path, plan.line_of.get(("名称",), 1), "索引号", f"已发布的索引号 {number} 被删除了",
-                             f"索引号一经发布不再改变：在“名称”下面恢复这一行 索引号： {number}")
+                             f"索引号一经发布不再改变：在“名称”下面恢复这一行“索引号: {number}”")
         elif plan.index_no != number:
             problems.add(plan.path, plan.line_of.get(("索引号",), 1), "索引号",
-                         f"已发布的索引号不能修改：原来是 {number}，现在是 {plan.index_no}", f"改回 索引号： {number}")
+                         f"已发布的索引号不能修改：原来是 {number}，现在是 {plan.index_no}", f"改回“索引号: {number}”")
 
 
 # ---------------------------------------------------------------- main branch: assign, commit, push
@@ -208,8 +208,8 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
             if removed:
                 for path, number in sorted(removed.items()):
                     plan = next(p for p in project.plans if p.path == path)
-                    say(f"{path}:{plan.line_of.get(('名称',), 1)}: 索引号： 已发布的索引号 {number} 被删除了"
-                        f" — 索引号一经发布不再改变：恢复这一行 索引号： {number}，再合并")
+                    say(f"{path}:{plan.line_of.get(('名称',), 1)}: 索引号: 已发布的索引号 {number} 被删除了"
+                        f" — 索引号一经发布不再改变：恢复这一行“索引号: {number}”，再合并")
                 say("没有编号：自动编号不会给已发布过的信息换一个新索引号。")
                 return 1
             lines = fix_project(root)
@@ -227,7 +227,7 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
                 say(f"已推送到 {remote}/{branch}:{sha[:12]}（基于 {tip}）。")
                 return 0
             if not result.retryable:
-                say(f"推送失败，没有重试:\n{result.output}\n"
+                say(f"推送失败，没有重试：\n{result.output}\n"
                     "— 检查推送权限：主分支受保护时，CI 需要一个允许直接推送的密钥或令牌（见 docs/publishing.md“八、索引号自动编号”）。")
                 return 1
             if attempt < retries:

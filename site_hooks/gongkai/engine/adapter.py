@@ -472,7 +472,7 @@ class _AnchorIds(AbstractSet[str]):
 
 def _describe(exc: Exception) -> str:
     line = getattr(exc, "lineno", None)
-    where = f"第{line}行：" if line else ""
+    where = f"第{line}行:" if line else ""
     return f"{where}模板有错误（{type(exc).__name__}: {getattr(exc, 'message', None) or exc}）— 请检查刚才修改的模板"
 
 

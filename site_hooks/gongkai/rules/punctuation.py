@@ -25,18 +25,19 @@ _CJK = "\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff60\u201c\u201d\u2018\u
 FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
 _ADJACENT = re.compile(rf"(?<=[{_CJK}])(?:[,;?!()]|:(?!/))|[,;:?!()](?=[{_CJK}])")  # 服务器:/目录 is a path
 _FORMAT = "文件:行号: 字段: 问题"
-_YAML_KEY = re.compile(r"(?m)^[ \t]*(?:- )?[^\s:：#“”]+:(?=[ \t]|$)")
+_KEY = r"[^\s:：#“”，。、；《》（）]{1,8}"  # a YAML key: a short name, no sentence marks
+_YAML_KEY = re.compile(rf"(?m)^[ \t]*(?:- )?{_KEY}:(?=[ \t]|$)")
 _PROTECTED = re.compile(r"`[^`\n]*`|“[^“”]*”")
 # a whole text that is one line of YAML (名称: 示例, 正文: |, 指标: []) or a YAML flow value ([科技, 企业])
-_YAML_LINE = re.compile(r"[ \t]*(?:- )?[^\s:：#“”]+:(?:[ \t]+[|>\[{\"'\d-].*)?")
+_YAML_LINE = re.compile(rf"[ \t]*(?:- )?{_KEY}:(?:[ \t]+[|>\[{{\"'\d\x00-].*)?")  # \x00: an f-string's field
 _FLOW = re.compile(r"\[.*\]|\{.*\}", re.S)
-_PREFIX = re.compile(r"(?m)^[^\s:]+:\d+: [^\s:：]+:(?= )")  # path:line: 字段: (a report line)
+_PREFIX = re.compile(r"(?m)^[^\s:]+:(?:\d+|\x00): [^\s:：]+:(?= )")  # path:line: 字段: (a report line; \x00: a field)
 
 
 def _protected(text: str) -> list[tuple[int, int]]:
     if _FLOW.fullmatch(text.strip()):
         return [(0, len(text))]
-    if _YAML_LINE.fullmatch(text):
+    if _YAML_LINE.fullmatch(text.rstrip("\r\n")):
         return [(text.index(":"), text.index(":") + 1)]
     spans = [m.span() for m in _PROTECTED.finditer(text)]
     start = text.find(_FORMAT)
@@ -59,6 +60,15 @@ def problems(text: str) -> list[int]:
 
 def fix(text: str) -> str:
     """``text`` with those marks full-width; a parenthesis pair is converted together."""
+    for _ in range(3):  # a converted ）may now touch an ASCII mark after it
+        fixed = _fix_once(text)
+        if fixed == text:
+            return text
+        text = fixed
+    return text
+
+
+def _fix_once(text: str) -> str:
     bad = set(problems(text))
     if not bad:
         return text
