@@ -30,7 +30,7 @@ def test_new_with_flags(project_copy, capsys):
     assert data["主题分类"] == "科技、教育\\科技"
     for key in data:  # every field has its Chinese comment on the line above
         i = next(n for n, line in enumerate(lines) if line.startswith(f"{key}:"))
-        assert lines[i - 1].startswith(f"# {key}:") and re.search("[\u4e00-\u9fff]", lines[i - 1])
+        assert lines[i - 1].startswith(f"# {key}：") and re.search("[\u4e00-\u9fff]", lines[i - 1])
     assert "# 失效日期:" in text and "# 替代文件:" in text  # optional fields offered, commented out
     assert f"已创建 data/plans/skjj/2024/keji-gongzuo-yaodian.yml，索引号 {data['索引号']}" in out
     project, problems = load_project(root)

@@ -70,7 +70,7 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
     out += [f"# {n}" for n in notes]
     out.append("")
     for key, value in fields.items():
-        out.append(f"# {key}:{_help(key)}")
+        out.append(f"# {key}：{_help(key)}")
         if isinstance(value, list):
             out.append(f"{key}:" if value else f"{key}: []")
             for v in value:
@@ -83,7 +83,7 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
     for key in optional:
         if key in fields:
             continue
-        out.append(f"# {key}:{_help(key)}（可不填；需要时删除下一行开头的“# ”）")
+        out.append(f"# {key}：{_help(key)}（可不填；需要时删除下一行开头的“# ”）")
         example = {"关键词": "[科技, 高新技术企业]", "相关文件": "[{文件: 机构标识/年度/文件名, 关系: 计划}]",
                    "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名",
                    "修订说明": "[{日期: YYYY-MM-DD, 说明: 一句话说明改了什么}]"}.get(key, "")
