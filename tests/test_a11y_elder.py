@@ -1,10 +1,8 @@
 """长辈版 in Chromium: entered from the link or ?mode=elder, applied before the first paint, kept
 across navigation and reloads, left with 标准版; sizes, spacing, targets and the simple layout on
-desktop and on a touch phone; 字体[大 中 小]; screenshots of the plan page for the README."""
+desktop and on a touch phone; 字体[大 中 小]; screenshots of the plan page (tests/artifacts/; the README's
+images come from scripts/screenshots.py)."""
 from __future__ import annotations
-
-import os
-import shutil
 
 import pytest
 
@@ -140,8 +138,8 @@ SHOTS = [("desktop", 1280, 800, {}), ("phone", 375, 740, {"has_touch": True, "is
 @pytest.mark.parametrize("mode", ["normal", "elder"])
 @pytest.mark.parametrize("device,width,height,options", SHOTS, ids=[s[0] for s in SHOTS])
 def test_screenshots_of_plan_page(new_page, a11y_server, mode, device, width, height, options):
-    """Saves tests/artifacts/plan-<device>-<mode>.png; GONGKAI_UPDATE_SCREENSHOTS=1 also copies them
-    to docs/screenshots/ (the README shows those)."""
+    """Saves tests/artifacts/plan-<device>-<mode>.png for a look after a run (the README's images are made
+    by scripts/screenshots.py)."""
     page = new_page(width=width, height=height, **options)
     if mode == "elder":
         page.context.add_init_script(settings_script(elder=True))
@@ -151,7 +149,3 @@ def test_screenshots_of_plan_page(new_page, a11y_server, mode, device, width, he
     out = ARTIFACTS / f"plan-{device}-{mode}.png"
     page.screenshot(path=str(out))
     assert out.stat().st_size > 10_000
-    if os.environ.get("GONGKAI_UPDATE_SCREENSHOTS") == "1":
-        dest = ARTIFACTS.parent.parent / "docs" / "screenshots"
-        dest.mkdir(parents=True, exist_ok=True)
-        shutil.copy(out, dest / out.name)

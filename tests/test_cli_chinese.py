@@ -1,13 +1,20 @@
-"""The command line speaks Chinese: every --help and argparse's own errors (issue 19)."""
+"""The command line speaks Chinese: every --help and argparse's own errors (issue 19); make's targets say in
+Chinese which step failed, and make serve takes PORT= (issue 22)."""
 from __future__ import annotations
 
 import argparse
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from gongkai.cli import main, parser
 from gongkai.cli.argparse_zh import chinese_message
+
+from conftest import ROOT, copy_project
 
 ENGLISH = re.compile(r"usage:|options:|positional arguments|show this help|error:|unrecognized|required|invalid|"
                      r"expected|choose from|ambiguous", re.I)
@@ -61,3 +68,81 @@ def test_a_missing_argument_is_reported_in_chinese(name, capsys):
 ])
 def test_the_punctuation_check(text, found):
     assert len(_ascii_punctuation(text)) == found, _ascii_punctuation(text)
+
+
+def test_an_unknown_message_keeps_its_text_after_the_chinese_lead():
+    assert chinese_message("argument --x: something new") == "参数 --x：something new"
+    assert chinese_message("something new") == "something new"
+
+
+# --- make: the editors' commands (issue 22) --------------------------------------------------------
+
+MAKEFILE = ROOT / "Makefile"
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _make(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LC_ALL": "C.UTF-8", "MAKEFLAGS": ""}
+    return subprocess.run(["make", "--no-print-directory", "-f", str(MAKEFILE), *args], cwd=cwd or ROOT,
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_a_failing_make_target_says_so_in_chinese_before_makes_own_line(tmp_path):
+    project = copy_project(tmp_path / "proj")
+    plan = next((project / "data" / "plans").rglob("*.yml"))
+    plan.write_text(plan.read_text(encoding="utf-8") + "名称: [\n", encoding="utf-8")  # broken YAML
+    bin_dir = Path(sys.executable).parent  # this venv's gongkai; STAMP= skips the install step
+    proc = _make("validate", f"BIN={bin_dir}", "STAMP=", cwd=project)
+    assert proc.returncode != 0
+    lines = proc.stderr.splitlines()
+    ours = [i for i, line in enumerate(lines) if line.startswith("make validate 失败：数据检查没有完成")]
+    makes = [i for i, line in enumerate(lines) if line.startswith("make: ***")]
+    assert ours and makes and ours[0] < makes[0], proc.stderr
+    assert "YAML" in proc.stderr and plan.name in proc.stderr, "gongkai validate 的问题报告仍在上面"
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+def _recipe_lines() -> list[str]:
+    """The Makefile's recipe lines, continuation lines joined."""
+    out, current = [], ""
+    for line in MAKEFILE.read_text(encoding="utf-8").splitlines():
+        if current:
+            current += " " + line.strip()
+        elif line.startswith("\t"):
+            current = line[1:]
+        else:
+            continue
+        if not current.endswith("\\"):
+            out.append(current)
+            current = ""
+    return out
+
+
+def test_every_make_recipe_line_reports_its_failure_in_chinese():
+    lines = _recipe_lines()
+    assert len(lines) > 30
+    for line in lines:
+        if line in ("touch $@",) or line.startswith(("@echo ", "@grep ")):
+            continue  # cannot fail in a way an editor can fix / prints the help
+        own = re.search(r'\|\| \{ echo "([^"]*)" >&2; exit 2; \}$', line)
+        if own:
+            assert CJK_CHAR.search(own.group(1)), line
+            continue
+        called = re.search(r"\$\(call FAIL,([^)]*)\)$", line)
+        assert called and CJK_CHAR.search(called.group(1)), f"这一行失败时没有中文说明：{line}"
+
+
+def test_make_serve_takes_the_port_and_make_help_says_so():
+    default = _make("-n", "serve", "STAMP=", "CMS_STAMP=", "CMS_SERVER_STAMP=")
+    assert default.returncode == 0, default.stderr
+    assert 'gongkai serve --addr "127.0.0.1:8000"' in default.stdout
+    other = _make("-n", "serve", "PORT=8001", "STAMP=", "CMS_STAMP=", "CMS_SERVER_STAMP=")
+    assert 'gongkai serve --addr "127.0.0.1:8001"' in other.stdout
+    assert parser().parse_args(["serve", "--addr", "127.0.0.1:8001"]).addr == "127.0.0.1:8001"
+    help_ = _make("help")
+    assert help_.returncode == 0 and help_.stdout.startswith("用法：make")
+    serve = next(line for line in help_.stdout.splitlines() if line.strip().startswith("make serve"))
+    assert "make serve PORT=8001" in serve
+    assert "make serve PORT=8001" in (ROOT / "README.md").read_text(encoding="utf-8")
+    for line in help_.stdout.splitlines():  # full-width punctuation in the Chinese descriptions
+        assert not re.search(r"[\u4e00-\u9fff][,;()]|[,;()][\u4e00-\u9fff]|[\u4e00-\u9fff]:(?!/)", line), line

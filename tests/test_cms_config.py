@@ -58,7 +58,7 @@ def test_every_plan_field_is_in_the_form_with_its_label_hint_and_rules(config, p
     spec = find_field(collection(config, "plans")["fields"], path)
     assert spec["label"] == prop["title"]
     if path[-1] not in ("标识", "发布机构"):  # these two name the file: required and re-explained in the form
-        assert spec["hint"] == prop["description"] + (" 在网页编辑器中新建时请留空:合并到主分支后由 CI 自动编号。"
+        assert spec["hint"] == prop["description"] + (" 在网页编辑器中新建时请留空：合并到主分支后由 CI 自动编号。"
                                                     if path == ("索引号",) else "")
         assert spec["required"] is required
     else:

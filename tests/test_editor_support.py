@@ -132,7 +132,7 @@ def _move(rel: str, to: str):
 
 SAMPLE = (REPO / PLAN).read_text(encoding="utf-8")
 BAD_CASES = [
-    ("tab", _replace("关键词:\n  - 科技特派员", "关键词:\n\t- 科技特派员"), "行首用了制表符(Tab)缩进"),
+    ("tab", _replace("关键词:\n  - 科技特派员", "关键词:\n\t- 科技特派员"), "行首用了制表符（Tab）缩进"),
     ("chinese-colon", _replace("名称: ", "名称： "), "后面用了中文冒号"),
     ("duplicate-key", _replace("组配分类: 规划计划", "组配分类: 规划计划\n组配分类: 其他"), "重复出现"),
     ("empty", _write(PLAN, ""), "文件是空的"),
@@ -265,6 +265,6 @@ def test_schema_check_and_validate_files_cli(tmp_path, capsys):
     broken = root / "data/plans/skjj/2024/gongzuo-jihua-ba-xiang.yml"
     broken.write_text(broken.read_text(encoding="utf-8").replace("组配分类: 规划计划", "组配分类: 规划计画"), encoding="utf-8")
     code, out, err = run_cli(root, "validate", str(root / PLAN), capsys=capsys)
-    assert code == 0 and "检查通过:1 个文件" in out
+    assert code == 0 and "检查通过：1 个文件" in out
     code, out, err = run_cli(root, "validate", str(broken), capsys=capsys)
     assert code == 1 and "“规划计画”不是“示例市科技局”的组配分类" in err and "共发现 1 处错误" in err

@@ -117,7 +117,7 @@ def _bounded(path: Path, max_seconds: float = 2.0, max_mib: float = 32.0):
     ("non-string-key", "? [a, b]\n: c\n".encode(), "字段名必须是文字", 1),
     ("two-documents", "名称: a\n---\n名称: b\n".encode(), "多个文档", 2),
     ("tab-indent", "联系方式:\n\t电话: 1\n".encode(), "制表符", 2),
-    ("duplicate-key", "名称: a\n正文: b\n名称: c\n".encode(), "重复出现(第1行已经写过)", 3),
+    ("duplicate-key", "名称: a\n正文: b\n名称: c\n".encode(), "重复出现（第1行已经写过）", 3),
 ])
 def test_hostile_file_fails_fast_small_and_in_chinese(tmp_path, name, content, message, line):
     path = tmp_path / f"{name}.yml"

@@ -56,7 +56,7 @@ def test_work_points_2021():
     assert by_value[(20, "%")]["说明"].endswith("力争2021年全市R&D经费投入经费增长20%以上。")
     assert d.metadata["发布日期"] == "2021-02-23" and d.metadata["发布时间"] == "10:17"
     reasons = {x.reason for x in result.dropped}
-    assert {"免责声明或转载声明", "网址或链接地址", "页面导航(当前位置)", "重复的标题"} <= reasons
+    assert {"免责声明或转载声明", "网址或链接地址", "页面导航（当前位置）", "重复的标题"} <= reasons
     assert any("免责声明" in x.text for x in result.dropped)
     assert not d.warnings
     assert_nothing_lost(lines, result)
@@ -89,7 +89,7 @@ def test_guangde_page_reads_metadata_and_runs():
     assert len(d.items) == 20 and {i.style for i in d.items} == {"run"}
     assert [i.where for i in d.items][9:11] == ["(三)一是", "(三)二是"]
     assert _values(d) == [(200, "家"), (200, "家"), (10, "%"), (16, "家"), (2, "个")]
-    assert {"网站栏目链接", "页面元数据(已读入对应字段)", "页面信息栏(发布时间、浏览次数、字体等)"} <= {x.reason for x in result.dropped}
+    assert {"网站栏目链接", "页面元数据（已读入对应字段）", "页面信息栏（发布时间、浏览次数、字体等）"} <= {x.reason for x in result.dropped}
     assert_nothing_lost(lines, result)
 
 
@@ -301,8 +301,8 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert code == 0, out + err
     path = root / "data/plans/skjj/2021/keji-gongzuo-yaodian-2.yml"  # the sample already uses the plain name
     text = path.read_text(encoding="utf-8")
-    assert text.startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
-    assert "修改后运行:make validate" in text.splitlines()[1]
+    assert text.startswith("# 政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page")
+    assert "修改后运行：make validate" in text.splitlines()[1]
     assert "索引号: 11341700MB0A12342H/202102-00002" in text  # next after the sample's 00001
     # 12 candidates: 9 became targets (each with its review note), 3 are commented out with the reason
     assert len(re.findall(r"^  # 待核对：指标按原文中的“", text, re.M)) == 9

@@ -138,7 +138,7 @@ def test_two_plans_on_two_branches_get_distinct_numbers_once_merged(repos):
     # one commit on top of the merges, by the bot, with a Chinese subject; [skip ci] only in the body
     log = repos.git(repos.origin, "log", "--format=%an%x1f%s%x1f%b%x1e", f"{before}..main").split("\x1e")[0]
     author, subject, body = log.strip().split("\x1f")
-    assert author == BOT_NAME and subject == "自动编号:为 2 条新信息写入索引号"
+    assert author == BOT_NAME and subject == "自动编号：为 2 条新信息写入索引号"
     assert "[skip ci]" in body and "[skip ci]" not in subject and A in body and B in body
     assert repos.git(repos.origin, "rev-parse", "main~1").strip() == before
     # the line is inserted after 名称; the rest of the file is byte for byte what the editor wrote
@@ -203,7 +203,7 @@ def test_a_deleted_published_number_stops_the_job_and_fails_the_merge_request(re
     changed = text.replace(published, f"{GD}/202503-00009")
     (editor / A).write_text(changed, encoding="utf-8")
     checked = repos.validate(editor, "--base", "origin/main")
-    assert checked.returncode == 1 and f"{A}:2: 索引号: 已发布的索引号不能修改:原来是 {published}" in checked.stderr
+    assert checked.returncode == 1 and f"{A}:2: 索引号: 已发布的索引号不能修改：原来是 {published}" in checked.stderr
     # merged anyway (no branch protection): the job refuses to hand out a new number
     (editor / A).write_text(text.replace(f"索引号: {published}\n", ""), encoding="utf-8")
     repos.git(editor, "push", "--quiet", "origin", "cms/a-drop")
@@ -299,7 +299,7 @@ def test_a_concurrent_push_between_fetch_and_push_is_retried_and_both_changes_su
     assert other_commit and repos.git(repos.origin, "merge-base", "--is-ancestor", other_commit, "main") == ""
     assert repos.number(A) == f"{GD}/202503-00001" and repos.number(concurrent) == f"{GD}/202504-00001"
     assert "同时合并的计划1" in repos.show(concurrent)
-    assert repos.git(repos.origin, "log", "-1", "--format=%s", "main").strip() == "自动编号:为 2 条新信息写入索引号"
+    assert repos.git(repos.origin, "log", "-1", "--format=%s", "main").strip() == "自动编号：为 2 条新信息写入索引号"
 
 
 def test_retries_are_bounded_and_lose_nothing(repos):
@@ -324,7 +324,7 @@ def test_a_push_refused_by_the_server_is_not_retried(repos, tmp_path):
     hook.write_text(f'#!/bin/sh\necho called >> "{calls}"\necho "GitLab: You are not allowed to push code to protected branches." >&2\nexit 1\n')
     hook.chmod(0o755)
     done = repos.assign(repos.clone("ci"))
-    assert done.returncode == 1 and "推送失败,没有重试" in done.stdout and "protected branches" in done.stdout
+    assert done.returncode == 1 and "推送失败，没有重试" in done.stdout and "protected branches" in done.stdout
     assert calls.read_text().splitlines() == ["called"]
 
 
@@ -387,8 +387,8 @@ def test_a_new_plan_that_brings_its_own_number_is_warned_about(repos):
     branch_with_plan(repos, editor, "cms/a", A, own)
     checked = repos.validate(editor, "--base", "origin/main")
     assert checked.returncode == 0, checked.stderr
-    assert (f"{A}:2: 索引号: 新信息自己填了索引号 {GD}/202503-00001:另一个合并请求可能用了同一个号,合并后会重复"
-            " — 删除这一行,合并到主分支后自动编号(提醒,不影响生成)") in checked.stdout
+    assert (f"{A}:2: 索引号: 新信息自己填了索引号 {GD}/202503-00001：另一个合并请求可能用了同一个号，合并后会重复"
+            " — 删除这一行，合并到主分支后自动编号（提醒，不影响生成）") in checked.stdout
     repos.git(editor, "checkout", "--quiet", "-B", "cms/b", "origin/main")
     commit_plan(repos, editor, B, plan_text("广德市科技局2025年科技工作要点", "2025-03-10"), "新增")
     checked = repos.validate(editor, "--base", "origin/main")

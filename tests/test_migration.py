@@ -126,11 +126,11 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     copied = root / plan.path[:-4] / "附件" / "P020220415_方案.pdf"
     assert copied.read_bytes() == (CORPUS / "P020220415_方案.pdf").read_bytes()
     # the report: kept, mapped, dropped with lines, to review
-    assert "保留:索引号 003217891/2022-00002(按旧平台的规则编写,标为历史索引号,不重新编号)" in out
-    assert "对应:组配分类“计划总结”→“规划计划”(data/vocab/aliases.yml)" in out
-    assert "对应:主题分类“科技”由目录补充(页面上没有)" in out
-    assert re.search(r"旧网站/art_1234_5678\.html:\d+:页面导航\(当前位置\):您现在所在的位置", out)
-    assert "待核对:原文没有主题分类" in out  # the Big5 page: neither page nor catalogue says
+    assert "保留：索引号 003217891/2022-00002（按旧平台的规则编写，标为历史索引号，不重新编号）" in out
+    assert "对应：组配分类“计划总结”→“规划计划”（data/vocab/aliases.yml）" in out
+    assert "对应：主题分类“科技”由目录补充（页面上没有）" in out
+    assert re.search(r"旧网站/art_1234_5678\.html:\d+:页面导航（当前位置）:您现在所在的位置", out)
+    assert "待核对：原文没有主题分类" in out  # the Big5 page: neither page nor catalogue says
     assert "以下 1 个网页没有元数据块" in out and "旧网站/kjj.example.gov.cn/col/col12/index.html" in out
     # …and the site builds, with the published values on the pages
     from gongkai.engine.build import build_site
@@ -170,7 +170,7 @@ def test_page_and_catalogue_mismatch_is_reported_not_resolved(project_copy, caps
     catalogue = _csv(tmp_path / "目录.csv", rows, encoding="gb18030")  # a GBK CSV from an old Excel
     code, out, err = run_cli(project_copy, "import", str(page), str(catalogue), "--dept", "skjj", capsys=capsys)
     assert code == 1
-    assert "目录.csv:2: 文号: 目录写“示科〔2023〕6号”,页面 art.html 写“示科〔2023〕5号”,两者不一致" in err
+    assert "目录.csv:2: 文号: 目录写“示科〔2023〕6号”，页面 art.html 写“示科〔2023〕5号”，两者不一致" in err
     assert "目录.csv:2: 发布日期: 目录写“2023-03-09”" in err
     written = yaml.safe_load((project_copy / "data/plans/skjj/2023/gongzuo-yaodian.yml").read_text(encoding="utf-8"))
     assert written["文号"] == "示科〔2023〕5号" and str(written["发布日期"]) == "2023-03-08"  # the page, as published
@@ -184,8 +184,8 @@ def test_two_spellings_of_the_same_value_are_not_a_mismatch(project_copy, capsys
     catalogue = _csv(tmp_path / "目录.csv", rows)
     code, out, err = run_cli(project_copy, "import", str(page), str(catalogue), "--dept", "skjj", capsys=capsys)
     assert code == 0 and "目录.csv:2" not in err, err
-    assert "对应:发布机构:页面写“示例市科技局”,目录写“示例市科学技术局”,对应到本站的同一个值" in out
-    assert "对应:组配分类:页面写“计划总结”,目录写“规划计划”,对应到本站的同一个值" in out
+    assert "对应：发布机构：页面写“示例市科技局”，目录写“示例市科学技术局”，对应到本站的同一个值" in out
+    assert "对应：组配分类：页面写“计划总结”，目录写“规划计划”，对应到本站的同一个值" in out
 
 
 def test_catalogue_row_without_a_page_is_reported(project_copy, capsys, tmp_path):
@@ -194,7 +194,7 @@ def test_catalogue_row_without_a_page_is_reported(project_copy, capsys, tmp_path
     catalogue = _csv(tmp_path / "目录.csv", [list(map(str, r)) for r in CATALOGUE_ROWS])
     code, out, err = run_cli(project_copy, "import", str(page), str(catalogue), "--dept", "skjj", capsys=capsys)
     assert code == 1
-    assert "目录.csv:3: 目录中的“示例县科技局2021年工作总结”没有找到对应的网页,没有导入" in err
+    assert "目录.csv:3: 目录中的“示例县科技局2021年工作总结”没有找到对应的网页，没有导入" in err
     assert "目录.csv:4: " in err
 
 
@@ -204,13 +204,13 @@ def test_unmappable_values_are_reported_with_file_value_and_choices(project_copy
     code, out, err = run_cli(project_copy, "import", str(page), "--dept", "skjj", capsys=capsys)
     assert code == 1
     line = next(n for n, text in enumerate(page.read_bytes().decode("big5").splitlines(), 1) if "規劃計劃" in text)
-    assert (f"big5.html:{line}: 组配分类: 旧平台的组配分类“規劃計劃”对应不到本站的组配分类(暂填“规划计划”) — "
-            "可选:政策法规、规划计划、决策部署落实情况、其他;或在 data/vocab/aliases.yml 的“组配分类”下加一行“規劃計劃: 名称”") in err
+    assert (f"big5.html:{line}: 组配分类: 旧平台的组配分类“規劃計劃”对应不到本站的组配分类（暂填“规划计划”） — "
+            "可选：政策法规、规划计划、决策部署落实情况、其他；或在 data/vocab/aliases.yml 的“组配分类”下加一行“規劃計劃: 名称”") in err
     # an unknown 发布机构 (no --dept): the choices are the departments
     page2 = tmp_path / "zongjie.html"
     shutil.copy(CORPUS / "10-gb18030-nometa.html", page2)
     code, out, err = run_cli(project_copy, "import", str(page2), capsys=capsys)
-    assert code == 1 and "不知道这个文件属于哪个发布机构(页面上写“示例县科技局”)" in err and "gdkjj" in err
+    assert code == 1 and "不知道这个文件属于哪个发布机构（页面上写“示例县科技局”）" in err and "gdkjj" in err
 
 
 def test_missing_attachment_is_reported_by_name(project_copy, capsys, tmp_path):

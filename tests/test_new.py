@@ -19,8 +19,8 @@ def test_new_with_flags(project_copy, capsys):
     path = root / "data/plans/skjj/2024/keji-gongzuo-yaodian.yml"
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    assert lines[0].startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
-    assert lines[1].startswith("# 修改后运行:make validate")
+    assert lines[0].startswith("# 政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page")
+    assert lines[1].startswith("# 修改后运行：make validate")
     doc = parse_text(text)
     assert not doc.errors
     data = doc.data
@@ -30,9 +30,9 @@ def test_new_with_flags(project_copy, capsys):
     assert data["主题分类"] == "科技、教育\\科技"
     for key in data:  # every field has its Chinese comment on the line above
         i = next(n for n, line in enumerate(lines) if line.startswith(f"{key}:"))
-        assert lines[i - 1].startswith(f"# {key}:") and re.search("[\u4e00-\u9fff]", lines[i - 1])
+        assert lines[i - 1].startswith(f"# {key}：") and re.search("[\u4e00-\u9fff]", lines[i - 1])
     assert "# 失效日期:" in text and "# 替代文件:" in text  # optional fields offered, commented out
-    assert f"已创建 data/plans/skjj/2024/keji-gongzuo-yaodian.yml,索引号 {data['索引号']}" in out
+    assert f"已创建 data/plans/skjj/2024/keji-gongzuo-yaodian.yml，索引号 {data['索引号']}" in out
     project, problems = load_project(root)
     assert project is not None, problems.report()
     plan = next(p for p in project.plans if p.path.endswith("keji-gongzuo-yaodian.yml") and p.year == 2024)
@@ -75,7 +75,7 @@ def test_new_asks_questions_in_a_terminal(project_copy, capsys, monkeypatch):
 
 def test_new_explains_mistakes(project_copy, capsys):
     code, _, err = run_cli(project_copy, "new", "--title", "x", "--no-input", capsys=capsys)
-    assert code == 2 and "请用 --dept 指定发布机构,可选:gdkjj、skjj" in err
+    assert code == 2 and "请用 --dept 指定发布机构，可选：gdkjj、skjj" in err
     code, _, err = run_cli(project_copy, "new", "--dept", "skjj", "--title", "x", "--date", "2024-02-30", capsys=capsys)
     assert code == 2 and "不存在" in err
     run_cli(project_copy, "new", "--dept", "skjj", "--title", "x", "--slug", "a", "--date", "2024-01-01", capsys=capsys)

@@ -16,6 +16,7 @@ from conftest_targets import REPO
 from gongkai.pages import opendata
 from gongkai.data.loader import load_project
 from gongkai.data.targets import all_targets
+from gongkai.data.urls import plan_json_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -78,6 +79,22 @@ def test_every_plan_json_follows_the_published_schema(site, project):
     assert gaoqi["出处"] == {"序号": "（一）", "网址": "https://kj.example.gov.cn/xxgk/gdkjj/2024/gongzuo-jihua/#gk-p1"}
     summary = json.loads((site / "sjkf/plans/skjj/2021/keji-gongzuo-zongjie.json").read_text(encoding="utf-8"))
     assert len(summary["目标完成情况"]) == 10 and summary["指标"] == []
+
+
+def test_topic_in_open_data_keeps_the_vocabulary_form_and_adds_the_page_form(site, project):
+    """主题分类 stays the vocabulary value (科技、教育\\科技: existing consumers keep working); 主题分类显示 is
+    exactly what the plan's page shows in its metadata block."""
+    second_level = 0
+    for plan in project.plans:
+        data = json.loads((site / plan_json_url(plan)).read_text(encoding="utf-8"))
+        assert data["主题分类"] == plan.topic
+        page = (site / plan.url / "index.html").read_text(encoding="utf-8")
+        shown = re.search(r'<dd data-gk-field="topic">([^<]*)</dd>', page).group(1)
+        assert data["主题分类显示"] == shown and "\\" not in shown
+        if "\\" in plan.topic:
+            second_level += 1
+            assert data["主题分类显示"] == plan.topic.replace("\\", " › ")
+    assert second_level, "示例数据中应有二级主题分类"
 
 
 def test_targets_json_and_plans_list_follow_their_schemas(site, project):

@@ -32,7 +32,7 @@ class Problem:
         if self.hint:
             text += f" — {self.hint}"
         if self.warning:
-            text += "(提醒,不影响生成)"
+            text += "（提醒，不影响生成）"
         return text
 
 
@@ -69,7 +69,7 @@ class Problems:
         lines = [str(p) for p in self.errors] + [str(p) for p in self.warnings]
         n = len(self.errors)
         if n:
-            lines.append(f"共发现 {n} 处错误,请逐条修改后再运行 gongkai validate。")
+            lines.append(f"共发现 {n} 处错误，请逐条修改后再运行 gongkai validate。")
         return "\n".join(lines)
 
 

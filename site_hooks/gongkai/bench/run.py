@@ -111,7 +111,7 @@ def run_measured(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str]
                 if time.monotonic() - start > timeout:
                     os.killpg(proc.pid, signal.SIGKILL)
                     proc.wait()
-                    raise BenchError(f"{' '.join(cmd[:3])} … 超过 {timeout:.0f} 秒没有结束,已停止")
+                    raise BenchError(f"{' '.join(cmd[:3])} … 超过 {timeout:.0f} 秒没有结束，已停止")
                 time.sleep(interval)
         except BaseException:
             if proc.poll() is None:
@@ -194,15 +194,15 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
     if index.is_file():
         worker = sorted((site_dir / "assets" / "javascripts" / "workers").glob("search*.js"))
         total = gzip_size(index.read_bytes()) + sum(gzip_size(w.read_bytes()) for w in worker)
-        return total, "Material 内置搜索:search_index.json + 搜索 worker(gzip)"
+        return total, "Material 内置搜索：search_index.json + 搜索 worker(gzip)"
     script = repo / "scripts" / "bench_search.py"
     if (site_dir / "search-index" / "meta.json").is_file() and script.is_file():
         done = subprocess.run([sys.executable, str(script), "--workdir", str(site_dir.parent), "--site-ready", "--json"],
                               capture_output=True, text=True, timeout=1800)
         try:
-            return int(json.loads(done.stdout)["bytes_to_first_result"]), "本项目的搜索索引:scripts/bench_search.py 在 Chromium 中实测,取各查询最大值"
+            return int(json.loads(done.stdout)["bytes_to_first_result"]), "本项目的搜索索引：scripts/bench_search.py 在 Chromium 中实测，取各查询最大值"
         except (ValueError, KeyError, TypeError):
-            return None, f"scripts/bench_search.py 没有给出结果(退出码 {done.returncode}):{done.stderr.strip()[-300:]}"
+            return None, f"scripts/bench_search.py 没有给出结果（退出码 {done.returncode}）：{done.stderr.strip()[-300:]}"
     pagefind = site_dir / "pagefind"
     if pagefind.is_dir():
         script = repo / "scripts" / "bench_search.py"
@@ -210,9 +210,9 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
             done = subprocess.run([sys.executable, str(script), "--site", str(site_dir), "--json"],
                                   capture_output=True, text=True, timeout=600)
             try:
-                return int(json.loads(done.stdout)["bytes_to_first_result"]), "scripts/bench_search.py(浏览器实测)"
+                return int(json.loads(done.stdout)["bytes_to_first_result"]), "scripts/bench_search.py（浏览器实测）"
             except (ValueError, KeyError, TypeError):
-                note = f"scripts/bench_search.py 没有给出结果(退出码 {done.returncode}),改用文件估算"
+                note = f"scripts/bench_search.py 没有给出结果（退出码 {done.returncode}），改用文件估算"
         else:
             note = "Pagefind 文件估算"
         fixed = [pagefind / "pagefind-entry.json", pagefind / "pagefind.js"]
@@ -222,7 +222,7 @@ def search_bytes(site_dir: Path, repo: Path) -> tuple[int | None, str]:
         total += _largest_median(list((pagefind / "index").glob("*.pf_index")))
         total += _largest_median(list((pagefind / "fragment").glob("*.pf_fragment")))
         return total, note
-    return None, "n/a(网站中没有搜索索引)"
+    return None, "n/a（网站中没有搜索索引）"
 
 
 # --- our build ------------------------------------------------------------------------------
@@ -313,7 +313,7 @@ def _build(project: Path, site: Path, timeout: float) -> RunStats:
     stats = run_measured([*gongkai_command(), "--root", str(project), "build", "--site-dir", str(site)],
                          cwd=project, timeout=timeout)
     if stats.returncode != 0:
-        raise BenchError("gongkai build 失败:\n" + stats.output[-3000:])
+        raise BenchError("gongkai build 失败：\n" + stats.output[-3000:])
     return stats
 
 
@@ -328,7 +328,7 @@ def flat_rounds(projects: dict[int, Path], rounds: int, say: Callable[[str], Non
     for r in range(rounds):
         for n, project in sorted(projects.items()):
             cpu[n].append(round(_build(project, project / f"site-flat-{r + 1}", timeout).cpu_s, 2))
-        say(f"[每条用时] 第 {r + 1}/{rounds} 轮:" + ",".join(f"{n} 条 CPU {cpu[n][-1]} 秒" for n in sorted(cpu)))
+        say(f"[每条用时] 第 {r + 1}/{rounds} 轮：" + ",".join(f"{n} 条 CPU {cpu[n][-1]} 秒" for n in sorted(cpu)))
     return {"rounds": rounds, "cpu": {str(n): v for n, v in sorted(cpu.items())}}
 
 
@@ -376,10 +376,10 @@ def write_baseline_project(source: Path, dest: Path, variant: str) -> list[str]:
     from gongkai.data.loader import load_project
 
     if variant not in BASELINE_VARIANTS:
-        raise BenchError(f"未知的对照配置“{variant}”,可选:{'、'.join(BASELINE_VARIANTS)}")
+        raise BenchError(f"未知的对照配置“{variant}”，可选：{'、'.join(BASELINE_VARIANTS)}")
     project, problems = load_project(source)
     if project is None:
-        raise BenchError("合成数据没有通过检查:\n" + problems.report())
+        raise BenchError("合成数据没有通过检查：\n" + problems.report())
     docs = dest / "docs"
     docs.mkdir(parents=True)
     (docs / "index.md").write_text(f"# {project.site.name}\n\n共 {len(project.plans)} 条政府信息。\n", encoding="utf-8")
@@ -403,7 +403,7 @@ def baseline_python(cache: Path) -> Path:
     python = venv / "bin" / "python"
     stamp = venv / ".installed"
     if not (python.exists() and stamp.is_file() and stamp.read_text() == "\n".join(BASELINE_PINS)):
-        print(f"正在准备对照环境 {venv}(MkDocs + Material + jieba,只需一次)…", file=sys.stderr, flush=True)
+        print(f"正在准备对照环境 {venv}（MkDocs + Material + jieba，只需一次）…", file=sys.stderr, flush=True)
         base = getattr(sys, "_base_executable", sys.executable)
         subprocess.run([base, "-m", "venv", "--clear", str(venv)], check=True)
         done = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", *BASELINE_PINS],
@@ -421,8 +421,8 @@ def check_jieba(python: Path) -> None:
     done = subprocess.run([str(python), "-c", probe], capture_output=True, text=True)
     if done.returncode != 0 or "高新技术" not in done.stdout.split("/"):
         raise BenchError(
-            f"对照环境 {python} 中 jieba 无法导入或不能分词,Material 的中文搜索会悄悄失效,对照结果没有意义。"
-            f"请删除 {python.parent.parent} 后重试(需要 setuptools<81)。\n{done.stderr[-1500:]}")
+            f"对照环境 {python} 中 jieba 无法导入或不能分词，Material 的中文搜索会悄悄失效，对照结果没有意义。"
+            f"请删除 {python.parent.parent} 后重试（需要 setuptools<81）。\n{done.stderr[-1500:]}")
 
 
 def measure_baseline(source: Path, work: Path, variant: str, python: Path, *, timeout: float = 3600,
@@ -433,7 +433,7 @@ def measure_baseline(source: Path, work: Path, variant: str, python: Path, *, ti
     stats = run_measured([str(python), "-m", "mkdocs", "build", "-q", "-f", str(dest / "mkdocs.yml"), "-d", str(dest / "site")],
                          cwd=dest, env=env, timeout=timeout)
     if stats.returncode != 0:
-        raise BenchError(f"MkDocs({variant})生成失败:\n" + stats.output[-3000:])
+        raise BenchError(f"MkDocs（{variant}）生成失败：\n" + stats.output[-3000:])
     row = {"system": f"mkdocs-{variant}", "n": len(urls), **_run_fields(stats), **site_stats(dest / "site", urls)}
     row["search_bytes"], row["search_note"] = search_bytes(dest / "site", source)
     discard(dest, trash)
@@ -521,9 +521,9 @@ def page_weight(site_dir: Path, url: str) -> dict[str, Any]:
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as exc:
-        raise BenchError("测量页面大小需要 Playwright:请运行 make bench(会安装它)") from exc
+        raise BenchError("测量页面大小需要 Playwright：请运行 make bench（会安装它）") from exc
     if not Path(CHROMIUM).exists():
-        raise BenchError(f"没有找到 {CHROMIUM}:请运行 make test-deps 安装 Chromium")
+        raise BenchError(f"没有找到 {CHROMIUM}：请运行 make test-deps 安装 Chromium")
     with GzipServer(site_dir) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
@@ -607,7 +607,7 @@ def preview_latency(project: Path, *, edits: int = 3, startup_timeout: float = 6
         start = time.monotonic()
         while _fetch(base + url) is None:
             if proc.poll() is not None or time.monotonic() - start > startup_timeout:
-                raise BenchError("gongkai serve 没有启动:\n" + "".join(lines[-30:]))
+                raise BenchError("gongkai serve 没有启动：\n" + "".join(lines[-30:]))
             time.sleep(0.2)
         startup = time.monotonic() - start
         time.sleep(1.0)  # let the watcher settle
@@ -664,7 +664,7 @@ def machine_facts(root: Path) -> dict[str, Any]:
         "cpu_model": cpu, "ram_bytes": psutil.virtual_memory().total,
         "python": platform.python_version(), "platform": platform.platform(terse=True),
         "load_start": [round(x, 2) for x in os.getloadavg()],
-        "gongkai_jobs": os.environ.get("GONGKAI_JOBS", "(默认)"),
+        "gongkai_jobs": os.environ.get("GONGKAI_JOBS", "（默认）"),
     }
 
 
@@ -696,7 +696,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         try:
             __import__(module)
         except ImportError:
-            raise BenchError(f"缺少 {module}({why}用):请运行 make bench,它会安装基准测试需要的软件包") from None
+            raise BenchError(f"缺少 {module}（{why}用）：请运行 make bench，它会安装基准测试需要的软件包") from None
     cache = root / ".bench"
     work = Path(opts.work or cache / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
@@ -710,9 +710,9 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         checkpoint.write_text(to_json(results), encoding="utf-8")
 
     def settle(n: int) -> dict[str, float]:
-        say(f"[{n} 条] 等待磁盘空闲(创建文件恢复正常速度)…")
+        say(f"[{n} 条] 等待磁盘空闲（创建文件恢复正常速度）…")
         disk = settle_disk(trash / "probe", timeout=opts.settle_s)
-        say(f"[{n} 条] 创建一个文件 {disk['disk_us']} 微秒(等待 {disk['disk_wait_s']} 秒)")
+        say(f"[{n} 条] 创建一个文件 {disk['disk_us']} 微秒（等待 {disk['disk_wait_s']} 秒）")
         return disk
 
     python = baseline_python(cache) if opts.baseline else None
@@ -731,10 +731,10 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         row = {**measure_gongkai(folder / "project", root, timeout=opts.timeout, repeats=repeats), **disk}
         results["rows"].append(row)
         save()
-        say(f"[{n} 条] gongkai:{row['wall_s']} 秒(CPU {row['cpu_s']} 秒),峰值内存 {row['peak_bytes'] / 2**20:.0f} MB,"
+        say(f"[{n} 条] gongkai:{row['wall_s']} 秒（CPU {row['cpu_s']} 秒），峰值内存 {row['peak_bytes'] / 2**20:.0f} MB，"
             f"机器速度基准 {row['calib_s']} 秒")
         if opts.page and results["page"] is None:
-            say(f"[{n} 条] 页面大小(Chromium 冷加载)…")
+            say(f"[{n} 条] 页面大小（Chromium 冷加载）…")
             results["page"] = page_weight(folder / "project" / "site", row["median_url"])
             save()
         if python is not None:
@@ -745,9 +745,9 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
                     b = {**measure_baseline(folder / "project", folder, variant, python, timeout=opts.timeout, trash=trash), **disk}
                     results["rows"].append(b)
                     save()
-                    say(f"[{n} 条] mkdocs-{variant}:{b['wall_s']} 秒(CPU {b['cpu_s']} 秒)")
+                    say(f"[{n} 条] mkdocs-{variant}:{b['wall_s']} 秒（CPU {b['cpu_s']} 秒）")
         if opts.preview_size == n:
-            say(f"[{n} 条] 预览:修改一个计划文件到页面更新的时间 …")
+            say(f"[{n} 条] 预览：修改一个计划文件到页面更新的时间 …")
             results["preview"] = preview_latency(folder / "project", edits=opts.preview_edits)
         if opts.flat_rounds and n in flat_sizes:
             flat_folders[n] = folder / "project"  # discarded after the flatness rounds
@@ -763,7 +763,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         folder = work / f"preview-n{opts.preview_size}"
         discard(folder, trash)
         WRITE_PROJECT(folder / "project", opts.preview_size, opts.seed)
-        say(f"[{opts.preview_size} 条] 预览:修改一个计划文件到页面更新的时间 …")
+        say(f"[{opts.preview_size} 条] 预览：修改一个计划文件到页面更新的时间 …")
         results["preview"] = preview_latency(folder / "project", edits=opts.preview_edits)
         if not opts.keep:
             discard(folder, trash)
@@ -798,20 +798,20 @@ def derive(results: dict) -> dict[str, Any]:
     targets = out["targets"]
     if big:
         ours = _row(results, "gongkai", big)
-        targets.append((f"{big} 条完整生成(含搜索索引和数据开放文件)≤ 60 秒", f"{ours['wall_s']} 秒(CPU {ours['cpu_s']} 秒)",
+        targets.append((f"{big} 条完整生成（含搜索索引和数据开放文件）≤ 60 秒", f"{ours['wall_s']} 秒（CPU {ours['cpu_s']} 秒）",
                         ours["wall_s"] <= TARGETS["build_s"]))
         if ours["search_bytes"] is not None:
-            targets.append((f"{big} 条时从点入搜索框到第一条结果下载 ≤ 300 KB(压缩后)", f"{ours['search_bytes'] / 1024:.1f} KB",
+            targets.append((f"{big} 条时从点入搜索框到第一条结果下载 ≤ 300 KB（压缩后）", f"{ours['search_bytes'] / 1024:.1f} KB",
                             ours["search_bytes"] <= TARGETS["search_bytes"]))
-        targets.append((f"{big} 条峰值内存(整个进程树)≤ 4 GB", f"{ours['peak_bytes'] / 2**30:.2f} GB", ours["peak_bytes"] <= TARGETS["peak_bytes"]))
+        targets.append((f"{big} 条峰值内存（整个进程树）≤ 4 GB", f"{ours['peak_bytes'] / 2**30:.2f} GB", ours["peak_bytes"] <= TARGETS["peak_bytes"]))
         speed = _row(results, "mkdocs-speed", big)
         if speed:
             ratio = speed["wall_s"] / ours["wall_s"]
-            targets.append((f"{big} 条比 MkDocs + Material(prune + 中文搜索)快 ≥ 1.5 倍", f"{ratio:.2f} 倍(CPU {speed['cpu_s'] / ours['cpu_s']:.2f} 倍)",
+            targets.append((f"{big} 条比 MkDocs + Material（prune + 中文搜索）快 ≥ 1.5 倍", f"{ratio:.2f} 倍（CPU {speed['cpu_s'] / ours['cpu_s']:.2f} 倍）",
                             ratio >= TARGETS["speedup"]))
         ext = out["extrapolated"]
         if ext:
-            targets.append((f"{big} 条远快于 MkDocs + Material 默认配置(外推)", f"≈{ext['wall_ratio']} 倍(CPU ≈{ext['cpu_ratio']} 倍)",
+            targets.append((f"{big} 条远快于 MkDocs + Material 默认配置（外推）", f"≈{ext['wall_ratio']} 倍（CPU ≈{ext['cpu_ratio']} 倍）",
                             ext["wall_ratio"] >= 5))
         flat = results.get("flat")
         from_rounds = bool(flat) and "1000" in flat["cpu"] and str(big) in flat["cpu"]
@@ -825,7 +825,7 @@ def derive(results: dict) -> dict[str, Any]:
             def cpu(row: dict) -> float:
                 return row["cpu_s"] * small["calib_s"] / row["calib_s"] if calibrated else row["cpu_s"]
 
-            how = "按 CPU 时间,按每次测得的机器速度校准" if calibrated else "按 CPU 时间"
+            how = "按 CPU 时间，按每次测得的机器速度校准" if calibrated else "按 CPU 时间"
             per_small, per_big = cpu(small) / 1000, cpu(ours) / big
             change = per_big / per_small - 1
             # The fixed cost (imports, theme, hand-written pages, starting the worker pools) from a straight
@@ -839,16 +839,16 @@ def derive(results: dict) -> dict[str, Any]:
                 fixed = cpu(tiny) - tiny["n"] * (cpu(small) - cpu(tiny)) / (1000 - tiny["n"])
                 fixed = max(0.0, min(fixed, cpu(tiny)))
                 marginal = ((cpu(ours) - fixed) / big) / ((cpu(small) - fixed) / 1000) - 1
-                targets.append((f"每条用时从 1000 到 {big} 条基本不变(±20%,{how},扣除由 1000 和 {tiny['n']} 条推算的 {fixed:.1f} 秒固定开销)",
-                                f"{marginal:+.0%}(不扣除:{change:+.0%})", abs(marginal) <= TARGETS["flat"]))
+                targets.append((f"每条用时从 1000 到 {big} 条基本不变（±20%,{how}，扣除由 1000 和 {tiny['n']} 条推算的 {fixed:.1f} 秒固定开销）",
+                                f"{marginal:+.0%}（不扣除：{change:+.0%}）", abs(marginal) <= TARGETS["flat"]))
             else:
-                targets.append((f"每条用时从 1000 到 {big} 条基本不变(±20%,{how})", f"{change:+.0%}", abs(change) <= TARGETS["flat"]))
+                targets.append((f"每条用时从 1000 到 {big} 条基本不变（±20%,{how}）", f"{change:+.0%}", abs(change) <= TARGETS["flat"]))
     page = results.get("page")
     if page:
-        targets.append(("计划页面冷加载 ≤ 120 KB(压缩后)", f"{page['transfer_bytes'] / 1024:.1f} KB", page["transfer_bytes"] <= TARGETS["page_bytes"]))
+        targets.append(("计划页面冷加载 ≤ 120 KB（压缩后）", f"{page['transfer_bytes'] / 1024:.1f} KB", page["transfer_bytes"] <= TARGETS["page_bytes"]))
     preview = results.get("preview")
     if preview:
-        targets.append((f"预览:{preview['n']} 条时修改后 ≤ 3 秒可见", f"{preview['median_s']} 秒", preview["median_s"] <= TARGETS["preview_s"]))
+        targets.append((f"预览：{preview['n']} 条时修改后 ≤ 3 秒可见", f"{preview['median_s']} 秒", preview["median_s"] <= TARGETS["preview_s"]))
     return out
 
 
@@ -858,19 +858,19 @@ def _flatness_from_rounds(flat: dict[str, Any], big: int) -> tuple[str, str, boo
     straight line through 1,000 and 2,000 plans (both use the worker pools, as ``big`` does)."""
     med = {int(n): statistics.median(v) for n, v in flat["cpu"].items()}
     change = (med[big] / big) / (med[1000] / 1000) - 1
-    how = f"按 CPU 时间,{flat['rounds']} 轮交替生成取中位数"
+    how = f"按 CPU 时间，{flat['rounds']} 轮交替生成取中位数"
     if 2000 in med and big > 2000:
         fixed = max(0.0, min(med[1000] - 1000 * (med[2000] - med[1000]) / 1000, med[1000]))
         marginal = ((med[big] - fixed) / big) / ((med[1000] - fixed) / 1000) - 1
-        return (f"每条用时从 1000 到 {big} 条基本不变(±20%,{how},扣除由 1000 和 2000 条推算的 {fixed:.1f} 秒固定开销)",
-                f"{marginal:+.0%}(不扣除:{change:+.0%})", abs(marginal) <= TARGETS["flat"])
-    return (f"每条用时从 1000 到 {big} 条基本不变(±20%,{how})", f"{change:+.0%}", abs(change) <= TARGETS["flat"])
+        return (f"每条用时从 1000 到 {big} 条基本不变（±20%,{how}，扣除由 1000 和 2000 条推算的 {fixed:.1f} 秒固定开销）",
+                f"{marginal:+.0%}（不扣除：{change:+.0%}）", abs(marginal) <= TARGETS["flat"])
+    return (f"每条用时从 1000 到 {big} 条基本不变（±20%,{how}）", f"{change:+.0%}", abs(change) <= TARGETS["flat"])
 
 
 # --- the report ------------------------------------------------------------------------------
 
-COLUMNS = ["系统", "计划数", "用时(秒)", "CPU(秒)", "每千条(秒)", "峰值内存(MB)", "输出(MB)", "计划页(KB)", "计划页 gzip(KB)",
-           "搜索首个结果前下载(KB)", "对照/本项目(用时)"]
+COLUMNS = ["系统", "计划数", "用时（秒）", "CPU（秒）", "每千条（秒）", "峰值内存（MB）", "输出（MB）", "计划页（KB）", "计划页 gzip(KB)",
+           "搜索首个结果前下载（KB）", "对照/本项目（用时）"]
 
 
 def _mb(n: int | float) -> str:
@@ -893,7 +893,7 @@ def table_rows(results: dict) -> list[list[str]]:
         ])
     ext = results.get("derived", {}).get("extrapolated")
     if ext:
-        out.append([names["mkdocs-default"] + "(外推)", f"{ext['n']:,}", f"≈{ext['wall_s']:.0f}", f"≈{ext['cpu_s']:.0f}",
+        out.append([names["mkdocs-default"] + "（外推）", f"{ext['n']:,}", f"≈{ext['wall_s']:.0f}", f"≈{ext['cpu_s']:.0f}",
                     f"≈{ext['wall_s'] / ext['n'] * 1000:.0f}", "—", f"≈{_mb(ext['output_bytes'])}", "—", "—", "—",
                     f"≈×{ext['wall_ratio']}(CPU ≈×{ext['cpu_ratio']})"])
     return out
@@ -908,65 +908,65 @@ def _md_table(header: list[str], rows: list[list[str]]) -> str:
 def render_markdown(results: dict) -> str:
     m = results["machine"]
     parts = [
-        f"测量于 {m['date']},提交 {m['commit']},种子 {results['seed']}。机器:{m['cpus_usable']} 个可用 CPU 核"
-        f"({m['cpu_model'] or '型号不详'}),内存 {m['ram_bytes'] / 2**30:.1f} GB,Python {m['python']},{m['platform']}。"
-        f"负载(1/5/15 分钟平均):开始 {m['load_start']},结束 {m.get('load_end', '—')}。GONGKAI_JOBS={m['gongkai_jobs']}。",
+        f"测量于 {m['date']}，提交 {m['commit']}，种子 {results['seed']}。机器：{m['cpus_usable']} 个可用 CPU 核"
+        f"（{m['cpu_model'] or '型号不详'}），内存 {m['ram_bytes'] / 2**30:.1f} GB,Python {m['python']},{m['platform']}。"
+        f"负载（1/5/15 分钟平均）：开始 {m['load_start']}，结束 {m.get('load_end', '—')}。GONGKAI_JOBS={m['gongkai_jobs']}。",
         "",
         "### 生成网站", "",
         _md_table(COLUMNS, table_rows(results)),
         "",
-        "“用时”是墙钟时间,“CPU”是用户态加内核态时间(含子进程);机器繁忙时前者波动大,比较时看后者和同一次运行中的比值。"
-        "峰值内存是进程树所有进程 PSS(按比例计算的共享内存,分叉出的工作进程与主进程共享的页只算一次)之和的最大值(每 50 毫秒采样)。计划页大小取中位数(gzip 级别 6)。",
+        "“用时”是墙钟时间，“CPU”是用户态加内核态时间（含子进程）；机器繁忙时前者波动大，比较时看后者和同一次运行中的比值。"
+        "峰值内存是进程树所有进程 PSS（按比例计算的共享内存，分叉出的工作进程与主进程共享的页只算一次）之和的最大值（每 50 毫秒采样）。计划页大小取中位数（gzip 级别 6）。",
     ]
     calibs = [(r["n"], r["calib_s"]) for r in results["rows"] if r["system"] == "gongkai" and r.get("calib_s")]
     if calibs:
-        parts += ["", "机器速度基准(一段固定的 Python 循环的 CPU 时间,每次 gongkai 生成前后各测一次取平均;数字越大,当时机器越慢):"
+        parts += ["", "机器速度基准（一段固定的 Python 循环的 CPU 时间，每次 gongkai 生成前后各测一次取平均；数字越大，当时机器越慢）："
                       + ",".join(f"{n:,} 条 {c} 秒" for n, c in calibs) + "。"]
     disks = [(r["system"], r["n"], r["disk_us"], r["disk_wait_s"]) for r in results["rows"] if "disk_us" in r]
     if disks:
         names = {"gongkai": "gongkai", "mkdocs-default": "MkDocs 默认", "mkdocs-speed": "MkDocs 提速"}
-        parts += ["", "磁盘状态(每次生成前创建 200 个 4 KB 文件,平均每个的微秒数;这台机器删除大量文件后几分钟内创建文件会慢 5–25 倍,"
-                      f"所以测量期间不删除任何文件,并在每次生成前等到低于 {DISK_SETTLED_US} 微秒,"
-                      f"最多等 {results['machine'].get('disk_settle_max_s', '—')} 秒):"
-                      + ",".join(f"{names.get(s, s)} {n:,} 条 {us} 微秒(等待 {w} 秒)" for s, n, us, w in disks) + "。"]
+        parts += ["", "磁盘状态（每次生成前创建 200 个 4 KB 文件，平均每个的微秒数；这台机器删除大量文件后几分钟内创建文件会慢 5–25 倍，"
+                      f"所以测量期间不删除任何文件，并在每次生成前等到低于 {DISK_SETTLED_US} 微秒，"
+                      f"最多等 {results['machine'].get('disk_settle_max_s', '—')} 秒）："
+                      + ",".join(f"{names.get(s, s)} {n:,} 条 {us} 微秒（等待 {w} 秒）" for s, n, us, w in disks) + "。"]
     flat = results.get("flat")
     if flat:
-        parts += ["", "每条用时是否随规模增长:表中各行测于不同时刻,机器速度在其间会变;所以最后把 "
-                      + "、".join(f"{int(n):,}" for n in flat["cpu"]) + f" 条交替生成 {flat['rounds']} 轮,"
-                      "比较各自 CPU 时间的中位数(见“目标”)。各轮 CPU(秒):"
+        parts += ["", "每条用时是否随规模增长：表中各行测于不同时刻，机器速度在其间会变；所以最后把 "
+                      + "、".join(f"{int(n):,}" for n in flat["cpu"]) + f" 条交替生成 {flat['rounds']} 轮，"
+                      "比较各自 CPU 时间的中位数（见“目标”）。各轮 CPU（秒）："
                       + ";".join(f"{int(n):,} 条 " + " / ".join(map(str, v)) for n, v in flat["cpu"].items()) + "。"]
     repeated = [r for r in results["rows"] if r.get("runs")]
     if repeated:
-        parts += ["", "小规模的 gongkai 生成只需几秒,单次测量的起伏可达两成:每个规模生成 "
-                      f"{len(repeated[0]['runs'])} 次,表中是按机器速度校准后 CPU 时间居中的一次。各次 CPU(秒):"
+        parts += ["", "小规模的 gongkai 生成只需几秒，单次测量的起伏可达两成：每个规模生成 "
+                      f"{len(repeated[0]['runs'])} 次，表中是按机器速度校准后 CPU 时间居中的一次。各次 CPU（秒）："
                       + ";".join(f"{r['n']:,} 条 " + " / ".join(str(x["cpu_s"]) for x in r["runs"]) for r in repeated) + "。"]
     ext = results.get("derived", {}).get("extrapolated")
     if ext:
-        parts += ["", f"MkDocs 默认配置在 {ext['n']:,} 条的数字是外推值:默认的完整导航让每个页面都包含所有页面的链接,"
-                      f"用时和输出大小随页数平方增长,因此用 {ext['from'][0]:,} 和 {ext['from'][1]:,} 条两次实测拟合 a·n + b·n² 后计算。"]
+        parts += ["", f"MkDocs 默认配置在 {ext['n']:,} 条的数字是外推值：默认的完整导航让每个页面都包含所有页面的链接，"
+                      f"用时和输出大小随页数平方增长，因此用 {ext['from'][0]:,} 和 {ext['from'][1]:,} 条两次实测拟合 a·n + b·n² 后计算。"]
     page = results.get("page")
     if page:
         kinds = ",".join(f"{k} {v / 1024:.1f} KB" for k, v in page["by_kind"].items())
         blocking = "、".join(f"`{u}`" for u in page["render_blocking"]) or "无"
-        parts += ["", "### 计划页面大小(冷加载)", "",
-                  f"`{page['url']}`:{page['requests']} 个请求,共传输 **{page['transfer_bytes'] / 1024:.1f} KB**(解压后 "
-                  f"{page['decoded_bytes'] / 1024:.0f} KB)。按类型:{kinds}。阻塞渲染的请求:{blocking}。"
-                  f"站外请求:{len(page['outside_requests'])} 个。加载的网络字体:{'、'.join(page['web_fonts']) or '无'}。"]
+        parts += ["", "### 计划页面大小（冷加载）", "",
+                  f"`{page['url']}`:{page['requests']} 个请求，共传输 **{page['transfer_bytes'] / 1024:.1f} KB**（解压后 "
+                  f"{page['decoded_bytes'] / 1024:.0f} KB）。按类型：{kinds}。阻塞渲染的请求：{blocking}。"
+                  f"站外请求：{len(page['outside_requests'])} 个。加载的网络字体：{'、'.join(page['web_fonts']) or '无'}。"]
     preview = results.get("preview")
     if preview:
         parts += ["", "### 预览", "",
-                  f"{preview['n']:,} 条计划的 `gongkai serve`:启动到首页可访问 {preview['startup_s']} 秒;"
-                  f"修改一个计划文件到新内容可以访问:{' / '.join(map(str, preview['latencies_s']))} 秒,中位数 **{preview['median_s']} 秒**"
-                  f"(MkDocs 报告的每次重新生成用时:{' / '.join(map(str, preview['rebuild_s'])) or '—'} 秒)。"]
+                  f"{preview['n']:,} 条计划的 `gongkai serve`：启动到首页可访问 {preview['startup_s']} 秒；"
+                  f"修改一个计划文件到新内容可以访问：{' / '.join(map(str, preview['latencies_s']))} 秒，中位数 **{preview['median_s']} 秒**"
+                  f"（MkDocs 报告的每次重新生成用时：{' / '.join(map(str, preview['rebuild_s'])) or '—'} 秒）。"]
     targets = results.get("derived", {}).get("targets", [])
     if targets:
         parts += ["", "### 目标", "", _md_table(["目标", "实测", "结果"], [[t, v, "达到" if ok else "**未达到**"] for t, v, ok in targets])]
     return "\n".join(parts) + "\n"
 
 
-DOC_TEMPLATE = f"""# 性能基准(gongkai bench)
+DOC_TEMPLATE = f"""# 性能基准（gongkai bench）
 
-运行 `make bench`(或 `.venv/bin/gongkai bench`)会重新测量并替换下面两个标记之间的内容。
+运行 `make bench`（或 `.venv/bin/gongkai bench`）会重新测量并替换下面两个标记之间的内容。
 
 {MARK_START}
 {MARK_END}

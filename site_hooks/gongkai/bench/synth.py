@@ -42,9 +42,9 @@ YEARS = tuple(range(2016, 2026))
 BODY_BYTES = (2000, 6000)
 
 HEADER = (
-    "# 政府信息公开条目(工作计划,基准测试用的合成数据,由 gongkai bench 生成)。\n"
-    "# 渲染模板:templates/components/plan_page(由 site_hooks/gongkai/pages/generate.py 调用)。\n"
-    "# 修改后运行:gongkai validate,再用 gongkai serve 预览。\n"
+    "# 政府信息公开条目（工作计划，基准测试用的合成数据，由 gongkai bench 生成）。\n"
+    "# 渲染模板：templates/components/plan_page（由 site_hooks/gongkai/pages/generate.py 调用）。\n"
+    "# 修改后运行：gongkai validate，再用 gongkai serve 预览。\n"
 )
 
 # Invented places and bureaus; (name, 简称, 文号代字, slug prefix, 区划代码).
@@ -54,7 +54,7 @@ _BUREAUS = [("科学技术局", "科技局", "科", "kjj"), ("发展和改革委
             ("工业和信息化局", "工信局", "工信", "gxj"), ("教育体育局", "教体局", "教", "jtj"),
             ("农业农村局", "农业农村局", "农", "nyj"), ("生态环境分局", "生态环境分局", "环", "sthj"),
             ("人力资源和社会保障局", "人社局", "人社", "rsj"), ("市场监督管理局", "市场监管局", "市监", "scj")]
-_KINDS = ["工作计划", "工作要点", "重点工作安排", "工作计划(修订)", "专项行动计划", "实施方案"]
+_KINDS = ["工作计划", "工作要点", "重点工作安排", "工作计划（修订）", "专项行动计划", "实施方案"]
 _SLUG_KINDS = ["gongzuo-jihua", "gongzuo-yaodian", "zhongdian-gongzuo", "xiuding-jihua", "zhuanxiang-xingdong", "shishi-fangan"]
 # A target phrase in the sample texts: what, a verb, a number, a unit (新认定高新技术企业25家).
 _TARGET = re.compile(
@@ -216,9 +216,9 @@ def _write_frame(dest: Path, source: Path, departments: list[Department]) -> Non
     (dest / "data" / "departments").mkdir()
     for d in departments:
         data = {"标识": d.slug, "全称": d.full_name, "简称": d.short_name, "统一社会信用代码": d.uscc,
-                "组配分类": list(d.categories), "简介": f"{d.full_name}(基准测试用的虚构机构)。"}
+                "组配分类": list(d.categories), "简介": f"{d.full_name}（基准测试用的虚构机构）。"}
         (dest / "data" / "departments" / f"{d.slug}.yml").write_text(
-            "# 发布机构(合成数据)。渲染模板:templates/components/catalogue_list。修改后运行:gongkai validate。\n"
+            "# 发布机构（合成数据）。渲染模板：templates/components/catalogue_list。修改后运行：gongkai validate。\n"
             + _dump(data), encoding="utf-8")
 
 
@@ -227,7 +227,7 @@ def write_synthetic_project(dest: Path, n: int, seed: int = 1, *, source: Path =
     """Write a buildable project with ``n`` synthetic plans into ``dest`` (which must not exist)."""
     dest = Path(dest)
     if dest.exists():
-        raise FileExistsError(f"{dest} 已存在:请指定一个新的文件夹")
+        raise FileExistsError(f"{dest} 已存在：请指定一个新的文件夹")
     sample = read_sample(source)
     depts = make_departments(departments, seed, sample)
     _write_frame(dest, source, depts)

@@ -17,7 +17,7 @@ def _sizes(text: str) -> tuple[int, ...]:
     try:
         sizes = tuple(int(x.replace("_", "")) for x in text.split(",") if x.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"规模应写成逗号分隔的整数,例如 100,1000,10000;现在是“{text}”") from None
+        raise argparse.ArgumentTypeError(f"规模应写成逗号分隔的整数，例如 100,1000,10000；现在是“{text}”") from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("规模至少要有一个正整数")
     return sizes
@@ -66,7 +66,7 @@ def run(args) -> int:
         else:
             results = bench.run(args.root, opts)
     except bench.BenchError as exc:
-        print(f"基准测试没有完成:{exc}", file=sys.stderr)
+        print(f"基准测试没有完成：{exc}", file=sys.stderr)
         return 1
     print(bench.render_markdown(results))
     if args.json:

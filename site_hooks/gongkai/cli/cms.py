@@ -25,7 +25,7 @@ def run(args) -> int:
     project, problems = load_project(args.root)
     if project is None:
         print(problems.report(), file=sys.stderr)
-        print("数据检查未通过,没有生成网页编辑器的配置。", file=sys.stderr)
+        print("数据检查未通过，没有生成网页编辑器的配置。", file=sys.stderr)
         return 1
     backend = read_editor_option(args.root).get("backend")
     text = config_yaml(cms_config(project, args.root, local=args.local, backend=None if args.local else backend))
@@ -36,7 +36,7 @@ def run(args) -> int:
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(text, encoding="utf-8")
     except OSError as exc:
-        print(f"{args.output}: 无法写入:{exc.strerror or exc} — 请检查路径和权限", file=sys.stderr)
+        print(f"{args.output}: 无法写入：{exc.strerror or exc} — 请检查路径和权限", file=sys.stderr)
         return 1
     print(f"已写入 {args.output}")
     return 0

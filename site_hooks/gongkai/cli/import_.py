@@ -76,7 +76,7 @@ def _run_report(args, source: Path) -> int:
     """A 年报 (.docx or saved page) → data/nianbao/<机构>/<年度>.yml; the reading is in editors/nianbao_import.py."""
     project, loaded = load_project(args.root)
     if project is None:
-        print("现有数据有错误,请先运行 gongkai validate 改正:\n" + loaded.report(), file=sys.stderr)
+        print("现有数据有错误，请先运行 gongkai validate 改正：\n" + loaded.report(), file=sys.stderr)
         return 1
     try:
         target, text, imp, errors = nianbao_import.import_report(
@@ -90,18 +90,18 @@ def _run_report(args, source: Path) -> int:
     if target is None:
         return 2
     for line in imp.unplaced:
-        print(f"{source}: 没有放进表格:{line}")
+        print(f"{source}: 没有放进表格：{line}")
     for line in imp.missing:
-        print(f"{source}: 没有找到:{line}")
+        print(f"{source}: 没有找到：{line}")
     if args.dry_run:
         print(text)
         return 0
     if target.exists():
-        print(f"{_rel(args.root, target)} 已存在,没有覆盖;请先移走它,或用 --out 写到别处", file=sys.stderr)
+        print(f"{_rel(args.root, target)} 已存在，没有覆盖；请先移走它，或用 --out 写到别处", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
-    print(f"已写入 {_rel(args.root, target)}(年度报告,{len(imp.unplaced)} 处没有放进表格,{len(imp.missing)} 处没有找到)")
+    print(f"已写入 {_rel(args.root, target)}（年度报告，{len(imp.unplaced)} 处没有放进表格，{len(imp.missing)} 处没有找到）")
     _, problems = load_project(args.root)
     mine = [p for p in problems.items if p.path == _rel(args.root, target)]
     for p in mine:
@@ -115,7 +115,7 @@ def _run_document(args, source: Path) -> int:
         print(f"找不到文件 {source}", file=sys.stderr)
         return 2
     if source.suffix.lower() not in (".txt", ".md", ".markdown", ".docx", ".text", ""):
-        print(f"不支持 {source.suffix} 文件;请另存为 .docx(Word)或 .txt(纯文本)后再导入", file=sys.stderr)
+        print(f"不支持 {source.suffix} 文件；请另存为 .docx（Word）或 .txt（纯文本）后再导入", file=sys.stderr)
         return 2
     try:
         lines, notes = read_document(source)
@@ -125,14 +125,14 @@ def _run_document(args, source: Path) -> int:
     result = import_lines(lines, source.stem)
     project, _ = load_project(root)
     if project is None:
-        print("提醒:现有数据有错误(运行 gongkai validate 查看),索引号暂不预留;改正后运行 gongkai validate --fix 编号。", file=sys.stderr)
+        print("提醒：现有数据有错误（运行 gongkai validate 查看），索引号暂不预留；改正后运行 gongkai validate --fix 编号。", file=sys.stderr)
     departments = sorted(project.departments) if project else sorted(p.stem for p in (root / "data" / "departments").glob("*.yml"))
     dept = _pick_department(args, project, result.drafts[0].metadata)
     if dept not in departments:
-        print(f"请用 --dept 指定发布机构,可选:{'、'.join(departments)}", file=sys.stderr)
+        print(f"请用 --dept 指定发布机构，可选：{'、'.join(departments)}", file=sys.stderr)
         return 2
     if args.slug and len(result.drafts) > 1:
-        print(f"这份文件含 {len(result.drafts)} 份计划,不能用 --slug 指定同一个文件名;请去掉 --slug", file=sys.stderr)
+        print(f"这份文件含 {len(result.drafts)} 份计划，不能用 --slug 指定同一个文件名；请去掉 --slug", file=sys.stderr)
         return 2
     today = codes.parse_date(args.date) if args.date else dt.date.today()
     dept_obj = project.departments[dept] if project else None
@@ -144,7 +144,7 @@ def _run_document(args, source: Path) -> int:
         warnings = list(draft.warnings)
         if not date:
             date = today.isoformat()
-            warnings.append(f"原文没有日期,生成日期和发布日期暂填 {date},请核对")
+            warnings.append(f"原文没有日期，生成日期和发布日期暂填 {date}，请核对")
         created = meta.get("生成日期") or date
         year = args.year or draft.year or int(date[:4])
         taken = existing_slugs(root, dept, year) | chosen.setdefault((dept, year), set())
@@ -161,7 +161,7 @@ def _run_document(args, source: Path) -> int:
             try:
                 fields["文号"] = str(codes.parse_doc_number(meta["文号"]))
             except codes.CodeError as exc:
-                warnings.append(f"原文的文号“{meta['文号']}”{exc.message},没有填入;{exc.hint}")
+                warnings.append(f"原文的文号“{meta['文号']}”{exc.message}，没有填入；{exc.hint}")
         if meta.get("发布时间"):
             fields["发布时间"] = meta["发布时间"]
         index_no = meta.get("索引号")
@@ -170,14 +170,14 @@ def _run_document(args, source: Path) -> int:
             try:
                 parsed = codes.parse_index_number(index_no, project.site.index_format)
             except codes.CodeError as exc:
-                warnings.append(f"原文的索引号“{index_no}”{exc.message},已重新编号")
+                warnings.append(f"原文的索引号“{index_no}”{exc.message}，已重新编号")
                 index_no = None
             else:
                 if parsed.code != dept_obj.index_code(project.site.index_format):
-                    warnings.append(f"原文的索引号 {index_no} 不属于{dept_obj.short_name},已重新编号")
+                    warnings.append(f"原文的索引号 {index_no} 不属于{dept_obj.short_name}，已重新编号")
                     index_no = None
                 elif str(parsed) in used:
-                    warnings.append(f"原文的索引号 {index_no} 已被 {used[str(parsed)]} 使用(可能已经导入过),已重新编号")
+                    warnings.append(f"原文的索引号 {index_no} 已被 {used[str(parsed)]} 使用（可能已经导入过），已重新编号")
                     index_no = None
                 else:
                     index_no = str(parsed)
@@ -197,7 +197,7 @@ def _run_document(args, source: Path) -> int:
         if p["index_no"]:
             fields["索引号"] = p["index_no"]
         fields.update(p["fields"])
-        notes_ = [f"由 gongkai import 从 {source.name} 导入:请核对标题、日期、分类和正文分段,核对后可删除本行。"]
+        notes_ = [f"由 gongkai import 从 {source.name} 导入：请核对标题、日期、分类和正文分段，核对后可删除本行。"]
         body = draft.body_markdown()
         targets, leftovers = fill_targets(draft.targets, body, vocab)
         text = render_plan(fields, body=body, targets=targets, notes=notes_, leftovers=leftovers)
@@ -207,27 +207,27 @@ def _run_document(args, source: Path) -> int:
         print(f"  {len(draft.sections)} 个部分，{len(draft.items)} 项工作；找到 {len(draft.targets)} 个候选指标："
               f"{len(targets)} 个已按指标词表填入“指标”（待核对），{len(leftovers)} 个未能填入（以注释列在“指标”下面）")
         for w in p["warnings"]:
-            print(f"  提醒:{w}")
+            print(f"  提醒：{w}")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
-            print("  内部错误,没有写入:" + ";".join(broken), file=sys.stderr)
+            print("  内部错误，没有写入：" + ";".join(broken), file=sys.stderr)
             code = 1
             continue
         if args.dry_run:
             print(text)
             continue
         if path.exists():
-            print(f"  {rel} 已经存在,没有覆盖;请先改名或删除旧文件,或用 --out 写到别处", file=sys.stderr)
+            print(f"  {rel} 已经存在，没有覆盖；请先改名或删除旧文件，或用 --out 写到别处", file=sys.stderr)
             code = 1
             continue
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         written.append(rel)
     for w in result.warnings:
-        print(f"\n提醒:{w}")
+        print(f"\n提醒：{w}")
     for n in notes:
-        print(f"提醒:{n}")
+        print(f"提醒：{n}")
     if result.dropped:
-        print(f"\n以下 {len(result.dropped)} 行不是计划正文(网页栏目、页面信息、免责声明等),没有导入;如有误删请手工补上:")
+        print(f"\n以下 {len(result.dropped)} 行不是计划正文（网页栏目、页面信息、免责声明等），没有导入；如有误删请手工补上：")
         for d in result.dropped:
             print(f"  {source.name} {d}")
     if written and not args.dry_run:
@@ -238,7 +238,7 @@ def _run_document(args, source: Path) -> int:
         if any(not pr.warning for pr in mine):
             code = 1
         elif all(w.startswith("data/plans/") for w in written):
-            print(f"\n已写入 {len(written)} 个文件,检查通过。运行 make serve 预览,核对“待核对”的内容。")
+            print(f"\n已写入 {len(written)} 个文件，检查通过。运行 make serve 预览，核对“待核对”的内容。")
         else:
             print(f"\n已写入 {len(written)} 个文件。移到 data/plans/<机构>/<年度>/ 后运行 make validate 检查。")
     return code
@@ -265,7 +265,7 @@ def _run_migration(args, files: list[Path]) -> int:
         return 2
     project, loaded = load_project(root)
     if project is None:
-        print("现有数据有错误,迁移需要正确的词表和发布机构;请先运行 gongkai validate 改正下面的问题:", file=sys.stderr)
+        print("现有数据有错误，迁移需要正确的词表和发布机构；请先运行 gongkai validate 改正下面的问题：", file=sys.stderr)
         print(loaded.report(), file=sys.stderr)
         return 1
     errors: list[Problem] = []
@@ -277,7 +277,7 @@ def _run_migration(args, files: list[Path]) -> int:
         except ImportFailed as exc:
             errors.append(Problem(c.name, 0, "", str(exc), "请检查目录导出表"))
         except (OSError, ValueError, KeyError) as exc:  # a damaged spreadsheet: never a traceback
-            errors.append(Problem(c.name, 0, "", f"无法读取目录导出表({type(exc).__name__})", "请用 Excel 或 WPS 另存后再试"))
+            errors.append(Problem(c.name, 0, "", f"无法读取目录导出表（{type(exc).__name__}）", "请用 Excel 或 WPS 另存后再试"))
     today = codes.parse_date(args.date).isoformat() if args.date else dt.date.today().isoformat()
     entries: list[migration.Entry] = []
     sources: list[migration.Source] = []
@@ -288,10 +288,10 @@ def _run_migration(args, files: list[Path]) -> int:
         try:
             source = migration.read_source(path, base)
         except ImportFailed as exc:
-            errors.append(Problem(name, 0, "", f"没有导入:{exc}", "请检查这个文件"))
+            errors.append(Problem(name, 0, "", f"没有导入：{exc}", "请检查这个文件"))
             continue
         except (OSError, ValueError, LookupError, RecursionError) as exc:  # never a traceback on odd input
-            errors.append(Problem(name, 0, "", f"没有导入:无法读取这个文件({type(exc).__name__})", "请检查这个文件"))
+            errors.append(Problem(name, 0, "", f"没有导入：无法读取这个文件（{type(exc).__name__}）", "请检查这个文件"))
             continue
         if (base is not None and source.page is not None and not source.page.raw
                 and catalogue.match(rows, source.page.urls, "", "") is None):
@@ -305,9 +305,9 @@ def _run_migration(args, files: list[Path]) -> int:
         if dept is None and len(project.departments) == 1:
             dept = next(iter(project.departments))
         if dept not in project.departments:
-            errors.append(Problem(name, 0, "发布机构", f"不知道这个文件属于哪个发布机构(页面上写“{published_by}”)" if published_by
+            errors.append(Problem(name, 0, "发布机构", f"不知道这个文件属于哪个发布机构（页面上写“{published_by}”）" if published_by
                                             else "不知道这个文件属于哪个发布机构",
-                                            "请用 --dept 指定,可选:" + "、".join(project.departments)))
+                                            "请用 --dept 指定，可选：" + "、".join(project.departments)))
             continue
         for draft in source.result.drafts:
             e = migration.plan_entry(source, draft, project, dept, single=single, rows=rows, catalogue_name=catalogue_name,
@@ -323,13 +323,13 @@ def _run_migration(args, files: list[Path]) -> int:
     for row in rows:
         if not row.used:
             errors.append(Problem(catalogue_name, row.line, "", f"目录中的“{row.values.get('名称') or row.values.get('索引号') or row.url}”"
-                                            "没有找到对应的网页,没有导入", "请从旧平台保存这个网页,放进文件夹后一起重新导入"))
+                                            "没有找到对应的网页，没有导入", "请从旧平台保存这个网页，放进文件夹后一起重新导入"))
     need = [e for e in entries if not e.index_no]
     numbers = reserve_index_numbers(project, [(e.fields["_dept"], _date_or_today(e.fields["发布日期"]), _rel(root, e.path))
                                               for e in need]) if need else []
     for e, number in zip(need, numbers):
         e.index_no = number
-        e.mapped.append(f"原文没有索引号,已按本站规则编号 {number}")
+        e.mapped.append(f"原文没有索引号，已按本站规则编号 {number}")
     vocab = load_vocab(root)
     written: list[str] = []
     for e in entries:
@@ -337,23 +337,23 @@ def _run_migration(args, files: list[Path]) -> int:
         fields = _plan_fields(e)
         body = e.draft.body_markdown()
         targets, leftovers = fill_targets(e.draft.targets, body, vocab)
-        note = f"由 gongkai import 从旧平台的 {e.source.name} 迁移:已发布的索引号、文号和日期保持原样,不要修改;请核对分类和正文分段。"
+        note = f"由 gongkai import 从旧平台的 {e.source.name} 迁移：已发布的索引号、文号和日期保持原样，不要修改；请核对分类和正文分段。"
         text = render_plan(fields, body=body, targets=targets, notes=[note], leftovers=leftovers)
         broken = check_roundtrip(text)
-        print(f"\n{rel}:{e.fields['名称']}(来自 {e.source.name})")
+        print(f"\n{rel}:{e.fields['名称']}（来自 {e.source.name}）")
         for label, items in (("保留", e.kept), ("对应", e.mapped), ("待核对", e.review + e.draft.warnings)):
             for item in items:
-                print(f"  {label}:{item}")
-        print(f"  正文:{len(e.draft.sections)} 个部分,{len(e.draft.items)} 项工作;候选指标 {len(e.draft.targets)} 个,"
-              f"{len(targets)} 个已填入“指标”(待核对)")
+                print(f"  {label}：{item}")
+        print(f"  正文：{len(e.draft.sections)} 个部分，{len(e.draft.items)} 项工作；候选指标 {len(e.draft.targets)} 个，"
+              f"{len(targets)} 个已填入“指标”（待核对）")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
-            errors.append(Problem(rel, 0, "", "内部错误,没有写入:" + ";".join(broken)))
+            errors.append(Problem(rel, 0, "", "内部错误，没有写入：" + ";".join(broken)))
             continue
         if args.dry_run:
             print(text)
             continue
         if e.path.exists():
-            errors.append(Problem(rel, 0, "", "文件已经存在,没有覆盖", "请先改名或删除旧文件,或用 --out 写到别处"))
+            errors.append(Problem(rel, 0, "", "文件已经存在，没有覆盖", "请先改名或删除旧文件，或用 --out 写到别处"))
             continue
         e.path.parent.mkdir(parents=True, exist_ok=True)
         e.path.write_text(text, encoding="utf-8")
@@ -365,14 +365,14 @@ def _run_migration(args, files: list[Path]) -> int:
         written.append(rel)
     for source in sources:
         for n in source.notes + source.result.warnings:
-            print(f"\n{source.name}:提醒:{n}")
+            print(f"\n{source.name}：提醒：{n}")
         if source.result.dropped:
-            print(f"\n{source.name}:以下 {len(source.result.dropped)} 行不是计划正文,没有导入(如有误删请手工补上):")
+            print(f"\n{source.name}：以下 {len(source.result.dropped)} 行不是计划正文，没有导入（如有误删请手工补上）：")
             for d in source.result.dropped:
                 print(f"  {source.name}:{d.line}:{d.reason}:{d.text if len(d.text) <= 60 else d.text[:60] + '…'}")
     if skipped:
-        print(f"\n以下 {len(skipped)} 个网页没有元数据块(索引号、发布日期等),目录中也没有,不像是一条信息(栏目页、首页等),没有导入;"
-              "如果是信息页面,请单独导入这个文件:")
+        print(f"\n以下 {len(skipped)} 个网页没有元数据块（索引号、发布日期等），目录中也没有，不像是一条信息（栏目页、首页等），没有导入；"
+              "如果是信息页面，请单独导入这个文件：")
         for name in skipped:
             print(f"  {name}")
     if written and not args.dry_run:
@@ -381,15 +381,15 @@ def _run_migration(args, files: list[Path]) -> int:
             if pr.path in written and not pr.warning:
                 errors.append(Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
             elif pr.path in written:
-                print(f"待核对:{pr}")
+                print(f"待核对：{pr}")
     errors = [x for e in entries for x in e.errors] + errors
     if errors:
-        print(f"\n共 {len(errors)} 个问题需要处理(文件:行号: 字段: 问题 — 怎么改):", file=sys.stderr)
+        print(f"\n共 {len(errors)} 个问题需要处理（文件:行号: 字段: 问题 — 怎么改）：", file=sys.stderr)
         for pr in errors:
             print(str(pr), file=sys.stderr)
         return 1
     if not args.dry_run:
-        print(f"\n已写入 {len(written)} 个文件,检查通过。运行 make serve 预览,核对“待核对”的内容。")
+        print(f"\n已写入 {len(written)} 个文件，检查通过。运行 make serve 预览，核对“待核对”的内容。")
     return 0
 
 

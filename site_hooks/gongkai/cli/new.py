@@ -46,7 +46,7 @@ def register(sub):
 
 
 def _ask(prompt: str, default: str = "", choices: list[str] | None = None) -> str:
-    hint = f"(可选:{'、'.join(choices)})" if choices else ""
+    hint = f"（可选：{'、'.join(choices)}）" if choices else ""
     shown = f" [{default}]" if default else ""
     while True:
         try:
@@ -72,21 +72,21 @@ def run(args) -> int:
     if not dept and interactive:
         dept = _ask("发布机构标识", choices=departments)
     if not dept or dept not in departments:
-        print(f"请用 --dept 指定发布机构,可选:{'、'.join(departments) or '(还没有发布机构,请先在 data/departments/ 添加)'}", file=sys.stderr)
+        print(f"请用 --dept 指定发布机构，可选：{'、'.join(departments) or '（还没有发布机构，请先在 data/departments/ 添加）'}", file=sys.stderr)
         return 2
     try:
         date = codes.parse_date(args.date) if args.date else dt.date.today()
     except codes.CodeError as exc:
         print(f"--date:{exc.message} — {exc.hint}", file=sys.stderr)
         return 2
-    title = args.title or (_ask("名称(文件的正式标题)") if interactive else "")
+    title = args.title or (_ask("名称（文件的正式标题）") if interactive else "")
     if not title:
-        print("请用 --title 指定名称,例如 --title \"市科学技术局2025年工作计划\"", file=sys.stderr)
+        print("请用 --title 指定名称，例如 --title \"市科学技术局2025年工作计划\"", file=sys.stderr)
         return 2
     year = args.year or date.year
     slug = args.slug or suggest_slug(title, existing_slugs(root, dept, year))
     if interactive and not args.slug:
-        slug = _ask("文件名(网址的一部分)", slug)
+        slug = _ask("文件名（网址的一部分）", slug)
     category = args.category or DEFAULT_CATEGORY
     topic = args.topic or default_topic(project, dept)
     if interactive and not args.topic and project is not None:
@@ -94,15 +94,15 @@ def run(args) -> int:
     path = root / "data" / "plans" / dept / str(year) / f"{slug}.yml"
     rel = path.relative_to(root).as_posix()
     if path.exists():
-        print(f"{rel} 已经存在,没有覆盖。请用 --slug 换一个文件名。", file=sys.stderr)
+        print(f"{rel} 已经存在，没有覆盖。请用 --slug 换一个文件名。", file=sys.stderr)
         return 1
     notes = []
     index_no = None
     if project is not None:
         index_no = reserve_index_numbers(project, [(dept, date, rel)])[0]
     else:
-        notes.append("索引号暂未填写:其他文件有错误,改正后运行 gongkai validate --fix 自动编号。")
-        print("提醒:现有数据有错误,无法预留索引号;文件照常创建,改正错误后运行 gongkai validate --fix 编号。", file=sys.stderr)
+        notes.append("索引号暂未填写：其他文件有错误，改正后运行 gongkai validate --fix 自动编号。")
+        print("提醒：现有数据有错误，无法预留索引号；文件照常创建，改正错误后运行 gongkai validate --fix 编号。", file=sys.stderr)
     fields = {"名称": title}
     if index_no:
         fields["索引号"] = index_no
@@ -111,14 +111,14 @@ def run(args) -> int:
     text = render_plan(fields, body=BODY_TEMPLATE, notes=notes)
     broken = check_roundtrip(text)
     if broken:  # pragma: no cover - a bug in render_plan, never the editor's fault
-        print("内部错误,文件没有写入:" + ";".join(broken), file=sys.stderr)
+        print("内部错误，文件没有写入：" + ";".join(broken), file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    print(f"已创建 {rel}" + (f",索引号 {index_no}" if index_no else ""))
+    print(f"已创建 {rel}" + (f"，索引号 {index_no}" if index_no else ""))
     _, after = load_project(root)
     mine = [p for p in after.items if p.path == rel]
     for p in mine:
         print(p)
-    print("下一步:打开这个文件,按注释填写名称、正文等内容,然后运行 make validate 检查、make serve 预览。")
+    print("下一步：打开这个文件，按注释填写名称、正文等内容，然后运行 make validate 检查、make serve 预览。")
     return 1 if any(not p.warning for p in mine) else 0

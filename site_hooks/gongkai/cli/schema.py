@@ -36,7 +36,7 @@ def run(args) -> int:
         stale = [name for name, text in files.items()
                  if not (out / name).is_file() or (out / name).read_text(encoding="utf-8") != text]
         for name in stale:
-            print(f"schema/{name} 不是最新的:请运行 gongkai schema(或 make schema)后一起提交", file=sys.stderr)
+            print(f"schema/{name} 不是最新的：请运行 gongkai schema（或 make schema）后一起提交", file=sys.stderr)
         return 1 if stale else 0
     out.mkdir(exist_ok=True)
     for name, text in files.items():

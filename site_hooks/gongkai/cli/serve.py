@@ -21,12 +21,12 @@ def register(sub):
 
 def run(args) -> int:
     os.environ["GONGKAI_CMS_PORT"] = str(args.cms_port)  # read by the generated config.yml (gongkai.pages.admin)
-    print(f"正在生成并启动预览:http://{args.addr}/ (按 Ctrl+C 停止)")
+    print(f"正在生成并启动预览：http://{args.addr}/ （按 Ctrl+C 停止）")
     backend = cms_server.start(args.root, args.cms_port)
     if backend is None:
-        print(f"提醒:{cms_server.missing()}。")
+        print(f"提醒：{cms_server.missing()}。")
     else:
-        print(f"网页编辑器:http://{args.addr}/admin/ (直接修改本文件夹中的文件;提交和审核仍通过 git)")
+        print(f"网页编辑器：http://{args.addr}/admin/ （直接修改本文件夹中的文件；提交和审核仍通过 git）")
     try:
         return serve_site(args.root, args.addr)
     finally:

@@ -47,8 +47,8 @@ def run(args) -> int:
     else:
         items = problems.items
         code = _report_all(project, problems, assigned, text_out)
-    notices = [Problem(p.path, p.line_of.get(("名称",), 1), "索引号", f"新信息还没有索引号,预览中临时为 {p.index_no}",
-                       "合并到主分支后由 CI 自动编号并写回文件,不必手工填写") for p in assigned]
+    notices = [Problem(p.path, p.line_of.get(("名称",), 1), "索引号", f"新信息还没有索引号，预览中临时为 {p.index_no}",
+                       "合并到主分支后由 CI 自动编号并写回文件，不必手工填写") for p in assigned]
     if fmt == "github":
         for line in github_commands(items, notices):
             print(line)
@@ -63,11 +63,11 @@ def _report_all(project, problems, assigned, out) -> int:
     if project is None or problems:
         return 1
     if assigned:
-        print(f"提醒:{len(assigned)} 条信息还没有写入索引号(预览和生成网站时临时编号);合并到主分支后 CI 会自动编号并写回文件"
-              "(也可以运行 gongkai validate --fix),发布后不再改变。", file=out)
+        print(f"提醒：{len(assigned)} 条信息还没有写入索引号（预览和生成网站时临时编号）；合并到主分支后 CI 会自动编号并写回文件"
+              "（也可以运行 gongkai validate --fix），发布后不再改变。", file=out)
         for p in assigned:
             print(f"  {p.path}: {p.index_no}", file=out)
-    print(f"检查通过:{len(project.departments)} 个发布机构,{len(project.plans)} 条信息。", file=out)
+    print(f"检查通过：{len(project.departments)} 个发布机构，{len(project.plans)} 条信息。", file=out)
     return 0
 
 
@@ -89,7 +89,7 @@ def _report_files(mine, count: int, out=None) -> int:
         print(p, file=sys.stderr if not p.warning else (out or sys.stdout))
     errors = sum(1 for p in mine if not p.warning)
     if errors:
-        print(f"共发现 {errors} 处错误,请逐条修改后再提交。", file=sys.stderr)
+        print(f"共发现 {errors} 处错误，请逐条修改后再提交。", file=sys.stderr)
         return 1
-    print(f"检查通过:{count} 个文件。", file=out or sys.stdout)
+    print(f"检查通过：{count} 个文件。", file=out or sys.stdout)
     return 0

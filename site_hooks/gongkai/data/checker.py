@@ -19,7 +19,7 @@ from gongkai.problems import Problems
 from gongkai.rules import codes
 
 Parsed = tuple[YamlDoc, bool]  # a data file parsed, and whether it passed the JSON Schema
-_TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "array": "列表(每项以“- ”开头)",
+_TYPE_NAMES = {"string": "文字", "number": "数字", "integer": "整数", "array": "列表（每项以“- ”开头）",
                "object": "一组字段", "boolean": "true 或 false", "null": "空"}
 VALIDATORS = {name: Draft202012Validator(s) for name, s in schema.SCHEMAS.items()}
 
@@ -72,15 +72,15 @@ class FileChecker:
                 extra = [k for k in err.instance if k not in allowed] if isinstance(err.instance, dict) else []
                 for key in extra:
                     close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.4)
-                    hint = f"是否想写“{close[0]}”?" if close else "可用的字段:" + "、".join(allowed)
+                    hint = f"是否想写“{close[0]}”？" if close else "可用的字段:" + "、".join(allowed)
                     self.problems.add(self.rel, self.doc.line(path + (key,)), str(key), "不认识这个字段", hint)
             elif err.validator == "type":
                 want = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
                 names = "或".join(_TYPE_NAMES.get(w, w) for w in want if w != "null")
                 hint = sub.get("description", "")
                 if "string" in want and isinstance(err.instance, (int, float)) and not isinstance(err.instance, bool):
-                    hint = f"请给值加上英文引号,例如 \"{err.instance}\"。{hint}"
-                self.error(path, f"应该是{names},现在是{_type_of(err.instance)}", hint)
+                    hint = f"请给值加上英文引号，例如 \"{err.instance}\"。{hint}"
+                self.error(path, f"应该是{names}，现在是{_type_of(err.instance)}", hint)
             elif err.validator == "enum":
                 self.error(path, f"“{err.instance}”不是可选的值", "可选:" + "、".join(map(str, err.validator_value)))
             elif err.validator == "minLength":
@@ -148,10 +148,10 @@ def read_file(kind: str, path: Path, root: Path, problems: Problems, parsed: Par
     checker = FileChecker(kind, rel, doc, problems)
     expected = "object" if schema.SCHEMAS[kind]["type"] == "object" else "array"
     if expected == "object" and not isinstance(doc.data, dict):
-        problems.add(rel, 1, "", "文件内容应该是“字段: 值”的形式", "请参照示例文件,每行写一个“字段: 值”")
+        problems.add(rel, 1, "", "文件内容应该是“字段: 值”的形式", "请参照示例文件，每行写一个“字段: 值”")
         return None
     if expected == "array" and not isinstance(doc.data, list):
-        problems.add(rel, 1, "", "文件内容应该是列表(每项以“- ”开头)", "请参照示例文件")
+        problems.add(rel, 1, "", "文件内容应该是列表（每项以“- ”开头）", "请参照示例文件")
         return None
     if not valid and not checker.check_schema():
         if expected == "array":

@@ -38,7 +38,7 @@ def assign(site: Site, plans: list[Plan], checkers: dict[str, FileChecker], prob
             key_text = codes.to_halfwidth(plan.index_no).replace(" ", "").upper()
             if key_text in taken:
                 other = taken[key_text]
-                hint = "每条信息的索引号必须唯一;请核对两个文件是否是同一条信息(可能导入了两次),删除重复的文件"
+                hint = "每条信息的索引号必须唯一；请核对两个文件是否是同一条信息（可能导入了两次），删除重复的文件"
                 c.error(("索引号",), f"索引号 {plan.index_no} 与 {other.path} 重复", hint)
                 checkers[other.path].error(("索引号",), f"索引号 {other.index_no} 与 {plan.path} 重复", hint)
                 continue
@@ -59,10 +59,10 @@ def assign(site: Site, plans: list[Plan], checkers: dict[str, FileChecker], prob
         code = plan.department.index_code(fmt)
         if code and num.code != code:
             c.error(("索引号",), f"前段码 {num.code} 与发布机构“{plan.department.short_name}”的代码 {code} 不一致",
-                    "索引号一经发布不再改变;如果是新文件,请删除这一行后运行 gongkai validate --fix 重新编号")
+                    "索引号一经发布不再改变；如果是新文件，请删除这一行后运行 gongkai validate --fix 重新编号")
         if str(num) in taken:
             other = taken[str(num)]
-            hint = "每条信息的索引号必须唯一;请删除后发布的那个文件中的索引号,再运行 gongkai validate --fix 重新编号"
+            hint = "每条信息的索引号必须唯一；请删除后发布的那个文件中的索引号，再运行 gongkai validate --fix 重新编号"
             c.error(("索引号",), f"索引号 {num} 与 {other.path} 重复", hint)
             checkers[other.path].error(("索引号",), f"索引号 {num} 与 {plan.path} 重复", hint)
             continue

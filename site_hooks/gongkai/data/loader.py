@@ -79,11 +79,11 @@ def _load_vocab(root: Path, problems: Problems):
             for key in ("名称", "标识"):
                 value = str(entry[key])
                 if (key, value) in seen:
-                    c.error((i, key), f"“{value}”重复(第{seen[(key, value)]}行已有)", "词表中的名称和标识都不能重复")
+                    c.error((i, key), f"“{value}”重复（第{seen[(key, value)]}行已有）", "词表中的名称和标识都不能重复")
                 seen[(key, value)] = c.doc.line((i, key))
             if kind == "categories":
                 if str(entry["标识"]).isdigit():
-                    c.error((i, "标识"), "标识不能全是数字(会与年度网址冲突)", "请加上字母,例如 ghjh")
+                    c.error((i, "标识"), "标识不能全是数字（会与年度网址冲突）", "请加上字母，例如 ghjh")
                 result[kind].append(Category(str(entry["名称"]), str(entry["标识"]), str(entry.get("说明") or "")))
             elif kind == "topics":
                 parent = str(entry["名称"])
@@ -115,7 +115,7 @@ def _load_aliases(root: Path, names: dict[str, list[str]], problems: Problems) -
             target = str(target)
             if names.get(kind) and target not in names[kind]:
                 close = difflib.get_close_matches(target, names[kind], n=1, cutoff=0.5)
-                hint = f"是否想写“{close[0]}”?" if close else "可选:" + "、".join(names[kind])
+                hint = f"是否想写“{close[0]}”？" if close else "可选:" + "、".join(names[kind])
                 c.error((kind, alias), f"别名“{alias}”对应的“{target}”不在{kind}中", hint)
                 continue
             out[kind][str(alias)] = target
@@ -138,13 +138,13 @@ def _load_departments(root: Path, site: Site | None, categories: list[Category],
         slug = c.text("标识")
         security.check_department_slug(c, path.stem, pages)
         if slug and slug != path.stem:
-            c.error(("标识",), f"标识“{slug}”与文件名“{path.stem}”不一致", f"请把文件改名为 {slug}.yml,或把标识改为 {path.stem}")
+            c.error(("标识",), f"标识“{slug}”与文件名“{path.stem}”不一致", f"请把文件改名为 {slug}.yml，或把标识改为 {path.stem}")
         uscc = c.checked("统一社会信用代码", codes.check_uscc, required=False)
         org = c.checked("组织机构代码", codes.check_org_code, required=False)
         if not d.get("统一社会信用代码") and not d.get("组织机构代码"):
             c.error((), "统一社会信用代码和组织机构代码至少要填一个", "索引号由它生成")
         if uscc and org and uscc[8:17] != org:
-            c.error(("组织机构代码",), f"与统一社会信用代码第9至17位({uscc[8:17]})不一致", "请核对两个代码")
+            c.error(("组织机构代码",), f"与统一社会信用代码第9至17位（{uscc[8:17]}）不一致", "请核对两个代码")
         if site and (uscc or org):
             probe = Department(slug, "", "", uscc, org, [], "", rel)
             if probe.index_code(site.index_format) is None:
@@ -153,7 +153,7 @@ def _load_departments(root: Path, site: Site | None, categories: list[Category],
         for i, cat in enumerate(cats):
             if cat not in names:
                 close = difflib.get_close_matches(cat, names, n=1)
-                c.error(("组配分类", i), f"“{cat}”不在组配分类词表中", f"是否想写“{close[0]}”?" if close else "请先在 data/vocab/categories.yml 中添加")
+                c.error(("组配分类", i), f"“{cat}”不在组配分类词表中", f"是否想写“{close[0]}”？" if close else "请先在 data/vocab/categories.yml 中添加")
         order = [names.index(x) for x in cats if x in names]
         if order != sorted(order):
             c.error(("组配分类",), "组配分类的顺序与词表不一致", "请按 data/vocab/categories.yml 中的顺序排列")
@@ -231,12 +231,12 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         return None, None
     dept_slug, year_text, slug = m["dept"], m["year"], m["slug"]
     ok_path = True
-    bad_slug = security.slug_problem(slug, "文件名只用小写字母、数字和连字符,例如 gongzuo-jihua.yml", "请换一个文件名,例如加上年份")
+    bad_slug = security.slug_problem(slug, "文件名只用小写字母、数字和连字符，例如 gongzuo-jihua.yml", "请换一个文件名，例如加上年份")
     if bad_slug:
         problems.add(rel, 0, "", *bad_slug)
         ok_path = False
     if not re.fullmatch(r"(19|20|21)[0-9][0-9]", year_text):
-        problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下,例如 2024")
+        problems.add(rel, 0, "", f"年度文件夹“{year_text}”不是4位年份", "请放到 data/plans/<机构>/<年份>/ 下，例如 2024")
         ok_path = False
     departments: dict[str, Department] = project_bits["departments"]
     dept = departments.get(dept_slug)
@@ -249,23 +249,23 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         return None, c
     d = c.doc.data
     if c.text("标识") and c.text("标识") != slug:
-        c.error(("标识",), f"标识“{c.text('标识')}”与文件名“{slug}”不一致", f"请删除这一行,或把文件改名为 {c.text('标识')}.yml")
+        c.error(("标识",), f"标识“{c.text('标识')}”与文件名“{slug}”不一致", f"请删除这一行，或把文件改名为 {c.text('标识')}.yml")
     if c.text("发布机构") and c.text("发布机构") != dept_slug:
-        c.error(("发布机构",), f"“{c.text('发布机构')}”与所在文件夹“{dept_slug}”不一致", f"请把文件移到 data/plans/{c.text('发布机构')}/{year_text}/,或删除这一行")
+        c.error(("发布机构",), f"“{c.text('发布机构')}”与所在文件夹“{dept_slug}”不一致", f"请把文件移到 data/plans/{c.text('发布机构')}/{year_text}/，或删除这一行")
     category = c.text("组配分类")
     if category and category not in dept.categories:
         close = difflib.get_close_matches(category, dept.categories, n=1)
-        hint = f"是否想写“{close[0]}”?" if close else f"{dept.short_name}的组配分类:" + "、".join(dept.categories)
+        hint = f"是否想写“{close[0]}”？" if close else f"{dept.short_name}的组配分类:" + "、".join(dept.categories)
         c.error(("组配分类",), f"“{category}”不是“{dept.short_name}”的组配分类", hint)
     topic = c.text("主题分类")
     topic_names = [t.name for t in project_bits["topics"]]
     if topic and topic_names and topic not in topic_names:
         fixed = re.sub(r"\s*[/／、>>]\s*(?=[^、]*$)", "\\\\", topic) if "\\" not in topic else topic
         if fixed in topic_names:
-            hint = f"一级和二级之间用反斜杠,请写成 {fixed}"
+            hint = f"一级和二级之间用反斜杠，请写成 {fixed}"
         else:
             close = difflib.get_close_matches(topic, topic_names, n=1, cutoff=0.5)
-            hint = f"是否想写“{close[0]}”?" if close else "请从 data/vocab/topics.yml 中选择"
+            hint = f"是否想写“{close[0]}”？" if close else "请从 data/vocab/topics.yml 中选择"
         c.error(("主题分类",), f"“{topic}”不在主题分类词表中", hint)
     validity = c.text("有效性", "有效")
     if project_bits["validity"] and validity not in [v.name for v in project_bits["validity"]]:
@@ -277,7 +277,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     created = c.checked("生成日期", codes.parse_date)
     published = c.checked("发布日期", codes.parse_date)
     if created and published and published < created:
-        c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期,请核对两个日期")
+        c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期，请核对两个日期")
     pub_time = c.checked("发布时间", codes.parse_time, required=False)
     body = str(d.get("正文") or "")
     if security.check_body(c, body):
@@ -288,7 +288,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
     historic = d.get("历史索引号") is True
     if historic and not index_text:
         c.error(("历史索引号",), "写了“历史索引号: true”却没有索引号",
-                "历史索引号只用于从旧平台迁移来的索引号;请填写原来发布的索引号,或删除这一行")
+                "历史索引号只用于从旧平台迁移来的索引号；请填写原来发布的索引号，或删除这一行")
     old_paths = redirects.read(c)
     files = attachments.check(c, root, dept_slug, year_text, slug, urls.plan_url(dept_slug, int(year_text), slug))
     if problems.error_count > before or created is None or published is None:
@@ -319,7 +319,7 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, FileChecker], unavai
                 if target is None:
                     close = difflib.get_close_matches(str(entry["文件"]), list(by_id), n=1)
                     c.error(("相关文件", i, "文件"), f"找不到站内文件“{entry['文件']}”",
-                            f"是否想写“{close[0]}”?" if close else "格式为 机构标识/年度/文件名(不含 .yml)")
+                            f"是否想写“{close[0]}”？" if close else "格式为 机构标识/年度/文件名（不含 .yml）")
                     continue
                 if target is plan:
                     c.error(("相关文件", i, "文件"), "相关文件不能指向自己", "请删除这一项")

@@ -244,7 +244,7 @@ def _check_sums(c: FileChecker, r: Report) -> None:
                            f"1.+…+{len(items)}.", [c_ for x in [sub, *rows] for c_ in cells_of(x, col)])
         rows = [row for row in t3 if row[0] == nf.RESULTS and row != results_total and row[-1] != nf.SUBTOTAL]
         sums.equal(path(results_total, col), f"三、本年度办理结果{nf.RESULTS_TOTAL_LABEL}·{col}", value(results_total, col),
-                   sum(value(x, col) for x in rows), "(一)+…+(六)", [c_ for x in [results_total, *rows] for c_ in cells_of(x, col)])
+                   sum(value(x, col) for x in rows), "（一）+…+（六）", [c_ for x in [results_total, *rows] for c_ in cells_of(x, col)])
     # 2. each row: 法人或其他组织 = its five parts; 总计 = 自然人 + 法人或其他组织
     for row, cells in t3.items():
         label = _row_label(row)
@@ -259,7 +259,7 @@ def _check_sums(c: FileChecker, r: Report) -> None:
         involved = [c_ for x in (new, carried, results_total, out) for c_ in cells_of(x, col)]
         expected = value(new, col) + value(carried, col) - value(results_total, col)
         sums.equal(path(out, col), f"{nf.T3_TOP[3][1]}·{col}", value(out, col), expected,
-                   "一+二−三(七)", involved, "本年新收 + 上年结转 = 办理结果总计 + 结转下年度；请核对这一列")
+                   "一+二−三（七）", involved, "本年新收 + 上年结转 = 办理结果总计 + 结转下年度；请核对这一列")
     # 表四: 总计 = the four results
     for row, cells in r.t4.items():
         p = _t4_path(row)

@@ -24,16 +24,16 @@ def _text(title: str, description: str, **extra: Any) -> dict[str, Any]:
 
 SITE: dict[str, Any] = {
     "$id": "site.schema.json",
-    "title": "网站设置(data/site.yml)",
+    "title": "网站设置（data/site.yml）",
     "type": "object",
     "additionalProperties": False,
     "required": ["网站名称", "网站域名", "主办单位", "联系方式", "网站标识码", "ICP备案号", "公安机关备案号", "找错链接", "索引号"],
     "properties": {
-        "网站名称": _text("网站名称", "显示在页头和浏览器标题上,例如“广德市科学技术局”。", minLength=1),
-        "网站域名": _text("网站域名", "不带 https:// 的域名,例如 kjj.guangde.gov.cn。", pattern=r"^[a-z0-9.-]+(:[0-9]+)?$"),
-        "网站地址": _text("网站地址", "完整网址,用于站点地图和订阅,例如 https://kjj.guangde.gov.cn/。不填则由网站域名生成。"),
+        "网站名称": _text("网站名称", "显示在页头和浏览器标题上，例如“广德市科学技术局”。", minLength=1),
+        "网站域名": _text("网站域名", "不带 https:// 的域名，例如 kjj.guangde.gov.cn。", pattern=r"^[a-z0-9.-]+(:[0-9]+)?$"),
+        "网站地址": _text("网站地址", "完整网址，用于站点地图和订阅，例如 https://kjj.guangde.gov.cn/。不填则由网站域名生成。"),
         "主办单位": _text("网站主办单位", "页脚显示的主办单位全称。", minLength=1),
-        "承办单位": _text("承办单位", "页脚显示的承办单位(可不填)。"),
+        "承办单位": _text("承办单位", "页脚显示的承办单位（可不填）。"),
         "联系方式": {
             "type": "object",
             "title": "联系方式",
@@ -46,11 +46,11 @@ SITE: dict[str, Any] = {
                 "邮编": _text("邮编", "6位邮政编码。", pattern=r"^[0-9]{6}$"),
             },
         },
-        "网站标识码": _text("网站标识码", "政府网站标识码:10位数字,或部委网站的 bm 加8位数字。", pattern=r"^([0-9]{10}|bm[0-9]{8})$", **{"x-check": "site-id"}),
+        "网站标识码": _text("网站标识码", "政府网站标识码：10位数字，或部委网站的 bm 加8位数字。", pattern=r"^([0-9]{10}|bm[0-9]{8})$", **{"x-check": "site-id"}),
         "ICP备案号": _text("ICP备案号", "例如 皖ICP备05001234号。", minLength=1),
-        "ICP备案链接": _text("ICP备案链接", "点击备案号打开的网址,默认 https://beian.miit.gov.cn/。", **{"x-check": "url"}),
+        "ICP备案链接": _text("ICP备案链接", "点击备案号打开的网址，默认 https://beian.miit.gov.cn/。", **{"x-check": "url"}),
         "公安机关备案号": _text("公安机关备案号", "例如 皖公网安备 34188202000001号。", minLength=1),
-        "公安机关备案链接": _text("公安机关备案链接", "点击公安备案号打开的网址(可不填)。", **{"x-check": "url"}),
+        "公安机关备案链接": _text("公安机关备案链接", "点击公安备案号打开的网址（可不填）。", **{"x-check": "url"}),
         "党政机关网站标识": {
             "type": "object",
             "title": "党政机关网站标识",
@@ -58,7 +58,7 @@ SITE: dict[str, Any] = {
             "additionalProperties": False,
             "required": ["图片"],
             "properties": {
-                "图片": _text("标识图片", "图片路径,相对于 content/,例如 assets/dzjg.png。"),
+                "图片": _text("标识图片", "图片路径，相对于 content/，例如 assets/dzjg.png。"),
                 "链接": _text("标识链接", "点击标识打开的网址。", **{"x-check": "url"}),
             },
         },
@@ -71,11 +71,11 @@ SITE: dict[str, Any] = {
             "required": ["格式"],
             "properties": {
                 "格式": {"type": "string", "title": "索引号格式", "enum": ["全国", "安徽", "广东"],
-                         "description": "全国:9位组织机构代码/YYYY-NNNNN;安徽:18位统一社会信用代码/YYYYMM-NNNNN;广东:18位统一社会信用代码/YYYY-NNNNN。"},
+                         "description": "全国：9位组织机构代码/YYYY-NNNNN；安徽：18位统一社会信用代码/YYYYMM-NNNNN；广东：18位统一社会信用代码/YYYY-NNNNN。"},
                 "序号范围": {"type": "string", "title": "序号范围", "enum": ["部门", "全站"],
-                           "description": "每个发布机构各自编号(部门),或全站统一编号(全站)。默认:部门。"},
+                           "description": "每个发布机构各自编号（部门），或全站统一编号（全站）。默认：部门。"},
                 "序号周期": {"type": "string", "title": "序号周期", "enum": ["年", "月"],
-                           "description": "序号每年或每月从 00001 重新开始。默认:安徽格式按月,其他按年。"},
+                           "description": "序号每年或每月从 00001 重新开始。默认：安徽格式按月，其他按年。"},
             },
         },
     },
@@ -83,22 +83,22 @@ SITE: dict[str, Any] = {
 
 DEPARTMENT: dict[str, Any] = {
     "$id": "department.schema.json",
-    "title": "发布机构(data/departments/<标识>.yml)",
+    "title": "发布机构（data/departments/<标识>.yml）",
     "type": "object",
     "additionalProperties": False,
     "required": ["标识", "全称", "简称", "组配分类"],
     "properties": {
-        "标识": _text("标识", "网址里用的英文短名,只用小写字母、数字和连字符,必须与文件名相同,例如 gdkjj。", pattern=SLUG_PATTERN),
-        "全称": _text("全称", "发布机构全称,例如“广德市科学技术局”。", minLength=1),
-        "简称": _text("简称", "页面上“发布机构”“来源”显示的名称,例如“市科技局”。", minLength=1),
-        "统一社会信用代码": _text("统一社会信用代码", "18位,最后一位是校验位(GB 32100-2015)。与组织机构代码至少填一个。", **{"x-check": "uscc"}),
-        "组织机构代码": _text("组织机构代码", "9位,最后一位是校验位(GB 11714)。全国格式的索引号使用它;填了统一社会信用代码可不填。", **{"x-check": "org"}),
+        "标识": _text("标识", "网址里用的英文短名，只用小写字母、数字和连字符，必须与文件名相同，例如 gdkjj。", pattern=SLUG_PATTERN),
+        "全称": _text("全称", "发布机构全称，例如“广德市科学技术局”。", minLength=1),
+        "简称": _text("简称", "页面上“发布机构”“来源”显示的名称，例如“市科技局”。", minLength=1),
+        "统一社会信用代码": _text("统一社会信用代码", "18位，最后一位是校验位（GB 32100-2015）。与组织机构代码至少填一个。", **{"x-check": "uscc"}),
+        "组织机构代码": _text("组织机构代码", "9位，最后一位是校验位（GB 11714）。全国格式的索引号使用它；填了统一社会信用代码可不填。", **{"x-check": "org"}),
         "组配分类": {
             "type": "array", "title": "组配分类", "minItems": 1, "uniqueItems": True,
-            "description": "本机构主动公开基本目录的分类,取自 data/vocab/categories.yml。",
+            "description": "本机构主动公开基本目录的分类，取自 data/vocab/categories.yml。",
             "items": {"type": "string", "x-vocab": "组配分类"},
         },
-        "简介": _text("简介", "发布机构页面顶部显示的一段简介(可不填)。"),
+        "简介": _text("简介", "发布机构页面顶部显示的一段简介（可不填）。"),
     },
 }
 
@@ -164,13 +164,13 @@ CLOSING: dict[str, Any] = {
 RELATED: dict[str, Any] = {
     "type": "object",
     "title": "相关文件",
-    "description": "站内文件写“文件: 机构标识/年度/文件名”;站外文件写“名称”和“链接”。",
+    "description": "站内文件写“文件: 机构标识/年度/文件名”；站外文件写“名称”和“链接”。",
     "additionalProperties": False,
     "properties": {
-        "文件": _text("站内文件", "例如 gdkjj/2024/gongzuo-jihua(对应 data/plans/gdkjj/2024/gongzuo-jihua.yml)。", pattern=r"^[a-z0-9-]+/[0-9]{4}/[a-z0-9-]+$"),
+        "文件": _text("站内文件", "例如 gdkjj/2024/gongzuo-jihua（对应 data/plans/gdkjj/2024/gongzuo-jihua.yml）。", pattern=r"^[a-z0-9-]+/[0-9]{4}/[a-z0-9-]+$"),
         "名称": _text("名称", "站外文件的名称。"),
-        "链接": _text("链接", "站外文件的完整网址(https://…)。", **{"x-check": "url"}),
-        "关系": {"type": "string", "title": "关系", "enum": ["解读", "总结", "计划", "附件", "其他"], "description": "与本文件的关系,默认“其他”。"},
+        "链接": _text("链接", "站外文件的完整网址（https://…）。", **{"x-check": "url"}),
+        "关系": {"type": "string", "title": "关系", "enum": ["解读", "总结", "计划", "附件", "其他"], "description": "与本文件的关系，默认“其他”。"},
     },
 }
 
@@ -206,32 +206,32 @@ ATTACHMENT: dict[str, Any] = {
 
 PLAN: dict[str, Any] = {
     "$id": "plan.schema.json",
-    "title": "政府信息公开条目(data/plans/<机构>/<年度>/<文件名>.yml)",
+    "title": "政府信息公开条目（data/plans/<机构>/<年度>/<文件名>.yml）",
     "type": "object",
     "additionalProperties": False,
     "required": ["名称", "组配分类", "主题分类", "生成日期", "发布日期", "正文"],
     "properties": {
-        "标识": _text("标识", "可不填;填写时必须与文件名相同(不含 .yml)。", pattern=SLUG_PATTERN),
-        "名称": _text("名称", "文件的正式标题,例如“广德市科技局2024年工作计划”。", minLength=1),
-        "索引号": _text("索引号", "已发布的索引号永远不变,不要修改或删除。新文件不填:合并到主分支后自动编号并写回(也可运行 gongkai validate --fix)。", **{"x-check": "index-no"}),
+        "标识": _text("标识", "可不填；填写时必须与文件名相同（不含 .yml）。", pattern=SLUG_PATTERN),
+        "名称": _text("名称", "文件的正式标题，例如“广德市科技局2024年工作计划”。", minLength=1),
+        "索引号": _text("索引号", "已发布的索引号永远不变，不要修改或删除。新文件不填：合并到主分支后自动编号并写回（也可运行 gongkai validate --fix）。", **{"x-check": "index-no"}),
         "历史索引号": {"type": "boolean", "title": "历史索引号",
-                  "description": "true 表示“索引号”是从旧平台迁移来的、按当时的规则编写(其他格式、其他年月写法或旧的机构代码):"
-                                 "原样保留,不按今天的索引号规则检查格式,仍检查是否与其他文件重复,gongkai validate --fix 不会重新编号。"
-                                 "只在迁移旧信息时由 gongkai import 写入;新文件不要填写。"},
-        "发布机构": _text("发布机构", "发布机构的标识,必须与所在文件夹相同;可不填。", pattern=SLUG_PATTERN),
-        "组配分类": _text("组配分类", "取自本机构的组配分类,计划类填“规划计划”。", **{"x-vocab": "组配分类"}),
-        "主题分类": _text("主题分类", "取自 data/vocab/topics.yml,写一级分类(如“其他”)或“一级\\二级”(如“科技、教育\\科技”)。", **{"x-vocab": "主题分类"}),
-        "文号": {"type": ["string", "null"], "title": "文号", "description": "有文号必须填写,格式 机关代字〔年份〕序号号,例如 广科〔2024〕3号;没有文号留空。", "x-check": "doc-no"},
-        "生成日期": _text("生成日期", "成文日期(签发日期),格式 YYYY-MM-DD。", **{"x-check": "date"}),
-        "发布日期": _text("发布日期", "在网站公开的日期,格式 YYYY-MM-DD,不能早于生成日期。", **{"x-check": "date"}),
-        "发布时间": _text("发布时间", "发布的时刻,24小时制 HH:MM,请加英文引号,例如 \"15:00\"。", **{"x-check": "time"}),
-        "来源": _text("来源", "页面“来源”显示的内容,不填则为发布机构简称。"),
-        "有效性": _text("有效性", "取自 data/vocab/validity.yml,不填为“有效”。文件被修订、废止或失效时改为对应的值,网址不变。", **{"x-vocab": "有效性"}),
-        "失效日期": _text("失效日期", "有效性为已修订、已废止或已失效时,从哪一天起不再有效,格式 YYYY-MM-DD。", **{"x-check": "date"}),
-        "替代文件": _text("替代文件", "代替本文件的新文件:站内文件写 机构标识/年度/文件名(例如 skjj/2024/gongzuo-jihua),站外文件写完整网址。", **{"x-check": "replacement"}),
-        "失效说明": _text("失效说明", "一句话说明修订或废止的依据,例如“根据示科〔2024〕3号文件废止”(可不填)。"),
+                  "description": "true 表示“索引号”是从旧平台迁移来的、按当时的规则编写（其他格式、其他年月写法或旧的机构代码）："
+                                 "原样保留，不按今天的索引号规则检查格式，仍检查是否与其他文件重复，gongkai validate --fix 不会重新编号。"
+                                 "只在迁移旧信息时由 gongkai import 写入；新文件不要填写。"},
+        "发布机构": _text("发布机构", "发布机构的标识，必须与所在文件夹相同；可不填。", pattern=SLUG_PATTERN),
+        "组配分类": _text("组配分类", "取自本机构的组配分类，计划类填“规划计划”。", **{"x-vocab": "组配分类"}),
+        "主题分类": _text("主题分类", "取自 data/vocab/topics.yml，写一级分类（如“其他”）或“一级\\二级”（如“科技、教育\\科技”）。", **{"x-vocab": "主题分类"}),
+        "文号": {"type": ["string", "null"], "title": "文号", "description": "有文号必须填写，格式 机关代字〔年份〕序号号，例如 广科〔2024〕3号；没有文号留空。", "x-check": "doc-no"},
+        "生成日期": _text("生成日期", "成文日期（签发日期），格式 YYYY-MM-DD。", **{"x-check": "date"}),
+        "发布日期": _text("发布日期", "在网站公开的日期，格式 YYYY-MM-DD，不能早于生成日期。", **{"x-check": "date"}),
+        "发布时间": _text("发布时间", "发布的时刻，24小时制 HH:MM，请加英文引号，例如 \"15:00\"。", **{"x-check": "time"}),
+        "来源": _text("来源", "页面“来源”显示的内容，不填则为发布机构简称。"),
+        "有效性": _text("有效性", "取自 data/vocab/validity.yml，不填为“有效”。文件被修订、废止或失效时改为对应的值，网址不变。", **{"x-vocab": "有效性"}),
+        "失效日期": _text("失效日期", "有效性为已修订、已废止或已失效时，从哪一天起不再有效，格式 YYYY-MM-DD。", **{"x-check": "date"}),
+        "替代文件": _text("替代文件", "代替本文件的新文件：站内文件写 机构标识/年度/文件名（例如 skjj/2024/gongzuo-jihua），站外文件写完整网址。", **{"x-check": "replacement"}),
+        "失效说明": _text("失效说明", "一句话说明修订或废止的依据，例如“根据示科〔2024〕3号文件废止”（可不填）。"),
         "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
-        "摘要": _text("摘要", "一两句话的内容提要,用于目录和搜索结果(可不填)。"),
+        "摘要": _text("摘要", "一两句话的内容提要，用于目录和搜索结果（可不填）。"),
         "正文": _text("正文", "正文内容，Markdown 格式：段落之间空一行；“## 一、……”表示一级标题。最多5万字（更长的文件请作为附件）。", minLength=1, maxLength=MAX_BODY_CHARS),
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
         "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},
@@ -303,7 +303,7 @@ def _nianbao() -> dict[str, Any]:
     heads = dict(nf.PARTS)
     return {
         "$id": "nianbao.schema.json",
-        "title": "政府信息公开工作年度报告(data/nianbao/<机构>/<年度>.yml)",
+        "title": "政府信息公开工作年度报告（data/nianbao/<机构>/<年度>.yml）",
         "description": f"格式依据{nf.FORMAT_DOC}：六个部分，其中二、三、四为固定表格。文件名是报告的年度（统计年度），例如 2024.yml。",
         "type": "object",
         "additionalProperties": False,
@@ -328,7 +328,7 @@ NIANBAO: dict[str, Any] = _nianbao()
 
 VOCAB_CATEGORIES: dict[str, Any] = {
     "$id": "categories.schema.json",
-    "title": "组配分类词表(data/vocab/categories.yml)",
+    "title": "组配分类词表（data/vocab/categories.yml）",
     "type": "array",
     "items": {
         "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
@@ -342,7 +342,7 @@ VOCAB_CATEGORIES: dict[str, Any] = {
 
 VOCAB_TOPICS: dict[str, Any] = {
     "$id": "topics.schema.json",
-    "title": "主题分类词表(data/vocab/topics.yml)",
+    "title": "主题分类词表（data/vocab/topics.yml）",
     "type": "array",
     "items": {
         "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
@@ -365,14 +365,14 @@ VOCAB_TOPICS: dict[str, Any] = {
 
 VOCAB_VALIDITY: dict[str, Any] = {
     "$id": "validity.schema.json",
-    "title": "有效性词表(data/vocab/validity.yml)",
+    "title": "有效性词表（data/vocab/validity.yml）",
     "type": "array",
     "items": {
         "type": "object", "additionalProperties": False, "required": ["名称", "标识"],
         "properties": {
             "名称": _text("名称", "例如 有效、已废止。", minLength=1),
             "标识": _text("标识", "英文短名。", pattern=SLUG_PATTERN),
-            "失效": {"type": "boolean", "title": "失效", "description": "true 表示文件已不再有效,页面醒目标注。"},
+            "失效": {"type": "boolean", "title": "失效", "description": "true 表示文件已不再有效，页面醒目标注。"},
             "说明": _text("说明", "含义说明。"),
         },
     },
@@ -405,7 +405,7 @@ VOCAB_INDICATORS: dict[str, Any] = {
             "说明": _text("说明", "指标的含义和统计口径。"),
             "别名": {
                 "type": "array", "title": "别名", "uniqueItems": True,
-                "description": "原文中对这个指标的其他叫法，gongkai import 用它把候选指标对应到这个指标，例如 [高企, 培育高企]。"
+                "description": "原文中对这个指标的其他叫法，gongkai import 用它把候选指标对应到这个指标，例如 [高企， 培育高企]。"
                                "原文含有名称（去掉末尾的“数量”“数”“人数”）或某个别名时即认为是这个指标，几个指标都对得上时取最长的；"
                                "“…”表示中间可以有其他字（不超过10个），例如“新增…科技型中小企业”。",
                 "items": {"type": "string", "minLength": 2},
@@ -417,18 +417,18 @@ VOCAB_INDICATORS: dict[str, Any] = {
 _ALIAS_MAP = {"type": "object", "additionalProperties": {"type": "string", "minLength": 1}}
 VOCAB_ALIASES: dict[str, Any] = {
     "$id": "aliases.schema.json",
-    "title": "词表别名(data/vocab/aliases.yml)",
-    "description": "旧平台上的写法 → 本站词表中的名称。gongkai import 导入旧网页和目录时用它把分类对应到本站的词表,"
-                   "例如信息分类“计划总结”→ 组配分类“规划计划”,主题分类“科技”→“科技、教育\\科技”。"
-                   "编辑可以增加别名:每行写“旧写法: 本站名称”;本站名称必须在对应的词表中(发布机构写机构标识)。"
-                   "对应不上的值,gongkai import 会列出文件、原值和可选的名称。",
+    "title": "词表别名（data/vocab/aliases.yml）",
+    "description": "旧平台上的写法 → 本站词表中的名称。gongkai import 导入旧网页和目录时用它把分类对应到本站的词表，"
+                   "例如信息分类“计划总结”→ 组配分类“规划计划”，主题分类“科技”→“科技、教育\\科技”。"
+                   "编辑可以增加别名：每行写“旧写法: 本站名称”；本站名称必须在对应的词表中（发布机构写机构标识）。"
+                   "对应不上的值，gongkai import 会列出文件、原值和可选的名称。",
     "type": "object",
     "additionalProperties": False,
     "properties": {
         "组配分类": {**_ALIAS_MAP, "title": "组配分类别名", "description": "旧写法 → data/vocab/categories.yml 中的名称。"},
-        "主题分类": {**_ALIAS_MAP, "title": "主题分类别名", "description": "旧写法 → data/vocab/topics.yml 中的名称(一级,或“一级\\二级”)。"},
-        "有效性": {**_ALIAS_MAP, "title": "有效性别名", "description": "旧写法 → data/vocab/validity.yml 中的名称,例如 现行有效: 有效。"},
-        "发布机构": {**_ALIAS_MAP, "title": "发布机构别名", "description": "旧平台上显示的机构名称 → 发布机构标识(data/departments/<标识>.yml),例如 示例市科学技术局办公室: skjj。"},
+        "主题分类": {**_ALIAS_MAP, "title": "主题分类别名", "description": "旧写法 → data/vocab/topics.yml 中的名称（一级，或“一级\\二级”）。"},
+        "有效性": {**_ALIAS_MAP, "title": "有效性别名", "description": "旧写法 → data/vocab/validity.yml 中的名称，例如 现行有效： 有效。"},
+        "发布机构": {**_ALIAS_MAP, "title": "发布机构别名", "description": "旧平台上显示的机构名称 → 发布机构标识（data/departments/<标识>.yml），例如 示例市科学技术局办公室： skjj。"},
     },
 }
 

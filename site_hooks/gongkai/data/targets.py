@@ -174,7 +174,7 @@ def parse_number(value: Any) -> float:
     if m:
         unit = m.group(2).strip()
         if unit == "%":
-            raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)}，百分号写在“单位”里（单位: \"%\"）")
+            raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)}，百分号写在“单位”里（单位： \"%\"）")
         raise codes.CodeError(f"“{raw}”不是数字", f"只写数字 {m.group(1)}，单位“{unit}”写在“单位”里")
     raise codes.CodeError(f"“{raw}”不是数字", "只写数字，例如 200；没有数值的目标请把“类型”写成“定性”")
 

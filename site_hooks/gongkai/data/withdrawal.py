@@ -35,7 +35,7 @@ def check(plans: list[Plan], checkers: dict[str, Any], vocab: list[Validity], pr
         if current and (date_text or target or plan.validity_note):
             field = "失效日期" if date_text else "替代文件" if target else "失效说明"
             c.error((field,), f"有效性为“{plan.validity}”时不应填写{field}",
-                    "文件被修订、废止或失效时,请把“有效性”改为已修订、已废止或已失效;否则删除这一行")
+                    "文件被修订、废止或失效时，请把“有效性”改为已修订、已废止或已失效；否则删除这一行")
             continue
         if date_text:
             try:
@@ -46,8 +46,8 @@ def check(plans: list[Plan], checkers: dict[str, Any], vocab: list[Validity], pr
                 if plan.withdrawn_on < plan.published:
                     c.error(("失效日期",), f"失效日期 {plan.withdrawn_on} 早于发布日期 {plan.published}", "请核对两个日期")
         elif not current:
-            problems.warn(plan.path, c.doc.line(("有效性",)), "失效日期", f"本文件{plan.validity},但没有填写失效日期",
-                          "请添加“失效日期: YYYY-MM-DD”,页面上会显示从哪天起不再有效")
+            problems.warn(plan.path, c.doc.line(("有效性",)), "失效日期", f"本文件{plan.validity}，但没有填写失效日期",
+                          "请添加“失效日期: YYYY-MM-DD”，页面上会显示从哪天起不再有效")
         if target:
             if target.startswith(("http://", "https://")):
                 if re.match(r"^https?://[^\s<>\"']+$", target):
@@ -64,10 +64,10 @@ def check(plans: list[Plan], checkers: dict[str, Any], vocab: list[Validity], pr
             else:
                 close = difflib.get_close_matches(target, list(by_id), n=1)
                 c.error(("替代文件",), f"找不到站内文件“{target}”",
-                        f"是否想写“{close[0]}”?" if close else "站内文件写 机构标识/年度/文件名(不含 .yml),站外文件写完整网址")
+                        f"是否想写“{close[0]}”？" if close else "站内文件写 机构标识/年度/文件名（不含 .yml），站外文件写完整网址")
         elif plan.validity == "已修订":
-            problems.warn(plan.path, c.doc.line(("有效性",)), "替代文件", "本文件已修订,但没有填写修订后的文件",
-                          "请添加“替代文件: 机构标识/年度/文件名”,页面上会链接到修订后的文件")
+            problems.warn(plan.path, c.doc.line(("有效性",)), "替代文件", "本文件已修订，但没有填写修订后的文件",
+                          "请添加“替代文件: 机构标识/年度/文件名”，页面上会链接到修订后的文件")
 
 
 def notice_params(plan: Plan, validity: Validity | None, href_of) -> dict[str, Any] | None:

@@ -63,9 +63,9 @@ class YamlDoc:
 def decode(raw: bytes) -> tuple[str | None, list[tuple[int, str, str]]]:
     """Bytes to text. Only UTF-8 (with or without BOM) is accepted; others are explained."""
     if raw.startswith(b"\xff\xfe") or raw.startswith(b"\xfe\xff"):
-        return None, [(1, "文件是 UTF-16 编码,网站只接受 UTF-8", "请在编辑器里用“UTF-8”编码另存这个文件")]
+        return None, [(1, "文件是 UTF-16 编码，网站只接受 UTF-8", "请在编辑器里用“UTF-8”编码另存这个文件")]
     if b"\x00" in raw:
-        return None, [(1, "这不是文本文件(含有二进制内容)", "请确认上传的是 .yml 文本文件,而不是 Word 或图片")]
+        return None, [(1, "这不是文本文件（含有二进制内容）", "请确认上传的是 .yml 文本文件，而不是 Word 或图片")]
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -74,10 +74,10 @@ def decode(raw: bytes) -> tuple[str | None, list[tuple[int, str, str]]]:
         line = raw[: exc.start].count(b"\n") + 1
         try:
             raw.decode("gb18030")
-            guess = "看起来是 GBK/GB18030 编码(Windows 记事本的“ANSI”)"
+            guess = "看起来是 GBK/GB18030 编码（Windows 记事本的“ANSI”）"
         except UnicodeDecodeError:
             guess = "编码无法识别"
-        return None, [(line, f"文件不是 UTF-8 编码,{guess}", "请用“UTF-8”编码另存,或运行 gongkai validate --fix 自动转换")]
+        return None, [(line, f"文件不是 UTF-8 编码，{guess}", "请用“UTF-8”编码另存，或运行 gongkai validate --fix 自动转换")]
 
 
 def _control_message(text: str) -> str | None:
@@ -111,7 +111,7 @@ def _pre_scan(text: str) -> list[tuple[int, str, str]]:
             continue  # inside a | or > block: text is free-form
         in_block = None
         if stripped.startswith("\t") or (line.startswith("\t")):
-            found.append((n, "行首用了制表符(Tab)缩进,YAML 只认空格", "请把行首的 Tab 改成空格(每级两个空格)"))
+            found.append((n, "行首用了制表符（Tab）缩进，YAML 只认空格", "请把行首的 Tab 改成空格（每级两个空格）"))
             continue
         if stripped.startswith("#"):
             continue
@@ -124,16 +124,16 @@ def _pre_scan(text: str) -> list[tuple[int, str, str]]:
 
 
 _YAML_MESSAGES = [  # needles match both PyYAML's and libyaml's wording
-    ("found character '\\t'", "这里有制表符(Tab)", "请改成空格"),
-    ("mapping values are not allowed", "这里多了一个冒号,或上一行缩进不对", "值里含有“: ”时,请把整个值用英文引号括起来"),
-    ("could not find expected ':'", "这一行缺少“: ”,或缩进不对", "每个字段写成“字段: 值”,同一层的字段左边对齐"),
-    ("did not find expected key", "缩进不对,或上一行的引号没有配对", "同一层的字段左边要对齐;引号要成对"),
-    ("did not find expected '-' indicator", "列表的缩进不对", "列表每一项以“- ”开头,并与同层对齐"),
-    ("found unexpected end of stream", "文件意外结束(可能引号没有配对)", "请检查最后几行的引号"),
-    ("found undefined alias", "用到了未定义的别名(*)", "本网站不支持锚点和别名,请直接写出内容"),
-    ("expected a single document", "文件里有多个文档(出现了“---”分隔)", "一个文件只写一条,删除多余的“---”"),
-    ("found unknown escape character", "双引号里有无法识别的反斜杠转义", "改用单引号,或把“\\”写成“\\\\”"),
-    ("found unexpected ':'", "这里的冒号位置不对", "值里含有冒号时,请把整个值用英文引号括起来"),
+    ("found character '\\t'", "这里有制表符（Tab）", "请改成空格"),
+    ("mapping values are not allowed", "这里多了一个冒号，或上一行缩进不对", "值里含有“: ”时，请把整个值用英文引号括起来"),
+    ("could not find expected ':'", "这一行缺少“: ”，或缩进不对", "每个字段写成“字段: 值”，同一层的字段左边对齐"),
+    ("did not find expected key", "缩进不对，或上一行的引号没有配对", "同一层的字段左边要对齐；引号要成对"),
+    ("did not find expected '-' indicator", "列表的缩进不对", "列表每一项以“- ”开头，并与同层对齐"),
+    ("found unexpected end of stream", "文件意外结束（可能引号没有配对）", "请检查最后几行的引号"),
+    ("found undefined alias", "用到了未定义的别名（*）", "本网站不支持锚点和别名，请直接写出内容"),
+    ("expected a single document", "文件里有多个文档（出现了“---”分隔）", "一个文件只写一条，删除多余的“---”"),
+    ("found unknown escape character", "双引号里有无法识别的反斜杠转义", "改用单引号，或把“\\”写成“\\\\”"),
+    ("found unexpected ':'", "这里的冒号位置不对", "值里含有冒号时，请把整个值用英文引号括起来"),
     ("while scanning a quoted scalar", "引号没有配对", "请检查这一行的引号是否成对"),
 ]
 
@@ -160,7 +160,7 @@ class _Builder:
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
-            self.doc.errors.append((line, f"嵌套层级太深(超过{MAX_DEPTH}层)", "请检查缩进是否正确"))
+            self.doc.errors.append((line, f"嵌套层级太深（超过{MAX_DEPTH}层）", "请检查缩进是否正确"))
             return None
         if node.tag and node.tag not in _OK_TAGS:
             tag = node.tag.replace(_STD_TAG, "!!")
@@ -175,12 +175,12 @@ class _Builder:
                     continue
                 key = key_node.value
                 if key == "<<" and not key_node.style:  # plain: None from PyYAML, "" from libyaml
-                    self.doc.errors.append((key_line, "使用了合并键“<<”", "本网站不支持合并键,请直接写出各字段"))
+                    self.doc.errors.append((key_line, "使用了合并键“<<”", "本网站不支持合并键，请直接写出各字段"))
                     continue
                 if key in result:
                     first = self.doc.lines.get(path + (key,), "?")
                     self.doc.errors.append(
-                        (key_line, f"字段“{key}”重复出现(第{first}行已经写过)", "同一个字段只能写一次,请删除或合并其中一处")
+                        (key_line, f"字段“{key}”重复出现（第{first}行已经写过）", "同一个字段只能写一次，请删除或合并其中一处")
                     )
                     continue
                 self.doc.lines[path + (key,)] = key_line
@@ -280,7 +280,7 @@ def _parse_text(text: str) -> YamlDoc:
         doc.errors.append((1, "嵌套层级太深", "请检查缩进是否正确"))
         return doc
     if node is None:
-        doc.errors.append((1, "文件是空的", "请参照示例文件填写内容,或删除这个文件"))
+        doc.errors.append((1, "文件是空的", "请参照示例文件填写内容，或删除这个文件"))
         return doc
     doc.lines[()] = node.start_mark.line + 1
     doc.data = _Builder(doc).build(node, (), 0)
@@ -293,16 +293,16 @@ def load_file(path: Path) -> YamlDoc:
         size = path.stat().st_size
         if size > MAX_BYTES:
             doc = YamlDoc()
-            doc.errors.append((1, f"文件太大({size // 1024} KB,上限 {MAX_BYTES // 1024} KB)", "一份计划通常只有几 KB,请检查是否粘贴了多余内容"))
+            doc.errors.append((1, f"文件太大（{size // 1024} KB，上限 {MAX_BYTES // 1024} KB）", "一份计划通常只有几 KB，请检查是否粘贴了多余内容"))
             return doc
         raw = path.read_bytes()
     except OSError as exc:
         doc = YamlDoc()
-        doc.errors.append((1, f"无法读取文件({exc.strerror})", "请检查文件是否存在、是否有读取权限"))
+        doc.errors.append((1, f"无法读取文件（{exc.strerror}）", "请检查文件是否存在、是否有读取权限"))
         return doc
     text, errors = decode(raw)
     if text is None:
         return YamlDoc(errors=errors)
     if not text.strip():
-        return YamlDoc(errors=[(1, "文件是空的", "请参照示例文件填写内容,或删除这个文件")], text=text)
+        return YamlDoc(errors=[(1, "文件是空的", "请参照示例文件填写内容，或删除这个文件")], text=text)
     return parse_text(text)

@@ -65,14 +65,14 @@ def _table(path: Path) -> list[list[str]]:
             import openpyxl  # only for .xlsx catalogues
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file; all mean the same to an editor
-            raise ImportFailed(f"无法读取这个 Excel 文件({type(exc).__name__});请用 Excel 或 WPS 打开后另存为 .xlsx 再试") from exc
+            raise ImportFailed(f"无法读取这个 Excel 文件（{type(exc).__name__}）；请用 Excel 或 WPS 打开后另存为 .xlsx 再试") from exc
         try:
             sheet = book.worksheets[0]
             rows = []
             for row in sheet.iter_rows(values_only=True):
                 rows.append([_cell(v) for v in row])
                 if len(rows) > MAX_ROWS:
-                    raise ImportFailed(f"目录超过 {MAX_ROWS} 行,请分成几个文件")
+                    raise ImportFailed(f"目录超过 {MAX_ROWS} 行，请分成几个文件")
             return rows
         finally:
             book.close()
@@ -90,7 +90,7 @@ def read_catalogue(path: Path) -> list[Row]:
             header_at, columns = i, found
             break
     if header_at is None:
-        raise ImportFailed("没有找到表头(至少要有 索引号、名称、发布日期 等三列的列名)")
+        raise ImportFailed("没有找到表头（至少要有 索引号、名称、发布日期 等三列的列名）")
     out = []
     for i, row in enumerate(rows[header_at + 1:], header_at + 2):
         values = {columns[j]: cell for j, cell in enumerate(row) if j in columns and cell}

@@ -20,9 +20,9 @@ SERVER_JS = SOURCE_ROOT / ".deps" / "decap-server" / "node_modules" / "decap-ser
 def missing() -> str:
     """Why the backend cannot start (a Chinese sentence), or "" when it can."""
     if shutil.which("node") is None:
-        return "没有找到 Node.js:运行 make cms-deps(或 make serve)安装后,网页编辑器才能保存文件"
+        return "没有找到 Node.js：运行 make cms-deps（或 make serve）安装后，网页编辑器才能保存文件"
     if not SERVER_JS.is_file():
-        return "网页编辑器的本机后端(decap-server)没有安装:运行 make cms-deps 后重新启动预览"
+        return "网页编辑器的本机后端（decap-server）没有安装：运行 make cms-deps 后重新启动预览"
     return ""
 
 

@@ -122,11 +122,11 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
         from docx.table import Table
         from docx.text.paragraph import Paragraph
     except ImportError as exc:  # pragma: no cover - python-docx is a dependency
-        raise ImportFailed("缺少 python-docx,请先运行 make install") from exc
+        raise ImportFailed("缺少 python-docx，请先运行 make install") from exc
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # noqa: BLE001 - a damaged or mislabelled file
-        raise ImportFailed(f"无法打开 Word 文件({type(exc).__name__}),请确认它是 .docx 格式并能在 Word 中正常打开") from exc
+        raise ImportFailed(f"无法打开 Word 文件（{type(exc).__name__}），请确认它是 .docx 格式并能在 Word 中正常打开") from exc
     numbering = _Numbering(document)
     lines: list[str] = []
     notes: list[str] = []
@@ -168,5 +168,5 @@ def docx_lines(path: Path) -> tuple[list[str], list[str]]:
             if text and text not in furniture:
                 furniture.append(text)
     for text in furniture:
-        notes.append(f"页眉页脚没有导入:{text[:40]}")
+        notes.append(f"页眉页脚没有导入：{text[:40]}")
     return lines, notes

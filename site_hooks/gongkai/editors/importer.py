@@ -88,9 +88,9 @@ META_PAIR = re.compile(rf"({_META_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEY_R
 DATE_IN = re.compile(r"((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?")
 
 FURNITURE: list[tuple[str, re.Pattern[str]]] = [
-    ("页面导航(当前位置)", re.compile(r"^\s*(?:当前位置|您现在所在的位置|您现在的位置|您的位置|所在位置|你的位置)\s*[:：]")),
+    ("页面导航（当前位置）", re.compile(r"^\s*(?:当前位置|您现在所在的位置|您现在的位置|您的位置|所在位置|你的位置)\s*[:：]")),
     ("网站栏目链接", re.compile(r"^\s*[•·\-*]?\s*(?:无障碍|长辈版|关怀版|适老化|English|ENGLISH|繁體|繁体|简体|登录|注册|首页|网站首页|手机版|移动版|设为首页|加入收藏|网站地图|智能问答)\s*$")),
-    ("页面信息栏(发布时间、浏览次数、字体等)", re.compile(r"浏览次数|点击数|阅读次数|访问量|字体\s*[:：]?\s*[\[【(（]|【\s*字体|打印本页|打印此页|关闭窗口|分享到|扫一扫|移动端\s*[:：]|^\s*网站\s*[:：].*[|｜]")),
+    ("页面信息栏（发布时间、浏览次数、字体等）", re.compile(r"浏览次数|点击数|阅读次数|访问量|字体\s*[:：]?\s*[\[【(（]|【\s*字体|打印本页|打印此页|关闭窗口|分享到|扫一扫|移动端\s*[:：]|^\s*网站\s*[:：].*[|｜]")),
     ("免责声明或转载声明", re.compile(r"免责声明|版权(?:所有|声明)|如(?:产生|有|涉及)(?:版权|侵权)|转载(?:分享)?请(?:注明|保留)|由互联网用户整理|本文(?:仅限|仅供)|仅供参考|侵删")),
     ("网址或链接地址", re.compile(r"^\s*(?:链接地址|原文链接|本文链接|本文地址|网址|原文地址|来源网址)\s*[:：]|^\s*https?://\S+\s*$")),
     ("下载链接", re.compile(r"^.{0,30}(?:附件下载|点击下载|下载本文|下载全文|全文下载|文档下载|下载\s*(?:Word|WORD|word|PDF|pdf|文档)|(?:Word|PDF|WPS)\s*版?下载|\[下载\]|【下载】)")),
@@ -118,7 +118,7 @@ class Dropped:
 
     def __str__(self) -> str:
         text = self.text if len(self.text) <= 40 else self.text[:40] + "…"
-        return f"第{self.line}行({self.reason}):{text}"
+        return f"第{self.line}行（{self.reason}）：{text}"
 
 
 @dataclass
@@ -217,7 +217,7 @@ def decode_text(raw: bytes) -> str:
         try:
             return raw.decode("gb18030")
         except UnicodeDecodeError as exc:
-            raise ImportFailed("文件编码无法识别(既不是 UTF-8 也不是 GBK)", ) from exc
+            raise ImportFailed("文件编码无法识别（既不是 UTF-8 也不是 GBK）", ) from exc
 
 
 _MD_MARKUP = [
@@ -251,10 +251,10 @@ def read_document(path: Path) -> tuple[list[str], list[str]]:
         from gongkai.editors.docx import docx_lines  # python-docx is imported only for Word files
         return docx_lines(path)
     if suffix == ".doc":
-        raise ImportFailed("不支持旧版 Word 文件(.doc)", )
+        raise ImportFailed("不支持旧版 Word 文件（.doc）", )
     raw = path.read_bytes()
     if raw[:4] == b"PK\x03\x04":
-        raise ImportFailed("这个文件实际上是 Word/压缩文件,请把扩展名改为 .docx 后再导入")
+        raise ImportFailed("这个文件实际上是 Word/压缩文件，请把扩展名改为 .docx 后再导入")
     text = decode_text(raw)
     if suffix in (".md", ".markdown"):
         return markdown_to_lines(text), []
@@ -403,7 +403,7 @@ def _build_draft(lines: list[tuple[int, str]], dropped: list[Dropped], default_t
     if t is None:
         title = metadata.get("名称") or default_title
         title_line = 0
-        warnings.append(f"没有找到标题,暂用“{title}”,请修改“名称”")
+        warnings.append(f"没有找到标题，暂用“{title}”，请修改“名称”")
         body_lines = lines
     else:
         title_line, raw_title = lines[t]
@@ -420,10 +420,10 @@ def _build_draft(lines: list[tuple[int, str]], dropped: list[Dropped], default_t
             else:
                 body_lines.append((n, text))
     if metadata.get("名称") and _norm(metadata["名称"]) != _norm(title):
-        warnings.append(f"页面元数据中的名称“{metadata['名称']}”与正文标题“{title}”不同,已用正文标题")
+        warnings.append(f"页面元数据中的名称“{metadata['名称']}”与正文标题“{title}”不同，已用正文标题")
     body_lines, unwrapped = _unwrap(body_lines)
     if unwrapped:
-        warnings.append("原文是按固定宽度折行的,已把折断的行重新连成段落,请核对分段")
+        warnings.append("原文是按固定宽度折行的，已把折断的行重新连成段落，请核对分段")
     draft = PlanDraft(title=title, title_line=title_line, metadata=metadata, warnings=warnings, kept=kept)
     _structure(draft, body_lines)
     return draft
@@ -446,7 +446,7 @@ def _structure(draft: PlanDraft, lines: list[tuple[int, str]]) -> None:
             style, number, label = mark
             prev = expected.get(style, 0)
             if number not in (1, prev + 1):
-                draft.warnings.append(f"第{n}行的编号“{label}”与前面的编号不连续,请核对")
+                draft.warnings.append(f"第{n}行的编号“{label}”与前面的编号不连续，请核对")
             expected[style] = number
         if mark and mark[0] == section_style:
             style, number, label = mark
@@ -481,7 +481,7 @@ def _structure(draft: PlanDraft, lines: list[tuple[int, str]]) -> None:
             _runs_as_items(draft, text, section)
         draft.kept.append(text)
     if not draft.sections and not draft.items and len(draft.blocks) > 1:
-        draft.warnings.append("没有识别出一、(一)、1. 等编号,全文按段落导入;请核对是否需要加小标题")
+        draft.warnings.append("没有识别出一、（一）、1. 等编号，全文按段落导入；请核对是否需要加小标题")
     if not draft.blocks:
         draft.warnings.append("没有找到正文内容")
     # table rows are one block per table
@@ -557,7 +557,7 @@ def import_lines(lines: list[str], name: str = "导入的计划", numbers: list[
             if found or re.fullmatch(rf"(?:\s*(?:{_META_KEY_RE})\s*[:：]\s*)+", text):
                 for key, value in found.items():
                     metadata.setdefault(key, value)
-                dropped.append(Dropped(n, text, "页面元数据(已读入对应字段)"))
+                dropped.append(Dropped(n, text, "页面元数据（已读入对应字段）"))
                 continue
         content.append((n, text))
     parts = _split_compilation(content, dropped)
@@ -565,7 +565,7 @@ def import_lines(lines: list[str], name: str = "导入的计划", numbers: list[
     if not parts:
         cuts: list[compilation.Cut] = []
         parts = compilation.split_by_pieces(content, cuts)
-        how = "按“篇1、篇2”(第一篇、第二篇)等分篇标记"
+        how = "按“篇1、篇2”（第一篇、第二篇）等分篇标记"
         if not parts:
             cuts = []
             parts = compilation.split_by_titles(content, cuts)
@@ -573,7 +573,7 @@ def import_lines(lines: list[str], name: str = "导入的计划", numbers: list[
         dropped.extend(Dropped(c.line, c.text, c.reason) for c in cuts)
     if parts:
         drafts = [_build_draft(part, dropped, name) for part in parts]
-        warnings.append(f"这是一份汇编,{how}拆成 {len(drafts)} 份计划")
+        warnings.append(f"这是一份汇编，{how}拆成 {len(drafts)} 份计划")
     else:
         drafts = [_build_draft(content, dropped, name, metadata)]
         if metadata:
@@ -662,7 +662,7 @@ def find_targets(text: str) -> list[dict[str, Any]]:
                 if VERB_ONLY.match(name):
                     noun = re.match(r"[^，,、。；;在到列入的]{1,20}", clause[end:])
                     name = name + (noun.group(0) if noun else "")
-                name = name.strip("、,， ") or "(请填写指标名称)"
+                name = name.strip("、,， ") or "（请填写指标名称）"
                 original = text[s_start:s_start + len(sentence)].strip()
                 at = s_start + c_start
                 found.append({

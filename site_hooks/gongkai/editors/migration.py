@@ -58,14 +58,14 @@ def page_lines(page: oldsite.SavedPage) -> tuple[list[str], list[int], list[Drop
             lines.append(pl.text)
             numbers.append(pl.line)
         elif i in page.meta_rows:
-            dropped.append(Dropped(pl.line, pl.text, "页面元数据(已读入对应字段)"))
+            dropped.append(Dropped(pl.line, pl.text, "页面元数据（已读入对应字段）"))
         elif pl.attachment_only:
-            dropped.append(Dropped(pl.line, pl.text, "附件链接(已列入“附件”)"))
+            dropped.append(Dropped(pl.line, pl.text, "附件链接（已列入“附件”）"))
         elif pl.in_article or not article:
             lines.append(pl.text)
             numbers.append(pl.line)
         else:
-            dropped.append(Dropped(pl.line, pl.text, furniture_reason(pl.text) or "正文以外的页面内容(栏目、页头、页脚)"))
+            dropped.append(Dropped(pl.line, pl.text, furniture_reason(pl.text) or "正文以外的页面内容（栏目、页头、页脚）"))
     return lines, numbers, dropped
 
 
@@ -79,9 +79,9 @@ def read_source(path: Path, base: Path | None = None) -> Source:
         result.dropped = sorted(result.dropped + dropped, key=lambda d: d.line)
         notes = list(page.notes)
         if page.scripts:
-            notes.append(f"网页中的脚本和样式(第{'、'.join(map(str, page.scripts[:10]))}行等 {len(page.scripts)} 处)不是文字内容,没有导入")
+            notes.append(f"网页中的脚本和样式（第{'、'.join(map(str, page.scripts[:10]))}行等 {len(page.scripts)} 处）不是文字内容，没有导入")
         if page.encoding not in ("utf-8", "utf-8-sig"):
-            notes.append(f"网页编码是 {page.encoding},已转换为 UTF-8")
+            notes.append(f"网页编码是 {page.encoding}，已转换为 UTF-8")
         return Source(path, name, result, page, notes)
     lines, notes = read_document(path)
     return Source(path, name, import_lines(lines, path.stem), None, list(notes))
@@ -153,7 +153,7 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
     if rows:
         row = catalogue.match(rows, urls, raw.get("索引号", ""), raw.get("名称") or draft.title)
         if row is None:
-            e.review.append(f"目录 {catalogue_name} 中没有找到这一条(按网址、索引号、名称都对不上)")
+            e.review.append(f"目录 {catalogue_name} 中没有找到这一条（按网址、索引号、名称都对不上）")
         else:
             row.used = True
             e.row = row
@@ -170,13 +170,13 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
                             meta.setdefault("发布时间", d[1])
                 else:
                     meta[name] = value
-                e.mapped.append(f"{name}“{value}”由目录补充(页面上没有)")
+                e.mapped.append(f"{name}“{value}”由目录补充（页面上没有）")
             for name, mine, theirs in differ:
                 if _same_meaning(name, mine, theirs, project, department):
-                    e.mapped.append(f"{name}:页面写“{mine}”,目录写“{theirs}”,对应到本站的同一个值")
+                    e.mapped.append(f"{name}：页面写“{mine}”，目录写“{theirs}”，对应到本站的同一个值")
                     continue
-                e.errors.append(Problem(f"{catalogue_name}", row.line, name, f"目录写“{theirs}”,页面 {where} 写“{mine}”,两者不一致",
-                                        "已按页面导入;请核对原平台上公开的是哪一个,改正计划文件"))
+                e.errors.append(Problem(f"{catalogue_name}", row.line, name, f"目录写“{theirs}”，页面 {where} 写“{mine}”，两者不一致",
+                                        "已按页面导入；请核对原平台上公开的是哪一个，改正计划文件"))
             if row.url:
                 urls.append(row.url)
     # 名称
@@ -184,7 +184,7 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
     if single and raw.get("名称"):  # the title is the published 名称 even where the page has no heading
         draft.warnings = [w for w in draft.warnings if not w.startswith("没有找到标题")]
     if title != draft.title:
-        e.review.append(f"页面上的标题“{draft.title}”与元数据中的名称不同,已用元数据的名称")
+        e.review.append(f"页面上的标题“{draft.title}”与元数据中的名称不同，已用元数据的名称")
     e.fields["名称"] = title
     # 索引号, kept as published
     index_no = (raw.get("索引号") or "").strip()
@@ -199,37 +199,37 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
         used = {p.index_no: p.path for p in project.plans if not p.index_assigned}
         if index_no in used:
             e.errors.append(Problem(where, line_of("索引号"), "索引号", f"索引号 {index_no} 已被 {used[index_no]} 使用",
-                                    "可能已经导入过这一条;请核对,不要重复导入"))
-        e.kept.append(f"索引号 {index_no}" + ("(按旧平台的规则编写,标为历史索引号,不重新编号)" if historic else ""))
+                                    "可能已经导入过这一条；请核对，不要重复导入"))
+        e.kept.append(f"索引号 {index_no}" + ("（按旧平台的规则编写，标为历史索引号，不重新编号）" if historic else ""))
     # 组配分类 and 主题分类 through the aliases
     for kind, names, default in (("组配分类", department.categories, default_category),
                                  ("主题分类", [t.name for t in project.topics], default_topic)):
         value = raw.get(kind) or meta.get(kind)
         if not value:
             e.fields[kind] = default
-            e.review.append(f"原文没有{kind},暂填“{default}”")
+            e.review.append(f"原文没有{kind}，暂填“{default}”")
             continue
         name, how = map_value(kind, value, names, project.aliases)
         if name is None:
             e.fields[kind] = default
-            e.errors.append(Problem(where, line_of(kind), kind, f"旧平台的{kind}“{value}”对应不到本站的{kind}(暂填“{default}”)",
-                                    f"可选:{_choices(names)};或在 data/vocab/aliases.yml 的“{kind}”下加一行“{value}: 名称”"))
+            e.errors.append(Problem(where, line_of(kind), kind, f"旧平台的{kind}“{value}”对应不到本站的{kind}（暂填“{default}”）",
+                                    f"可选：{_choices(names)}；或在 data/vocab/aliases.yml 的“{kind}”下加一行“{value}: 名称”"))
         else:
             e.fields[kind] = name
-            (e.mapped if how else e.kept).append(f"{kind}“{value}”→“{name}”({how})" if how else f"{kind} {name}")
+            (e.mapped if how else e.kept).append(f"{kind}“{value}”→“{name}”（{how}）" if how else f"{kind} {name}")
     # 发布机构
     published_by = raw.get("发布机构")
     if published_by:
         slug = department_of(published_by, project)
         if slug is None:
             e.errors.append(Problem(where, line_of("发布机构"), "发布机构", f"页面上的发布机构“{published_by}”对应不到本站的发布机构",
-                                    f"可选:{'、'.join(f'{d.short_name}({s})' for s, d in project.departments.items())};"
+                                    f"可选：{'、'.join(f'{d.short_name}({s})' for s, d in project.departments.items())}；"
                                     f"或在 data/vocab/aliases.yml 的“发布机构”下加一行“{published_by}: 机构标识”"))
         elif slug != dept:
-            e.errors.append(Problem(where, line_of("发布机构"), "发布机构", f"页面上的发布机构“{published_by}”是 {slug},不是 --dept {dept}",
+            e.errors.append(Problem(where, line_of("发布机构"), "发布机构", f"页面上的发布机构“{published_by}”是 {slug}，不是 --dept {dept}",
                                     "请核对后用 --dept 指定正确的发布机构"))
         else:
-            e.kept.append(f"发布机构“{published_by}”({dept})")
+            e.kept.append(f"发布机构“{published_by}”（{dept}）")
             if published_by not in (department.short_name,):
                 e.mapped.append(f"发布机构“{published_by}”在本站显示为“{department.short_name}”")
     # 文号, exactly as published (a 文号 that does not follow today's writing is reported by validation)
@@ -242,10 +242,10 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
     created = meta.get("生成日期")
     if not published:
         published = created or today
-        e.review.append(f"原文没有发布日期,暂填 {published}")
+        e.review.append(f"原文没有发布日期，暂填 {published}")
     if not created:
         created = published
-        e.review.append(f"原文没有生成日期(成文日期),暂用发布日期 {published}")
+        e.review.append(f"原文没有生成日期（成文日期），暂用发布日期 {published}")
     e.fields["生成日期"] = created
     e.fields["发布日期"] = published
     for name, value in (("生成日期", created), ("发布日期", published)):
@@ -266,7 +266,7 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
         name, how = map_value("有效性", validity, names, project.aliases)
         if name is None:
             e.errors.append(Problem(where, line_of("有效性"), "有效性", f"旧平台的有效性“{validity}”对应不到本站的有效性",
-                                    f"可选:{_choices(names)};或在 data/vocab/aliases.yml 的“有效性”下加一行“{validity}: 名称”"))
+                                    f"可选：{_choices(names)}；或在 data/vocab/aliases.yml 的“有效性”下加一行“{validity}: 名称”"))
         else:
             e.fields["有效性"] = name
             (e.mapped if how else e.kept).append(f"有效性“{validity}”→“{name}”" if how else f"有效性 {name}")
@@ -276,14 +276,14 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
         e.fields["原网址"] = clean_urls
         e.kept.append("原网址 " + "、".join(clean_urls))
     elif page is not None:
-        e.review.append("没有找到这一条在旧平台上的网址(页面中没有 canonical 或“saved from”,目录中也没有),旧网址不会跳转")
+        e.review.append("没有找到这一条在旧平台上的网址（页面中没有 canonical 或“saved from”，目录中也没有），旧网址不会跳转")
     # 附件
     if page is not None and single:
         seen: set[str] = set()
         for a in page.attachments:
             if a.file is None:
-                e.errors.append(Problem(where, a.line, "附件", f"找不到附件“{a.name}”(链接 {a.href})",
-                                        "请从旧平台下载这个文件,放在保存的网页旁边后重新导入,或手工放进计划的“附件”文件夹"))
+                e.errors.append(Problem(where, a.line, "附件", f"找不到附件“{a.name}”（链接 {a.href}）",
+                                        "请从旧平台下载这个文件，放在保存的网页旁边后重新导入，或手工放进计划的“附件”文件夹"))
                 continue
             filename = safe_filename(a.file.name, seen)
             seen.add(filename)
@@ -293,9 +293,9 @@ def plan_entry(source: Source, draft: PlanDraft, project: Project, dept: str, *,
             label = label if label and label not in (PurePosixPath(filename).stem, filename) else ""
             e.attachments.append((a.file, filename, label))
         if e.attachments:
-            e.kept.append(f"附件 {len(e.attachments)} 个:" + "、".join(f for _, f, _ in e.attachments))
+            e.kept.append(f"附件 {len(e.attachments)} 个：" + "、".join(f for _, f, _ in e.attachments))
         for img in page.images:
-            e.review.append(f"正文第{img.line}行有图片“{img.name}”,没有导入;需要时请作为附件添加")
+            e.review.append(f"正文第{img.line}行有图片“{img.name}”，没有导入；需要时请作为附件添加")
     return e
 
 
@@ -322,15 +322,15 @@ def sources_in(paths: list[Path]) -> tuple[list[tuple[Path, Path | None]], list[
         if p.is_dir():
             pages = oldsite.find_pages(p)
             if not pages:
-                problems.append(f"{p}:文件夹中没有 .html/.htm 网页")
+                problems.append(f"{p}：文件夹中没有 .html/.htm 网页")
             docs += [(x, p) for x in pages]
             catalogues += sorted(x for x in p.iterdir() if x.is_file() and x.suffix.lower() in catalogue.CATALOGUE_SUFFIXES)
         elif not p.is_file():
-            problems.append(f"{p}:找不到这个文件")
+            problems.append(f"{p}：找不到这个文件")
         elif p.suffix.lower() in catalogue.CATALOGUE_SUFFIXES:
             catalogues.append(p)
         elif p.suffix.lower() in oldsite.PAGE_SUFFIXES + DOCUMENT_SUFFIXES or p.suffix == "":
             docs.append((p, None))
         else:
-            problems.append(f"{p}:不支持 {p.suffix} 文件;请另存为 .docx(Word)、.txt(纯文本)或 .html(网页)后再导入")
+            problems.append(f"{p}：不支持 {p.suffix} 文件；请另存为 .docx（Word）、.txt（纯文本）或 .html（网页）后再导入")
     return docs, catalogues, problems

@@ -87,8 +87,8 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
         merge_base = git(root, "merge-base", base, "HEAD").stdout.strip()
         diff = git(root, "diff", "--name-status", "-M", "--relative", "--no-color", merge_base, "--", PLANS).stdout
     except GitError as exc:
-        problems.add(PLANS, 0, "索引号", f"无法与 {base} 比较已发布的索引号({exc.message}:{exc.output[:200]})",
-                     "CI 需要完整的 git 历史:GitHub 的 actions/checkout 设 fetch-depth: 0,GitLab 设 GIT_DEPTH: \"0\"")
+        problems.add(PLANS, 0, "索引号", f"无法与 {base} 比较已发布的索引号（{exc.message}:{exc.output[:200]}）",
+                     "CI 需要完整的 git 历史：GitHub 的 actions/checkout 设 fetch-depth: 0,GitLab 设 GIT_DEPTH: \"0\"")
         return
     by_path = {p.path: p for p in plans}
     for line in diff.splitlines():
@@ -96,8 +96,8 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
         status, old, new = parts[0], parts[1], parts[-1]
         if status.startswith("A") and (plan := by_path.get(new)) and not plan.index_assigned:
             problems.warn(plan.path, plan.line_of.get(("索引号",), 1), "索引号",
-                          f"新信息自己填了索引号 {plan.index_no}:另一个合并请求可能用了同一个号,合并后会重复",
-                          "删除这一行,合并到主分支后自动编号")
+                          f"新信息自己填了索引号 {plan.index_no}：另一个合并请求可能用了同一个号，合并后会重复",
+                          "删除这一行，合并到主分支后自动编号")
             continue
         if not old.endswith(".yml") or status[:1] not in "MRD":
             continue
@@ -106,8 +106,8 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
         if not number:
             continue
         if status.startswith("D"):
-            problems.warn(old, 0, "索引号", f"删除了已发布的信息(索引号 {number}),它的网址将失效",
-                          "不再有效的信息请保留文件并填写“有效性”;确需撤下(如保密审查的原因)请在合并请求中写明理由")
+            problems.warn(old, 0, "索引号", f"删除了已发布的信息（索引号 {number}），它的网址将失效",
+                          "不再有效的信息请保留文件并填写“有效性”；确需撤下（如保密审查的原因）请在合并请求中写明理由")
             continue
         plan = by_path.get(new)
         if plan is None:  # the file has errors of its own, reported already
@@ -115,10 +115,10 @@ def published_problems(root: Path, base: str, plans: list[Plan], problems: Probl
         if plan.index_assigned:
             if not _held_by_other(number, plan.path, plans):
                 problems.add(plan.path, plan.line_of.get(("名称",), 1), "索引号", f"已发布的索引号 {number} 被删除了",
-                             f"索引号一经发布不再改变:在“名称”下面恢复这一行 索引号: {number}")
+                             f"索引号一经发布不再改变：在“名称”下面恢复这一行“索引号: {number}”")
         elif plan.index_no != number:
             problems.add(plan.path, plan.line_of.get(("索引号",), 1), "索引号",
-                         f"已发布的索引号不能修改:原来是 {number},现在是 {plan.index_no}", f"改回 索引号: {number}")
+                         f"已发布的索引号不能修改：原来是 {number}，现在是 {plan.index_no}", f"改回“索引号: {number}”")
 
 
 # ---------------------------------------------------------------- main branch: assign, commit, push
@@ -160,11 +160,11 @@ class Attempt:
 
 def commit_message(lines: list[str]) -> str:
     written = [line for line in lines if line.startswith("已写入索引号")]
-    subject = f"自动编号:为 {len(written)} 条新信息写入索引号" if written else "自动修正:数据文件转为 UTF-8 编码"
+    subject = f"自动编号：为 {len(written)} 条新信息写入索引号" if written else "自动修正：数据文件转为 UTF-8 编码"
     body = "\n".join(lines)
     # [skip ci]: the job that pushes this commit builds and publishes it itself. Kept out of the
     # subject, which is what people read in the merge request and git log.
-    return (f"{subject}\n\n{body}\n\n由 scripts/assign_index_numbers.py 在合并到主分支后写入;"
+    return (f"{subject}\n\n{body}\n\n由 scripts/assign_index_numbers.py 在合并到主分支后写入；"
             f"已发布的索引号不会改变。\n\n[skip ci]\n")
 
 
@@ -190,10 +190,10 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
     try:
         dirty = git(root, "status", "--porcelain", "--untracked-files=all", "--", DATA).stdout.strip()
         if dirty:
-            say(f"错误:{DATA}/ 下有未提交的修改或新文件,不能自动编号 — 先提交或移走它们:\n{dirty}")
+            say(f"错误：{DATA}/ 下有未提交的修改或新文件，不能自动编号 — 先提交或移走它们：\n{dirty}")
             return 1
         if git(root, "rev-parse", "--is-shallow-repository").stdout.strip() == "true":
-            say("提醒:这是浅克隆,先取得完整历史(检查已发布的索引号需要)……")
+            say("提醒：这是浅克隆，先取得完整历史（检查已发布的索引号需要）……")
             git(root, "fetch", "--quiet", "--unshallow", remote)
         for attempt in range(retries + 1):
             git(root, "fetch", "--quiet", remote, f"+refs/heads/{branch}:refs/remotes/{remote}/{branch}")
@@ -202,20 +202,20 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
             project, problems = load_project(root)
             if project is None:
                 say(problems.report())
-                say(f"{branch} 分支的数据有错误,没有编号,也不应发布 — 按上面的提示改正后再合并。")
+                say(f"{branch} 分支的数据有错误，没有编号，也不应发布 — 按上面的提示改正后再合并。")
                 return 1
             removed = removed_numbers(root, project.plans)
             if removed:
                 for path, number in sorted(removed.items()):
                     plan = next(p for p in project.plans if p.path == path)
                     say(f"{path}:{plan.line_of.get(('名称',), 1)}: 索引号: 已发布的索引号 {number} 被删除了"
-                        f" — 索引号一经发布不再改变:恢复这一行 索引号: {number},再合并")
-                say("没有编号:自动编号不会给已发布过的信息换一个新索引号。")
+                        f" — 索引号一经发布不再改变：恢复这一行“索引号: {number}”，再合并")
+                say("没有编号：自动编号不会给已发布过的信息换一个新索引号。")
                 return 1
             lines = fix_project(root)
             changed = git(root, "status", "--porcelain", "--", DATA).stdout.strip()
             if not changed:
-                say(f"{branch} 分支({tip})的每条信息都已有索引号,无需编号。")
+                say(f"{branch} 分支（{tip}）的每条信息都已有索引号，无需编号。")
                 return 0
             for line in lines:
                 say(line)
@@ -224,19 +224,19 @@ def assign_and_push(root: Path, *, remote: str = "origin", branch: str = "main",
             result = _push(root, remote, branch)
             if result.pushed:
                 sha = git(root, "rev-parse", "HEAD").stdout.strip()
-                say(f"已推送到 {remote}/{branch}:{sha[:12]}(基于 {tip})。")
+                say(f"已推送到 {remote}/{branch}:{sha[:12]}（基于 {tip}）。")
                 return 0
             if not result.retryable:
-                say(f"推送失败,没有重试:\n{result.output}\n"
-                    "— 检查推送权限:主分支受保护时,CI 需要一个允许直接推送的密钥或令牌(见 docs/publishing.md“八、索引号自动编号”)。")
+                say(f"推送失败，没有重试：\n{result.output}\n"
+                    "— 检查推送权限：主分支受保护时，CI 需要一个允许直接推送的密钥或令牌（见 docs/publishing.md“八、索引号自动编号”）。")
                 return 1
             if attempt < retries:
                 reason = next((" ".join(line.split()) for line in result.output.splitlines() if line.startswith("!")), "")
-                say(f"推送被拒绝:编号期间有新的提交合并到了 {branch}({reason})。"
-                    f"重新取得最新的 {branch},第 {attempt + 1} 次重试……")
+                say(f"推送被拒绝：编号期间有新的提交合并到了 {branch}（{reason}）。"
+                    f"重新取得最新的 {branch}，第 {attempt + 1} 次重试……")
                 time.sleep(delay * (attempt + 1))
-        say(f"重试 {retries} 次后仍未推送成功(一直有新的提交),这次没有编号 — 稍后重新运行这个作业即可,已有的提交都不会丢失。")
+        say(f"重试 {retries} 次后仍未推送成功（一直有新的提交），这次没有编号 — 稍后重新运行这个作业即可，已有的提交都不会丢失。")
         return 1
     except GitError as exc:
-        say(f"错误:{exc.message}" + (f"\n{exc.output}" if exc.output else ""))
+        say(f"错误：{exc.message}" + (f"\n{exc.output}" if exc.output else ""))
         return 1

@@ -149,7 +149,7 @@ def decode_page(raw: bytes) -> tuple[str, str]:
             return raw.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    return raw.decode("gb18030", errors="replace"), "gb18030(有无法识别的字符)"
+    return raw.decode("gb18030", errors="replace"), "gb18030（有无法识别的字符）"
 
 
 # --- text lines ---------------------------------------------------------------------------------
@@ -311,7 +311,7 @@ def _record(page: SavedPage, name: str, value: str, line: int) -> None:
     if name in ("生成日期", "发布日期"):
         d = normal_date(value)
         if not d:
-            page.notes.append(f"第{line}行的{name}“{value}”不是日期,没有读入")
+            page.notes.append(f"第{line}行的{name}“{value}”不是日期，没有读入")
             return
         page.metadata[name] = d[0]
         if name == "发布日期" and d[1]:
@@ -389,19 +389,19 @@ def read_page(path: Path, base: Path | None = None) -> SavedPage:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ImportFailed(f"无法读取:{exc.strerror or exc}") from exc
+        raise ImportFailed(f"无法读取：{exc.strerror or exc}") from exc
     if size > MAX_PAGE_BYTES:
-        raise ImportFailed(f"文件太大({size // 1024 // 1024} MB),不像是一个保存的网页")
+        raise ImportFailed(f"文件太大（{size // 1024 // 1024} MB），不像是一个保存的网页")
     raw = path.read_bytes()
     if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise ImportFailed("这不是网页文件(含有二进制内容)")
+        raise ImportFailed("这不是网页文件（含有二进制内容）")
     text, encoding = decode_page(raw)
     if not text.strip():
         raise ImportFailed("文件是空的")
     try:
         doc = lxml.html.document_fromstring(text)
     except (lxml.etree.ParserError, ValueError) as exc:
-        raise ImportFailed(f"无法解析这个网页:{exc}") from exc
+        raise ImportFailed(f"无法解析这个网页：{exc}") from exc
     page = SavedPage(path=path, encoding=encoding, lines=[])
     # the old URL: canonical, og:url, the browser's or mirror tool's comment, the mirror folder
     for link in doc.iter("link"):

@@ -20,8 +20,8 @@ from gongkai.data.yamlio import parse_text
 from gongkai.problems import Problems
 
 HEADER = [
-    "# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/pages/generate.py 调用)。",
-    "# 修改后运行:make validate(或 .venv/bin/gongkai validate),再用 make serve 预览。",
+    "# 政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page（由 site_hooks/gongkai/pages/generate.py 调用）。",
+    "# 修改后运行：make validate（或 .venv/bin/gongkai validate），再用 make serve 预览。",
 ]
 DEFAULT_CATEGORY = "规划计划"
 REVIEW = "待核对"
@@ -70,7 +70,7 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
     out += [f"# {n}" for n in notes]
     out.append("")
     for key, value in fields.items():
-        out.append(f"# {key}:{_help(key)}")
+        out.append(f"# {key}：{_help(key)}")
         if isinstance(value, list):
             out.append(f"{key}:" if value else f"{key}: []")
             for v in value:
@@ -83,17 +83,17 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
     for key in optional:
         if key in fields:
             continue
-        out.append(f"# {key}:{_help(key)}(可不填;需要时删除下一行开头的“# ”)")
+        out.append(f"# {key}：{_help(key)}（可不填；需要时删除下一行开头的“# ”）")
         example = {"关键词": "[科技, 高新技术企业]", "相关文件": "[{文件: 机构标识/年度/文件名, 关系: 计划}]",
                    "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名",
                    "修订说明": "[{日期: YYYY-MM-DD, 说明: 一句话说明改了什么}]"}.get(key, "")
         out.append(f"# {key}: {example}".rstrip())
-    out.append(f"# 正文:{_help('正文')}")
+    out.append(f"# 正文：{_help('正文')}")
     out.append("正文: |")
     out.append(_block(body))
     targets = list(targets)
     leftovers = list(leftovers)
-    out.append(f"# 指标:{_help('指标')}")
+    out.append(f"# 指标：{_help('指标')}")
     if not targets:
         out.append("指标: []")
     else:
@@ -127,7 +127,7 @@ def _one_line(text: str) -> str:
 def check_roundtrip(text: str) -> list[str]:
     """Problems parsing a generated file (there should be none; used as a safety net)."""
     doc = parse_text(text)
-    return [f"第{line}行:{message}" for line, message, _ in doc.errors]
+    return [f"第{line}行：{message}" for line, message, _ in doc.errors]
 
 
 # --- 索引号 --------------------------------------------------------------------------------------

@@ -143,7 +143,7 @@ class Session:
             config["strict"] = False
             project = self.preview.last_good
         elif project is None:
-            raise DataError("\n数据检查未通过,网站没有生成:\n" + problems.report())
+            raise DataError("\n数据检查未通过，网站没有生成：\n" + problems.report())
         else:
             if self.serving:
                 self.preview.succeeded(project)
@@ -481,7 +481,7 @@ class _AnchorIds(AbstractSet[str]):
 def _describe(exc: Exception) -> str:
     line = getattr(exc, "lineno", None)
     where = f"第{line}行:" if line else ""
-    return f"{where}模板有错误({type(exc).__name__}: {getattr(exc, 'message', None) or exc})— 请检查刚才修改的模板"
+    return f"{where}模板有错误（{type(exc).__name__}: {getattr(exc, 'message', None) or exc}）— 请检查刚才修改的模板"
 
 
 def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> None:

@@ -68,7 +68,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
         project, problems = load_project(root, parallel=True)  # a CLI process: forking workers is safe
     if project is None:
         print(problems.report(), file=sys.stderr)
-        print(f"数据检查未通过,网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
+        print(f"数据检查未通过，网站没有生成；原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
         return 1
     for warning in problems.warnings:
         print(warning, file=sys.stderr)
@@ -93,10 +93,10 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     except DataError as exc:
         print(exc.code, file=sys.stderr)
     except SystemExit as exc:  # click's Abort in strict mode and similar
-        print(f"生成失败:{exc}", file=sys.stderr)
+        print(f"生成失败：{exc}", file=sys.stderr)
     except Exception as exc:  # noqa: BLE001 - the editor gets a sentence, not a traceback
         message = getattr(exc, "message", None) or str(exc)
-        print(f"生成失败:{type(exc).__name__}: {message}", file=sys.stderr)
+        print(f"生成失败：{type(exc).__name__}: {message}", file=sys.stderr)
     finally:
         mkdocs_log.removeHandler(collector)
         mkdocs_log.setLevel(old_level)
@@ -104,11 +104,11 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
             session.finish()
     if not ok:
         for message in collector.messages:
-            print(f"MkDocs 提示:{message}", file=sys.stderr)
+            print(f"MkDocs 提示：{message}", file=sys.stderr)
         _remove(tmp)
         if any("link" in m or "anchor" in m for m in collector.messages):
-            print("手写页面(content/)中有链接指向不存在的页面或锚点,请按上面的提示修改。", file=sys.stderr)
-        print(f"网站没有生成;原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
+            print("手写页面（content/）中有链接指向不存在的页面或锚点，请按上面的提示修改。", file=sys.stderr)
+        print(f"网站没有生成；原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)
         return 1
     with phase("替换原来的网站文件夹"):
         swap_in(tmp, site_dir)
@@ -123,11 +123,11 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
             print(f"网页编辑器没有生成到 {admin_dir.name}/:{exc}", file=sys.stderr)
             admin_written = True
     if not quiet:
-        print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息,用时 {time.monotonic() - start:.1f} 秒。")
+        print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息，用时 {time.monotonic() - start:.1f} 秒。")
         if admin_written:
-            print(f"网页编辑器已生成到 {admin_dir}/admin/(供内网服务器使用,见 docs/editor.md)。")
+            print(f"网页编辑器已生成到 {admin_dir}/admin/（供内网服务器使用，见 docs/editor.md）。")
         else:
-            print("提醒:网页编辑器(Decap CMS)没有安装,没有生成 site-admin/;需要时运行 make cms-deps。")
+            print("提醒：网页编辑器（Decap CMS）没有安装，没有生成 site-admin/；需要时运行 make cms-deps。")
         if timings := report():
             print(timings)
     return 0

@@ -40,8 +40,8 @@ def local_backend_url() -> str:
 # The header every plan file starts with (the same lines as `gongkai new`, gongkai.editors.planfile.HEADER):
 # Decap writes a field's `comment` above it, so each save regenerates it above 标识 / 名称.
 PLAN_HEADER = [
-    "政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page(由 site_hooks/gongkai/pages/generate.py 调用)。",
-    "修改后运行:make validate(或 .venv/bin/gongkai validate),再用 make serve 预览。",
+    "政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page（由 site_hooks/gongkai/pages/generate.py 调用）。",
+    "修改后运行：make validate（或 .venv/bin/gongkai validate），再用 make serve 预览。",
 ]
 # Markdown toolbar: only what the body's safe subset (gongkai.markup.body.ALLOWED_TAGS) keeps; no images.
 BODY_BUTTONS = ["bold", "italic", "heading-two", "heading-three", "heading-four", "quote", "bulleted-list",
@@ -75,7 +75,7 @@ def _vocab_options(project: Project | None, root: Path | None) -> dict[str, list
     used = {c for d in project.departments.values() for c in d.categories}
     options = {
         "组配分类": [{"label": c.name, "value": c.name} for c in project.categories if c.name in used],
-        "主题分类": [{"label": t.name.replace("\\", " › "), "value": t.name} for t in project.topics],
+        "主题分类": [{"label": t.text, "value": t.name} for t in project.topics],
         "有效性": [{"label": v.name, "value": v.name} for v in project.validity],
         "发布机构": [{"label": f"{d.full_name}({d.slug})", "value": d.slug} for d in project.departments.values()],
     }
@@ -153,9 +153,9 @@ def field_spec(name: str, node: dict[str, Any], required: bool, options: dict[st
     else:
         spec["widget"] = "text" if name in ("摘要", "原文", "失效说明", "简介", "说明") else "string"
     if node.get("pattern") == schema.SLUG_PATTERN:
-        spec["pattern"] = [node["pattern"], "格式不对:只用半角的小写字母、数字和连字符,例如 gongzuo-jihua"]
+        spec["pattern"] = [node["pattern"], "格式不对：只用半角的小写字母、数字和连字符，例如 gongzuo-jihua"]
     elif node.get("pattern"):
-        spec["pattern"] = [node["pattern"], f"格式不对:{node.get('description', '')}"]
+        spec["pattern"] = [node["pattern"], f"格式不对：{node.get('description', '')}"]
     elif (length := _length_pattern(node)) is not None:
         spec["pattern"] = length
     return spec
@@ -173,10 +173,10 @@ def plan_fields(options: dict[str, list[dict[str, str]]]) -> list[dict[str, Any]
     for spec in fields:
         if spec["name"] in ("标识", "发布机构"):
             spec["required"] = True  # they name the file: data/plans/<发布机构>/<年度>/<标识>.yml
-            spec["hint"] = {"标识": "文件名:只用小写字母、数字和连字符,例如 gongzuo-jihua;发布后不要修改(网址用它)。",
-                            "发布机构": "选择发布机构;文件保存在它的文件夹下。"}[spec["name"]]
+            spec["hint"] = {"标识": "文件名：只用小写字母、数字和连字符，例如 gongzuo-jihua；发布后不要修改（网址用它）。",
+                            "发布机构": "选择发布机构；文件保存在它的文件夹下。"}[spec["name"]]
         if spec["name"] == "索引号":
-            spec["hint"] += " 在网页编辑器中新建时请留空:合并到主分支后由 CI 自动编号。"
+            spec["hint"] += " 在网页编辑器中新建时请留空：合并到主分支后由 CI 自动编号。"
     fields[0]["comment"] = "\\n".join(PLAN_HEADER)
     return fields
 
@@ -206,7 +206,7 @@ def cms_config(project: Project | None, root: Path | None, *, local: bool,
         "collections": [
             {
                 "name": "plans", "label": "政府信息公开条目", "label_singular": "条目",
-                "description": "计划、总结等。保存后写入 data/plans/<机构>/<年度>/<标识>.yml;年度为新建时的年份。",
+                "description": "计划、总结等。保存后写入 data/plans/<机构>/<年度>/<标识>.yml；年度为新建时的年份。",
                 "folder": "data/plans", "extension": "yml", "format": "yaml", "create": True,
                 "identifier_field": "名称", "summary": "{{名称}}({{生成日期}})",
                 "slug": "{{标识}}", "path": "{{发布机构}}/{{year}}/{{slug}}",
@@ -214,13 +214,13 @@ def cms_config(project: Project | None, root: Path | None, *, local: bool,
                 "fields": plan_fields(options),
             },
             {
-                "name": "departments", "label": "发布机构(管理员)", "label_singular": "发布机构",
-                "description": "只有管理员能合并对发布机构和词表的修改(见 docs/editor.md)。",
+                "name": "departments", "label": "发布机构（管理员）", "label_singular": "发布机构",
+                "description": "只有管理员能合并对发布机构和词表的修改（见 docs/editor.md）。",
                 "folder": "data/departments", "extension": "yml", "format": "yaml", "create": True,
                 "identifier_field": "全称", "slug": "{{标识}}",
                 "fields": object_fields(schema.DEPARTMENT, options),
             },
-            {"name": "vocab", "label": "词表(管理员)", "files": vocab_files},
+            {"name": "vocab", "label": "词表（管理员）", "files": vocab_files},
         ],
     }
     if workflow and not local:
@@ -237,7 +237,7 @@ class _NoAliases(yaml.SafeDumper):
 
 
 def config_yaml(config: dict[str, Any]) -> str:
-    head = "# 由 gongkai cms 根据 site_hooks/gongkai/data/schema.py 生成,不要手工修改。\n"
+    head = "# 由 gongkai cms 根据 site_hooks/gongkai/data/schema.py 生成，不要手工修改。\n"
     return head + yaml.dump(config, Dumper=_NoAliases, allow_unicode=True, sort_keys=False, width=1000)
 
 

@@ -21,8 +21,8 @@ from jinja2 import Environment
 
 from gongkai.data import history, withdrawal
 from gongkai.data.model import Plan, Project, topic_text
-from gongkai.data.urls import (GUIDE_PAGES, PAGE_SIZE, SITEMAP, XXGK, cat_url, dept_cat_url, dept_url, rel, src_of,
-                               topic_url, year_url)
+from gongkai.data.urls import (GUIDE_PAGES, OPEN_DATA_URL, PAGE_SIZE, SITEMAP, TARGETS_URL, XXGK, cat_url, dept_cat_url,
+                               dept_url, rel, src_of, topic_url, year_url)
 from gongkai.markup.body import render_body
 from gongkai.pages import attachments
 from gongkai.pages import nianbao as nianbao_pages
@@ -33,6 +33,9 @@ from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
 
 LATEST = 10  # entries in 最新信息 on 政府信息公开首页
+# 栏目导航 (components/site_nav) on every page: the site's sections, as in mkdocs.yml's nav and the 网站地图
+SITE_NAV = [("网站首页", ""), ("政府信息公开", XXGK), *GUIDE_PAGES, ("目标任务", TARGETS_URL), ("数据开放", OPEN_DATA_URL),
+            ("站内搜索", "search/"), ("联系我们", "lxwm/"), ("网站地图", SITEMAP)]
 
 
 def _plan_page(ctx: PageContext, plan: Plan) -> Page:
@@ -88,7 +91,7 @@ def _catalogue(ctx: PageContext, url: str, title: str, trail: list[tuple[str, st
                intro_html: str = "", extra_html: str = "") -> list[Page]:
     pages = []
     for number, total, page_url, chunk in _paged(plans, url):
-        heading = title if total == 1 else f"{title}(第{number}页,共{total}页)"
+        heading = title if total == 1 else f"{title}（第{number}页，共{total}页）"
         pager = ""
         if total > 1:
             links = []
@@ -194,7 +197,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         link_list({"id": "gk-guide", "heading": "政府信息公开", "links": [
             {"text": text, "href": rel(here, url)} for text, url in GUIDE_PAGES]}),
     ]
-    latest = ctx.c["catalogue_list"]({"caption": "最新信息", "entries": [ctx.entry(here, p) for p in plans[:LATEST]]})
+    latest = ctx.c["catalogue_list"]({"caption": "最新信息", "heading_id": "gk-latest", "entries": [ctx.entry(here, p) for p in plans[:LATEST]]})
     html = (f'{ctx.c["breadcrumb"](ctx.crumbs(here, []))}<h1>政府信息公开</h1>'
             f'<div class="gk-sections">{"".join(map(str, sections))}</div>'
             f'<h2 id="gk-latest">最新信息</h2>{latest}')
@@ -237,4 +240,6 @@ def chrome(project: Project, env: Environment) -> dict[str, str]:
     meta = "".join(f'<meta name="{n}" content="{esc(v)}">' for n, v in
                    [("SiteName", site.name), ("SiteDomain", site.domain), ("SiteIDCode", site.site_id)])
     toolbar = component(env, "a11y_toolbar")({"help_href": f"{ROOT}wza/"})  # 无障碍 toolbar (issue 3)
-    return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta, "a11y_toolbar_html": str(toolbar)}
+    nav = component(env, "site_nav")({"links": [{"text": text, "href": f"{ROOT}{url}"} for text, url in SITE_NAV]})
+    return {"footer_html": str(footer), "top_links_html": str(top), "site_meta_html": meta, "a11y_toolbar_html": str(toolbar),
+            "site_nav_html": str(nav)}

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 from xml.etree import ElementTree as ET
 
 from gongkai.data import schema as data_schema
+from gongkai.data.model import topic_text
 from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, nianbao_data_url,
                                plan_json_url)
 from gongkai.pages import nianbao_data
@@ -149,6 +150,7 @@ def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str,
         "发布机构": {"标识": plan.department.slug, "全称": plan.department.full_name, "简称": plan.department.short_name},
         "组配分类": plan.category,
         "主题分类": plan.topic,
+        "主题分类显示": topic_text(plan.topic),
         "文号": plan.doc_no or None,
         "生成日期": plan.created.isoformat(),
         "发布日期": plan.published.isoformat(),
@@ -260,7 +262,9 @@ def published_schemas(base_url: str) -> dict[str, dict[str, Any]]:
         "索引号": {**_STR, "description": _desc("索引号")},
         "发布机构": {"type": "object", "additionalProperties": False, "required": ["标识", "全称", "简称"],
                      "properties": {"标识": _STR, "全称": _STR, "简称": _STR}},
-        "组配分类": _STR, "主题分类": _STR,
+        "组配分类": _STR,
+        "主题分类": {**_STR, "description": "词表（data/vocab/）中的写法，一级和二级之间是反斜杠，如“科技、教育\\科技”；按它筛选、比较。"},
+        "主题分类显示": {**_STR, "description": "网页上显示的写法，如“科技、教育 › 科技”（与计划页、目录和站内搜索相同）。"},
         "文号": {**_OPT_STR, "description": _desc("文号")},
         "生成日期": _DATE, "发布日期": _DATE,
         "发布时间": {"type": ["string", "null"], "pattern": r"^\d{2}:\d{2}$"},

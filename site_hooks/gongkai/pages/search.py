@@ -332,7 +332,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
     """
     site_dir = Path(site_dir)
     if not docs:
-        raise SearchIndexError("站内搜索索引是空的:没有可以检索的页面。")
+        raise SearchIndexError("站内搜索索引是空的：没有可以检索的页面。")
     out = site_dir / BUNDLE_DIR
     try:
         if out.exists():
@@ -433,7 +433,7 @@ def main(argv: list[str] | None = None) -> int:  # pragma: no cover - a debuggin
 
     args = argv if argv is not None else sys.argv[1:]
     if len(args) != 2:
-        print("用法:python -m gongkai.pages.search 网站目录 检索词", file=sys.stderr)
+        print("用法：python -m gongkai.pages.search 网站目录 检索词", file=sys.stderr)
         return 2
     for url in search(args[0], args[1]):
         print(url)

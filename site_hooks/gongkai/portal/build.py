@@ -56,7 +56,7 @@ def build_portal(config: Path, out: Path, cache: Path | None = None) -> PortalRe
         if part.fetched:
             result.fetched.append(dept.name)
     if not parts:
-        result.errors.append(f"{config.name}: 部门: 没有一个部门可以读取，门户没有生成 — 先解决上面的问题")
+        result.errors.append(f"{config.name}: 部门： 没有一个部门可以读取，门户没有生成 — 先解决上面的问题")
         return PortalResult(FAILED, result.errors, skipped=result.skipped)
     tmp = out.with_name(f".{out.name}.tmp")
     old = out.with_name(f".{out.name}.old")

@@ -45,3 +45,20 @@
   if (box.hasAttribute("data-gk-search-page")) start();
   else box.addEventListener("focusin", start);
 })();
+
+/* Gongkai: 栏目导航 (components/site_nav) is a <details>, so it opens and closes without JavaScript;
+   this only adds Esc (close, back to the button) and closes a drop-down list on a click outside it. */
+(function () {
+  "use strict";
+  var nav = document.querySelector("[data-gk-sitenav]");
+  if (!nav) return;
+  nav.addEventListener("keydown", function (ev) {
+    if (ev.key === "Escape" && nav.open) {
+      nav.open = false;
+      nav.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (ev) {
+    if (nav.open && !nav.contains(ev.target) && !document.documentElement.classList.contains("gk-elder")) nav.open = false;
+  });
+})();

@@ -1,0 +1,127 @@
+"""One punctuation style (issue 22): every message string of the package that contains Chinese uses
+full-width marks in Chinese text (rules/punctuation.py has the rule and its exceptions). Also the rule
+itself, on a table of good and bad text."""
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from gongkai.rules import punctuation
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "site_hooks" / "gongkai"
+RE_FUNCS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+STR_METHODS = {"strip", "lstrip", "rstrip", "split", "rsplit", "partition", "replace", "startswith", "endswith",
+               "count", "find", "index", "translate", "maketrans"}  # their arguments are code, not messages
+REGEX_LIKE = re.compile(r"\(\?|\\[dswDSW]|\[\^|\][+*?]|\{\d+(,\d*)?\}")
+# Files left for now, with the reason (remove the line when it no longer applies).
+PENDING = {
+    "engine/preview.py": "the preview's terminal log is being rewritten in Chinese (issue 22, another branch); "
+                         "after that merge run scripts/fix_punctuation.py site_hooks/gongkai/engine/preview.py",
+}
+# Not messages: text that is data or content, kept exactly as it is, with the reason.
+NOT_MESSAGES = {
+    ("cli/new.py", "BODY_TEMPLATE"): "the body of an unfilled plan (its placeholders are content the editor replaces)",
+}
+
+
+def _skipped(tree: ast.AST) -> set[int]:
+    """ids of nodes that are not messages: docstrings, regular expressions, the NOT_MESSAGES constants."""
+    skip: set[int] = set()
+
+    def drop(node):
+        skip.update(id(n) for n in ast.walk(node))
+
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                drop(first.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RE_FUNCS \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args:
+            drop(node.args[0])
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STR_METHODS:
+            for arg in node.args:
+                drop(arg)
+        if isinstance(node, ast.Compare):  # ch in "（(" : characters compared, not a message
+            for operand in [node.left, *node.comparators]:
+                if isinstance(operand, ast.Constant):
+                    drop(operand)
+    return skip
+
+
+def message_strings() -> list[tuple[str, int, str]]:
+    """(file, line, text) of every string literal with Chinese in it; an f-string's fields become \\x00."""
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE).as_posix()
+        if rel in PENDING:
+            continue
+        source = path.read_text(encoding="utf-8")
+        lines = source.splitlines()
+        tree = ast.parse(source)
+        skip = _skipped(tree)
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and (rel, t.id) in NOT_MESSAGES for t in node.targets):
+                skip.update(id(n) for n in ast.walk(node.value))
+        for node in ast.walk(tree):
+            if id(node) in skip:
+                continue
+            if isinstance(node, ast.JoinedStr):
+                skip.update(id(v) for v in node.values)
+                text = "".join(v.value if isinstance(v, ast.Constant) else "\x00" for v in node.values)
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                start = lines[node.lineno - 1].encode()[node.col_offset:].decode(errors="ignore")
+                if re.match(r"(?i)[bu]?r", start):  # raw strings: regular expressions and Windows paths
+                    continue
+                text = node.value
+            else:
+                continue
+            if punctuation.HAN.search(text) and not REGEX_LIKE.search(text):
+                found.append((rel, node.lineno, text))
+    return found
+
+
+def test_every_message_uses_full_width_punctuation_in_chinese_text():
+    strings = message_strings()
+    assert len(strings) > 1000, "the scan should see the package's messages"
+    bad = []
+    for rel, line, text in strings:
+        for i in punctuation.problems(text):
+            bad.append(f"{rel}:{line}: “{text[max(0, i - 12):i + 12]}” 中的“{text[i]}”应为“{punctuation.FULL[text[i]]}”")
+    assert not bad, f"{len(bad)} 处半角标点（改法：rules/punctuation.py 的 fix，或 scripts/fix_punctuation.py）：\n" + "\n".join(bad[:80])
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("检查通过，共 3 条", ""),
+    ("检查通过,共 3 条", ","),
+    ("提醒:现有数据有错误", ":"),
+    ("是否想写“科技”?", "?"),
+    ("文件太大(12 KB)", "("),              # ")" follows a Latin letter, fix() converts it with its pair
+    ("同一层的字段左边要对齐;引号要成对", ";"),
+    ("注意!", "!"),
+    ("（全角括号）、全角：冒号；分号？", ""),
+    ("每行写一个“字段: 值”", ""),               # quoted syntax
+    ("改成 `正文: |`，再运行", ""),             # code
+    ("格式为 文件:行号: 字段: 问题 — 怎么改", ""),  # the report's own format
+    ("名称: 示例\n正文: |\n  第一段", ""),       # a YAML file's content
+    ("<code>sjkf/&lt;机构标识&gt;/&lt;年度&gt;.json</code>", ""),  # HTML entities: their ; is markup
+    ("按&#20116;条;再看", ";"),                   # an entity is skipped, a stray ; beside it is not
+    ("网址 http://127.0.0.1:8000/ 已打开", ""),
+    ("发布到 user@服务器:/目录 或本机目录", ""),     # a path
+    ("服务器:目录", ":"),
+    ("data/plans/a.yml:12: 名称: 太长", ""),   # path:line: prefix and the 字段: separator touch no Chinese mark
+    ("100,1000,10000 条", ""),
+    ("ｆｕｌｌ-width digits１２,３", ""),
+])
+def test_the_rule(text, bad):
+    found = "".join(text[i] for i in punctuation.problems(text))
+    assert found[:1] == bad
+    fixed = punctuation.fix(text)
+    assert not punctuation.problems(fixed)
+    assert fixed.count("(") == fixed.count(")") and fixed.count("（") == fixed.count("）")
+    if not bad:
+        assert fixed == text
