@@ -46,6 +46,9 @@ class Problems:
     unavailable: set[str] = field(default_factory=set)
 
     error_count: int = 0
+    # The preview (gongkai serve, gongkai build --drafts): a draft or an unreviewed import is shown on its
+    # page, marked; everywhere else (validate, build, CI) it is an error, so it cannot be published.
+    drafts: bool = False
 
     def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(path, line or 0, field_, message, hint))
@@ -53,6 +56,10 @@ class Problems:
 
     def warn(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(path, line or 0, field_, message, hint, warning=True))
+
+    def review(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        """Something that must be reviewed before publishing: an error, or a warning in the preview."""
+        (self.warn if self.drafts else self.add)(path, line, field_, message, hint)
 
     @property
     def errors(self) -> list[Problem]:

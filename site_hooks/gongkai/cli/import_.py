@@ -84,7 +84,7 @@ def _run_document(args, source: Path) -> int:
         print(f"{source.name}:{exc}", file=sys.stderr)
         return 1
     result = import_lines(lines, source.stem)
-    project, _ = load_project(root)
+    project, _ = load_project(root, drafts=True)  # drafts and unreviewed imports hold their 索引号 too
     if project is None:
         print("提醒:现有数据有错误(运行 gongkai validate 查看),索引号暂不预留;改正后运行 gongkai validate --fix 编号。", file=sys.stderr)
     departments = sorted(project.departments) if project else sorted(p.stem for p in (root / "data" / "departments").glob("*.yml"))
@@ -224,7 +224,7 @@ def _run_migration(args, files: list[Path]) -> int:
         print(b, file=sys.stderr)
     if bad and not docs:
         return 2
-    project, loaded = load_project(root)
+    project, loaded = load_project(root, drafts=True)
     if project is None:
         print("现有数据有错误,迁移需要正确的词表和发布机构;请先运行 gongkai validate 改正下面的问题:", file=sys.stderr)
         print(loaded.report(), file=sys.stderr)

@@ -49,6 +49,8 @@ class YamlDoc:
     lines: dict[Path_, int] = field(default_factory=dict)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     text: str = ""
+    # scalars: top-level key → (style, first line, last line) of the value as written ("|", ">", "'", '"' or "" for plain)
+    scalars: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
 
     def line(self, path: Path_) -> int:
         """Line of ``path`` or of its nearest recorded ancestor (1 for the file itself)."""
@@ -193,6 +195,8 @@ class _Builder:
                 items.append(self.build(child, path + (i,), depth + 1))
             return items
         value = unicodedata.normalize("NFC", node.value)
+        if len(path) == 1:  # top-level fields only (正文 …): small, and all a check needs
+            self.doc.scalars[path] = (node.style or "", line, node.end_mark.line + 1)
         message = _control_message(value)
         if message:  # written as an escape ("\\x01", "\\u202e") inside double quotes
             self.doc.errors.append((line, message, "请删除引号里的“\\x”“\\u”转义字符"))
