@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest_editors import REFERENCE, html_text, no_space, project_copy, run_cli  # noqa: F401
+from conftest import ROOT as REPO
+from conftest_editors import REFERENCE, html_text, no_space, project_copy, review_done, run_cli  # noqa: F401
+from gongkai.data.yamlio import parse_text
 from gongkai.editors.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
 from gongkai.data.loader import load_project
 from gongkai.markup.body import render_body
@@ -304,15 +306,32 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert text.startswith("# 政府信息公开条目(工作计划)。渲染模板:templates/components/plan_page")
     assert "修改后运行:make validate" in text.splitlines()[1]
     assert "索引号: 11341700MB0A12342H/202102-00002" in text  # next after the sample's 00001
-    # 12 candidates: 9 became targets (each with its review note), 3 are commented out with the reason
-    assert len(re.findall(r"^  # 待核对：指标按原文中的“", text, re.M)) == 9
-    assert "找到 12 个候选指标：9 个已按指标词表填入“指标”（待核对），3 个未能填入（以注释列在“指标”下面）" in out
-    assert "  # 以下 3 项候选指标未能对应到指标词表或缺少数据" in text
-    assert "  # 1. 20%，出处“6.”：" in text and "力争2021年全市R&D经费投入经费增长20%以上。" in text
-    assert re.search(r"^  #    未填入的原因：“增长”类目标需要基数.*“研发经费投入”", text, re.M)
-    assert "  # 2. 2家，出处“9.”：" in text and "单位“家”与指标“新增科技孵化平台数量”的单位“个”不一致" in text
-    assert "  # 3. 10名，出处“13.”：" in text
-    assert "免责声明" in out and "检查通过" in out
+    # 12 candidates: 8 became targets (each with its 待核对 line), 4 are in the plan's 待核对 list with the reason
+    data = parse_text(text).data
+    assert [bool(t.get("待核对", "").startswith("指标按原文中的“")) for t in data["指标"]] == [True] * 8
+    assert "找到 12 个候选指标：8 个已按指标词表填入“指标”（待核对），4 个未能填入（列在“待核对”中）" in out
+    marks = data["待核对"]
+    assert marks[0].startswith("由 gongkai import 从 work-points-2021.txt 导入")
+    left = [m for m in marks if m.startswith("候选指标")]
+    assert len(left) == 4
+    assert left[0].startswith("候选指标“20%以上”没有填入“指标”：“增长”类目标需要基数") and "“研发经费投入”" in left[0]
+    assert left[0].endswith("力争2021年全市R&D经费投入经费增长20%以上。——是目标的按 docs/targets.md 写进“指标”，不是的删除这一项")
+    assert "单位“家”与指标“新增科技孵化平台数量”的单位“个”不一致" in left[1] and left[2].startswith("候选指标“10-20名”")
+    # “建成1个以上星创天地等创业服务平台”: 创业服务平台 are counted, not 孵化平台 — not mapped
+    assert left[3].startswith("候选指标“1个以上”没有填入“指标”：指标词表中没有对应的指标")
+    assert "免责声明" in out and "还有 13 处“待核对”" in out
+    # not publishable until reviewed: every 待核对 is an error of `gongkai validate`, at its own line …
+    project, problems = load_project(root)
+    assert project is None
+    mine = [p for p in problems.errors if "keji-gongzuo-yaodian-2" in p.path]
+    assert len(mine) == len(problems.errors) == 13 and all("待核对" in p.field for p in mine)
+    assert all(text.splitlines()[p.line - 1].lstrip(" -").startswith(("待核对", '"')) for p in mine)
+    # … the preview shows the plan, marked
+    project, problems = load_project(root, drafts=True)
+    assert project is not None, problems.report()
+    # the editor reviews: deletes each 待核对; then it validates and builds
+    removed = review_done(path)
+    assert len(removed.splitlines()) == 1 + 1 + 5 + 8  # comment and key of the list, its 5 items, 8 targets' lines
     project, problems = load_project(root)
     assert project is not None, problems.report()
     assert not [p for p in problems.items if "keji-gongzuo-yaodian-2" in p.path]
@@ -323,7 +342,7 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert [(t.indicator.name, t.kind, t.value, t.anchor_label) for t in plan.targets][:3] == [
         ("列入上级科技计划项目数", "不少于", 60, "一、1."), ("新认定高新技术企业数量", "达到", 25, "二、5."),
         ("新增备案省级高新技术企业数量", "达到", 30, "二、5.")]
-    assert len(plan.targets) == 9
+    assert len(plan.targets) == 8
     from gongkai.engine.build import build_site
 
     assert build_site(root, tmp_path / "site", quiet=True) == 0
@@ -332,7 +351,7 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert "免责声明" not in page and "bsmz.net" not in page
     table = page[page.index('<section class="gk-targets"'):]
     table = table[:table.index("</section>")]
-    assert "本文件共有9项主要目标" in table
+    assert "本文件共有8项主要目标" in table
     row = re.search(r'<tr id="gk-target-gaoqi-xinrending">(.*?)</tr>', table, re.S).group(1)
     assert "新认定高新技术企业数量" in row and "达到 25" in html_text(row) and 'href="#gk-s2-n5"' in row
     assert 'id="gk-s2-n5"' in page  # the paragraph the target links to
@@ -340,24 +359,31 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
 
 def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, capsys):
     root = project_copy
-    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--year", "2025", capsys=capsys)
+    # the compilation has no dates: without --date nothing is numbered, and the files cannot pass until dated
+    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--dry-run", capsys=capsys)
+    assert code == 0 and "\n索引号:" not in out and "原文中没有找到日期" in out
+    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--date", "2024-03-01", capsys=capsys)
     assert code == 0, out + err
-    files = sorted(p.name for p in (root / "data/plans/skjj/2025").glob("*.yml"))
-    assert files == ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua.yml"]
-    numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2025" / f).read_text(), re.M).group(1) for f in files]
-    assert len(set(numbers)) == 3
-    assert "找到 11 个候选指标：11 个已按指标词表填入“指标”（待核对），0 个未能填入" in out and "检查通过" in out
-    # the Guangde page carries a published 索引号: kept when free, renumbered when already taken
+    mine = ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua-2.yml"]  # 2024, beside the sample's
+    assert sorted(set(p.name for p in (root / "data/plans/skjj/2024").glob("*.yml")) - set(p.name for p in (REPO / "data/plans/skjj/2024").glob("*.yml"))) == mine
+    numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2024" / f).read_text(), re.M).group(1) for f in mine]
+    assert len(set(numbers)) == 3 and all("/202403-" in n for n in numbers)  # the period of the document's date
+    assert "找到 11 个候选指标：9 个已按指标词表填入“指标”（待核对），2 个未能填入" in out and "格式检查通过" in out
+    # the Guangde page carries a published 索引号: kept when free …
     (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").rename(root / "gongzuo-jihua.yml.bak")
     code, out, err = run_cli(root, "import", str(GUANGDE), capsys=capsys)  # 发布机构“市科技局” is gdkjj's 简称
     assert code == 0, out + err
-    text = (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8")
+    path = root / "data/plans/gdkjj/2024/gongzuo-jihua.yml"
+    text = path.read_text(encoding="utf-8")
     assert "索引号: 1134172300325409XR/202403-00002" in text and "主题分类: 其他" in text and '发布时间: "15:00"' in text
-    assert "找到 5 个候选指标：4 个已按指标词表填入“指标”（待核对），1 个未能填入" in out and "检查通过" in out
-    assert "  # 1. 10%，出处“（二）”：挖掘潜力,扩大范围,提升总量,力争研发投入年增长10%以上。" in text
+    assert "找到 5 个候选指标：4 个已按指标词表填入“指标”（待核对），1 个未能填入" in out and "格式检查通过" in out
+    assert any(m.startswith("候选指标“10%以上”") and m.endswith("力争研发投入年增长10%以上。——是目标的按 docs/targets.md 写进“指标”，不是的删除这一项")
+               for m in parse_text(text).data["待核对"])
+    # … and never renumbered (issue 17): a second import of the same page is refused, nothing written
+    before = sorted(p.name for p in (root / "data/plans/gdkjj/2024").glob("*.yml"))
     code, out, err = run_cli(root, "import", str(GUANGDE), "--dept", "gdkjj", capsys=capsys)
-    assert code == 0 and "已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in out
-    assert "索引号: 1134172300325409XR/202403-00003" in (root / "data/plans/gdkjj/2024/gongzuo-jihua-2.yml").read_text()
+    assert code == 1 and "索引号 1134172300325409XR/202403-00002 已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in err
+    assert "没有导入" in err and sorted(p.name for p in (root / "data/plans/gdkjj/2024").glob("*.yml")) == before
 
 
 def test_cli_refuses_what_it_cannot_read(project_copy, capsys, tmp_path):

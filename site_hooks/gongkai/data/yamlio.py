@@ -94,6 +94,7 @@ _CONTROL_HINT = "请删除这个字符（常见于从 Word、网页或其他系�
 
 _CN_COLON_KEY = re.compile(r"^(-\s+)?([^\s:：#\"'][^:：#]*?)\s*：")
 _KEY = re.compile(r"^(-\s+)?[^\s:#\"'][^:#]*?:(\s|$)")
+_QUOTED_ITEM = re.compile(r"^(-\s+)?[\"']")  # a quoted value (“- "说明：…"”): its colons are text
 _BLOCK_START = re.compile(r":\s*[|>][-+]?\s*(#.*)?$")
 
 
@@ -118,7 +119,7 @@ def _pre_scan(text: str) -> list[tuple[int, str, str]]:
         if stripped.startswith("#"):
             continue
         m = _CN_COLON_KEY.match(stripped) if "：" in stripped else None  # the `in` tests skip most lines
-        if m and not _KEY.match(stripped):
+        if m and not _KEY.match(stripped) and not _QUOTED_ITEM.match(stripped):
             found.append((n, f"“{m.group(2)}”后面用了中文冒号“：”", "字段名后面要用英文冒号加一个空格“: ”"))
         if ("|" in stripped or ">" in stripped) and _BLOCK_START.search(stripped):
             in_block = indent
