@@ -90,7 +90,7 @@ def check(c: FileChecker, data: dict[str, Any], body: str, folder_year: int, cre
     _removed_html(c, body, review)
     _body_style(c, body)
     _folder_year(c, title, folder_year, created)
-    return items
+    return sorted(items, key=lambda r: r.line)
 
 
 def _one_line(text: Any) -> str:
@@ -128,7 +128,7 @@ def _line_of(item: str, lines: list[str]) -> int:
 def _body_style(c: FileChecker, body: str) -> None:
     """正文 written as a plain or quoted scalar: YAML folds its line breaks, paragraphs run together."""
     style, first, last = c.doc.scalars.get(("正文",), ("|", 0, 0))
-    if style == "|":
+    if style == "|" or "\n\n" in body:  # a | block, or quoted with its blank lines written as \n\n: paragraphs kept
         return
     if last > first or _RUN_TOGETHER.search(body):
         c.error(("正文",), "正文没有用“|”开头，换行被合并了，各段（如“（一）”“（二）”）连成了一段",

@@ -66,7 +66,7 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
     }
     if plan.review:  # only in the preview: elsewhere these are errors and no page is built
         kind = "草稿" if any(r.field == "草稿" or "占位文字" in r.message for r in plan.review) else "待核对"
-        params["draft"] = {"kind": kind, "items": [{"line": r.line, "field": r.field, "message": r.message} for r in plan.review]}
+        params["draft"] = {"kind": kind, "entries": [{"line": r.line, "field": r.field, "message": r.message} for r in plan.review]}
     targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
     meta = [
         ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),
