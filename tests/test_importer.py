@@ -10,7 +10,7 @@ import pytest
 from conftest import ROOT as REPO
 from conftest_editors import REFERENCE, html_text, no_space, project_copy, review_done, run_cli  # noqa: F401
 from gongkai.data.yamlio import parse_text
-from gongkai.editors.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
+from gongkai.editors.importer import _clean, find_date, find_targets, import_lines, import_text, md_escape, read_document
 from gongkai.data.loader import load_project
 from gongkai.markup.body import render_body
 
@@ -269,6 +269,89 @@ def test_docx_with_automatic_numbering_and_a_table(tmp_path):
     assert "<table>" in html and "研发投入 | 增长" in html_text(html)
 
 
+# --- dates and Word tables (issue 22) --------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("2025年2月20日", ("2025-02-20", "")),
+    ("2025 年 2 月 20 日", ("2025-02-20", "")),
+    ("２０２５年２月２０日", ("2025-02-20", "")),  # full-width digits
+    ("二〇二五年二月二十日", ("2025-02-20", "")),  # Chinese numerals, as a 落款 is written
+    ("二零二五年十二月三十一日", ("2025-12-31", "")),
+    ("二〇二四年十月一日", ("2024-10-01", "")),
+    ("发布时间：2025-02-20 15:30", ("2025-02-20", "15:30")),
+    ("发布时间：２０２５－02－20", None),  # full-width dashes are not a date separator here
+    ("2025年2月30日", None),  # does not exist
+    ("二〇二五年二月三十日", None),
+    ("二〇二五年", None),
+    ("第二十日", None),
+])
+def test_find_date(text, expected):
+    assert find_date(text) == expected
+
+
+@pytest.mark.parametrize("ending, created", [
+    ("示例市科学技术局\n2025年2月20日", "2025-02-20"),
+    ("示例市科学技术局\n二〇二五年二月二十日", "2025-02-20"),
+    ("示例市科学技术局 二〇二五年二月二十日", "2025-02-20"),
+    ("（二〇二五年二月二十日）", None),  # not a 落款 line: left for the editor
+    ("做好全年工作，确保2025年12月31日前完成。", None),  # a deadline in a sentence is not the signing date
+])
+def test_signature_date_at_the_end(ending, created):
+    (d,) = import_text(f"示例市科学技术局2025年工作计划\n一、目标\n1.新增企业10家。\n{ending}\n").drafts
+    assert d.metadata.get("生成日期") == created
+
+
+def _make_target_docx(path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("示例市科学技术局2025年工作计划", style="Title")
+    doc.add_paragraph("一、主要目标")
+    table = doc.add_table(rows=4, cols=3)
+    rows = [("指标", "目标值", "责任单位"), ("高新技术企业数量", "200家", "市科技局"), ("入库企业", "不少于60家", "各县区"),
+            ("技术合同成交额", "70亿元以上", "市科技局")]
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    doc.add_paragraph("二、保障措施")
+    doc.add_paragraph("加强组织领导。")
+    doc.add_paragraph("示例市科学技术局")
+    doc.add_paragraph("二〇二五年二月二十日")
+    doc.save(str(path))
+
+
+def test_docx_in_december_lands_in_its_year_with_rows_as_targets(project_copy, capsys, tmp_path, monkeypatch):
+    """The issue's case: a .docx ending with its 落款, imported in December 2026, with a target table."""
+    path = tmp_path / "计划.docx"
+    _make_target_docx(path)
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-06")
+    code, out, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    assert code == 0, out + err
+    written = project_copy / "data/plans/skjj/2025/gongzuo-jihua.yml"
+    data = parse_text(written.read_text(encoding="utf-8")).data
+    assert data["生成日期"] == data["发布日期"] == "2025-02-20"
+    assert data["索引号"].split("/")[1].startswith("202502-")  # the document's month, never today's
+    assert not (project_copy / "data/plans/skjj/2026").exists()
+    # one target per row, with the row's columns as its wording, never the table's pipes
+    assert [(t["指标"], t["类型"], t["目标值"], t["单位"]) for t in data["指标"]] == [
+        ("高新技术企业数量", "达到", 200, "家"), ("技术合同成交额", "不少于", 70, "亿元")]
+    assert data["指标"][0]["原文"] == "指标：高新技术企业数量；目标值：200家；责任单位：市科技局"
+    assert all("|" not in str(v) for t in data["指标"] for v in t.values())
+    # 入库企业 is not 高新技术企业: left for the editor, with its row
+    (left,) = [m for m in data["待核对"] if m.startswith("候选指标")]
+    assert "“60家”" in left and "原句：指标：入库企业；目标值：不少于60家；责任单位：各县区" in left
+    assert "落款日期“二〇二五年二月二十日”已填为生成日期" in out
+
+
+def test_import_via_make_names_make_variables(project_copy, capsys, tmp_path, monkeypatch):
+    path = tmp_path / "计划.txt"
+    path.write_text("某局工作计划\n一、目标\n1.新增企业10家。\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_MAKE", "1")
+    code, _, err = run_cli(project_copy, "import", str(path), capsys=capsys)
+    assert code == 2 and "请用 DEPT=gdkjj 指定发布机构" in err and "--dept" not in err
+    code, _, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    assert code == 2 and "YEAR=" in err and "DATE=YYYY-MM-DD" in err and "--year" not in err
+
+
 def test_damaged_docx_is_explained(tmp_path):
     from gongkai.editors.errors import ImportFailed as ImportError_
 
@@ -368,7 +451,7 @@ def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, ca
     assert sorted(set(p.name for p in (root / "data/plans/skjj/2024").glob("*.yml")) - set(p.name for p in (REPO / "data/plans/skjj/2024").glob("*.yml"))) == mine
     numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2024" / f).read_text(), re.M).group(1) for f in mine]
     assert len(set(numbers)) == 3 and all("/202403-" in n for n in numbers)  # the period of the document's date
-    assert "找到 11 个候选指标：9 个已按指标词表填入“指标”（待核对），2 个未能填入" in out and "格式检查通过" in out
+    assert "找到 11 个候选指标：11 个已按指标词表填入“指标”（待核对），0 个未能填入" in out and "格式检查通过" in out
     # the Guangde page carries a published 索引号: kept when free …
     (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").rename(root / "gongzuo-jihua.yml.bak")
     code, out, err = run_cli(root, "import", str(GUANGDE), capsys=capsys)  # 发布机构“市科技局” is gdkjj's 简称
