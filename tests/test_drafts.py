@@ -171,3 +171,18 @@ def test_the_preview_build_marks_the_page(draft_project, tmp_path):
         ("草稿", "这份文件标记"), ("待核对.第1项", "候选指标“入"), ("正文", "还是模板的占")]
     # the other plans carry no banner
     assert "gk-draft" not in (site / "xxgk/skjj/2021/keji-gongzuo-yaodian/index.html").read_text(encoding="utf-8")
+
+
+def test_the_preview_server_shows_the_draft_and_its_marks(tmp_path):
+    """`gongkai serve` (MkDocs' serve command): the draft's page is built and carries the banner, no red panel."""
+    from conftest import ServeProcess
+
+    root = copy_project(tmp_path / "proj")
+    _edit(root, "名称:", "草稿: true\n名称:")
+    server = ServeProcess(root, ready=PAGE)
+    try:
+        page = server.get(PAGE)
+        assert 'data-gk-draft="草稿"' in page and "草稿：本文件还不能发布（共 1 处）" in page
+        assert "gk-preview-error" not in page  # a draft is not a data error: the page is today's, not the last good one
+    finally:
+        server.stop()

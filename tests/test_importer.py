@@ -342,6 +342,24 @@ def test_docx_in_december_lands_in_its_year_with_rows_as_targets(project_copy, c
     assert "落款日期“二〇二五年二月二十日”已填为生成日期" in out
 
 
+def test_no_date_no_number_until_the_dates_are_filled(project_copy, capsys, tmp_path, monkeypatch):
+    """A document without any date: never today's 索引号; numbered once the editor has written its dates."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-06")
+    path = tmp_path / "计划.txt"
+    path.write_text("示例市科学技术局2025年工作计划\n一、目标\n1.做好科技服务。\n", encoding="utf-8")
+    code, out, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    plan = project_copy / "data/plans/skjj/2025/gongzuo-jihua.yml"
+    text = plan.read_text(encoding="utf-8")
+    assert "\n索引号:" not in text and "原文中没有找到日期" in text and "202612" not in text
+    assert code == 1 and "生成日期: 不能为空" in err  # reported, nothing guessed
+    plan.write_text(text.replace("生成日期:\n", "生成日期: 2025-02-20\n").replace("发布日期:\n", "发布日期: 2025-02-21\n"),
+                    encoding="utf-8")
+    code, out, err = run_cli(project_copy, "validate", "--fix", capsys=capsys)
+    assert code == 1  # still 待核对 …
+    number = parse_text(plan.read_text(encoding="utf-8")).data["索引号"]  # … but numbered by its own date
+    assert number.split("/")[1].startswith("202502-"), number
+
+
 def test_import_via_make_names_make_variables(project_copy, capsys, tmp_path, monkeypatch):
     path = tmp_path / "计划.txt"
     path.write_text("某局工作计划\n一、目标\n1.新增企业10家。\n", encoding="utf-8")
