@@ -141,6 +141,7 @@ def draft_project(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("drafts") / "proj")
     _edit(root, "名称:", "草稿: true\n待核对:\n  - 候选指标“入库企业不少于60家”没有填入“指标”\n名称:")
     _edit(root, "正文: |\n", "正文: |\n  （待填写：前言）\n\n")
+    _edit(root, "  - 编号: gaoqi\n", "  - 编号: gaoqi\n    待核对: 指标按原文中的“高新技术企业”对应\n")
     return root
 
 
@@ -149,8 +150,9 @@ def test_build_refuses_a_draft_and_lists_what_to_review(draft_project, tmp_path)
     assert proc.returncode == 1 and not (tmp_path / "site").exists()
     assert "Traceback" not in proc.stderr
     lines = [line for line in proc.stderr.splitlines() if line.startswith(PLAN + ":")]
-    assert len(lines) == 3 and "草稿: 这份文件标记为草稿，不能发布" in lines[0] and "入库企业不少于60家" in lines[1]
-    assert "占位文字“（待填写：前言）”" in lines[2] and "共发现 3 处错误" in proc.stderr
+    assert len(lines) == 4 and "草稿: 这份文件标记为草稿，不能发布" in lines[0] and "入库企业不少于60家" in lines[1]
+    assert "占位文字“（待填写：前言）”" in lines[2] and "指标.gaoqi.待核对: 指标按原文中的“高新技术企业”对应" in lines[3]
+    assert "共发现 4 处错误" in proc.stderr and "其中 4 处要在发布前处理" in proc.stderr
 
 
 def test_the_preview_build_marks_the_page(draft_project, tmp_path):
@@ -165,10 +167,14 @@ def test_the_preview_build_marks_the_page(draft_project, tmp_path):
     page = (site / PAGE).read_text(encoding="utf-8")
     banner = page[page.index('<div class="gk-validity gk-draft"'):]
     banner = banner[:banner.index("</div>")]
-    assert 'data-gk-draft="草稿"' in banner and "草稿：本文件还不能发布（共 3 处）" in banner
+    assert 'data-gk-draft="草稿"' in banner and "草稿：本文件还不能发布（共 4 处）" in banner
     marks = re.findall(r'<li data-gk-line="(\d+)"><mark>第\1行 ([^<]+)</mark>：([^<]+)</li>', banner)
     assert [(field, message[:6]) for _, field, message in marks] == [
-        ("草稿", "这份文件标记"), ("待核对.第1项", "候选指标“入"), ("正文", "还是模板的占")]
+        ("草稿", "这份文件标记"), ("待核对.第1项", "候选指标“入"), ("正文", "还是模板的占"), ("指标.gaoqi.待核对", "指标按原文中")]
+    # … and the target still to review is marked in the 主要目标 table, the others are not
+    rows = dict(re.findall(r'<tr id="gk-target-([a-z0-9-]+)">(.*?)</tr>', page, re.S))
+    assert '<mark class="gk-targets__review">待核对</mark>' in rows["gaoqi"]
+    assert all("gk-targets__review" not in row for key, row in rows.items() if key != "gaoqi")
     # the other plans carry no banner
     assert "gk-draft" not in (site / "xxgk/skjj/2021/keji-gongzuo-yaodian/index.html").read_text(encoding="utf-8")
 
