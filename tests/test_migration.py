@@ -85,7 +85,7 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     before = {p.path for p in load_project(root)[0].plans}
     code, out, err = run_cli(root, "import", str(old), str(catalogue), "--dept", "skjj", capsys=capsys)
     assert code == 0, out + err
-    assert "Traceback" not in out + err and "格式检查通过" in out and "处“待核对”(导入时填写的指标等)" in out
+    assert "Traceback" not in out + err and "格式检查通过" in out and "处“待核对”（导入时填写的指标等）" in out
     # the targets the import filled in are not reviewed yet: not publishable (issue 22), the preview shows them
     assert load_project(root)[0] is None
     project, problems = load_project(root, drafts=True)

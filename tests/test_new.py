@@ -73,7 +73,7 @@ def test_new_twice_reserves_consecutive_numbers_and_names(project_copy, capsys):
 def test_new_defaults_to_today(project_copy, capsys):
     today = dt.date.today()
     code, out, err = run_cli(project_copy, "new", "--dept", "skjj", "--title", "测试计划", "--no-input", capsys=capsys)
-    assert code == 2 and "名称中没有年份,请用 --year" in err  # never guessed when nobody can be asked
+    assert code == 2 and "名称中没有年份，请用 --year" in err  # never guessed when nobody can be asked
     code, out, err = run_cli(project_copy, "new", "--dept", "skjj", "--title", "测试计划", "--no-input",
                              "--year", str(today.year), capsys=capsys)
     assert code == 0, out + err
@@ -155,7 +155,7 @@ def test_new_in_december_lands_in_the_titles_year(project_copy, capsys, monkeypa
     monkeypatch.setenv("GONGKAI_TODAY", "2026-12-06")
     title = "市科学技术局2025年工作计划"
     code, _, err = run_cli(project_copy, "new", "--dept", "skjj", "--title", title, "--no-input", capsys=capsys)
-    assert code == 2 and "这是2025年的计划,生成日期不能默认今天(2026-12-06):请用 --date" in err
+    assert code == 2 and "这是2025年的计划，生成日期不能默认今天（2026-12-06）：请用 --date" in err
     assert not (project_copy / "data/plans/skjj/2026").exists()
     code, out, err = run_cli(project_copy, "new", "--dept", "skjj", "--title", title, "--date", "2025-02-20", capsys=capsys)
     assert code == 0, out + err

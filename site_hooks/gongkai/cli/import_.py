@@ -45,8 +45,8 @@ def register(sub):
     p.add_argument("--year", type=int, help="年度文件夹,默认取标题中的年份")
     p.add_argument("--out", type=Path, help="写到这个文件夹(默认 data/plans/<机构>/<年度>/)")
     p.add_argument("--slug", help="文件名(只导入一份计划时),默认由名称生成")
-    p.add_argument("--date", help="原文没有日期(落款、成文日期、发布日期)时使用的生成日期和发布日期;不给出时留空待填,"
-                                  "索引号在填好日期后编号(从不按今天编号)")
+    p.add_argument("--date", help="原文没有日期（落款、成文日期、发布日期）时使用的生成日期和发布日期；不给出时留空待填，"
+                                  "索引号在填好日期后编号（从不按今天编号）")
     p.add_argument("--topic", help="主题分类,默认取原文中的或本机构最常用的")
     p.add_argument("--dry-run", action="store_true", help="只显示结果,不写文件")
     return p
@@ -115,15 +115,15 @@ def _run_document(args, source: Path) -> int:
         date = meta.get("发布日期") or meta.get("生成日期")
         if not date and given:
             date = given.isoformat()
-            warnings.append(f"原文没有日期,生成日期和发布日期按 {option('--date', date)} 填写")
+            warnings.append(f"原文没有日期，生成日期和发布日期按 {option('--date', date)} 填写")
         elif not date:
             review.append("原文中没有找到日期（落款、成文日期或发布日期）：请填写生成日期和发布日期；"
                           "索引号按这两个日期编号，填好后运行 gongkai validate --fix（或合并后自动编号）")
         created = meta.get("生成日期") or date
         year = args.year or draft.year or (int(date[:4]) if date else None)
         if year is None:
-            print(f"“{draft.title}”:名称中没有年份,原文中也没有日期,不知道放进哪个年度文件夹;"
-                  f"请用 {option('--year', str(dt.date.today().year))} 指定年度,或用 {option('--date', 'YYYY-MM-DD')} 给出生成日期",
+            print(f"“{draft.title}”：名称中没有年份，原文中也没有日期，不知道放进哪个年度文件夹；"
+                  f"请用 {option('--year', str(dt.date.today().year))} 指定年度，或用 {option('--date', 'YYYY-MM-DD')} 给出生成日期",
                   file=sys.stderr)
             return 2
         taken = existing_slugs(root, dept, year) | chosen.setdefault((dept, year), set())
@@ -153,8 +153,8 @@ def _run_document(args, source: Path) -> int:
             except codes.CodeError:
                 parsed, fits, key = None, False, codes.to_halfwidth(index_no).replace(" ", "").upper()
             if key in used:
-                print(f"{source.name}:“{draft.title}”的索引号 {index_no} 已被 {used[key]} 使用(可能已经导入过),没有导入;"
-                      "已发布的索引号不能改,请核对是不是同一份文件", file=sys.stderr)
+                print(f"{source.name}：“{draft.title}”的索引号 {index_no} 已被 {used[key]} 使用（可能已经导入过），没有导入；"
+                      "已发布的索引号不能改，请核对是不是同一份文件", file=sys.stderr)
                 code = 1
                 continue
             used[key] = _rel(root, path)
@@ -182,7 +182,7 @@ def _run_document(args, source: Path) -> int:
         if p["historic"]:
             fields["历史索引号"] = True
         fields.update(p["fields"])
-        notes_ = [f"由 gongkai import 从 {source.name} 导入:核对“待核对”中的每一项,处理后删除;全部处理完才能发布。"]
+        notes_ = [f"由 gongkai import 从 {source.name} 导入：核对“待核对”中的每一项，处理后删除；全部处理完才能发布。"]
         body = draft.body_markdown()
         targets, leftovers = fill_targets(draft.targets, body, vocab)
         text = render_plan(fields, body=body, targets=targets, notes=notes_, leftovers=leftovers,
@@ -195,7 +195,7 @@ def _run_document(args, source: Path) -> int:
         for w in p["warnings"]:
             print(f"  提醒:{w}")
         for c in leftovers:
-            print(f"  待核对:{leftover_text(c)}")
+            print(f"  待核对：{leftover_text(c)}")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
             print("  内部错误,没有写入:" + ";".join(broken), file=sys.stderr)
             code = 1
@@ -228,10 +228,10 @@ def _run_document(args, source: Path) -> int:
         if any(not pr.warning for pr in mine):
             code = 1
         elif all(w.startswith("data/plans/") for w in written):
-            print(f"\n已写入 {len(written)} 个文件,格式检查通过;还有 {marks} 处“待核对”:运行 make serve 预览(页面上标出),"
-                  "逐项核对处理后删除,make validate 才会通过、才能发布。")
+            print(f"\n已写入 {len(written)} 个文件，格式检查通过；还有 {marks} 处“待核对”：运行 make serve 预览（页面上标出），"
+                  "逐项核对处理后删除，make validate 才会通过、才能发布。")
         else:
-            print(f"\n已写入 {len(written)} 个文件,还有 {marks} 处“待核对”。移到 data/plans/<机构>/<年度>/ 后运行 make validate 检查。")
+            print(f"\n已写入 {len(written)} 个文件，还有 {marks} 处“待核对”。移到 data/plans/<机构>/<年度>/ 后运行 make validate 检查。")
     return code
 
 
@@ -382,8 +382,8 @@ def _run_migration(args, files: list[Path]) -> int:
             print(str(pr), file=sys.stderr)
         return 1
     if not args.dry_run and marks:
-        print(f"\n已写入 {len(written)} 个文件,格式检查通过;还有 {marks} 处“待核对”(导入时填写的指标等):运行 make serve 预览"
-              "(页面上标出),逐项核对处理后删除,make validate 才会通过、才能发布。")
+        print(f"\n已写入 {len(written)} 个文件，格式检查通过；还有 {marks} 处“待核对”（导入时填写的指标等）：运行 make serve 预览"
+              "（页面上标出），逐项核对处理后删除，make validate 才会通过、才能发布。")
     elif not args.dry_run:
         print(f"\n已写入 {len(written)} 个文件,检查通过。运行 make serve 预览,核对“待核对”的内容。")
     return 0

@@ -44,11 +44,11 @@ def register(sub):
     p = sub.add_parser("new", help="新建一份计划文件", description="新建计划文件:预留下一个索引号,日期默认今天,每个字段都有中文说明。"
                        "在终端里运行且缺少参数时会逐项提问。")
     p.add_argument("--dept", help="发布机构标识(data/departments/ 下的文件名),只有一个机构时可不填")
-    p.add_argument("--year", type=int, help="年度(年度文件夹):默认取名称中的年份(2025年、二〇二五年);名称中没有年份时必须给出"
-                                            "(在终端里运行时会询问,12月份建议下一年)")
+    p.add_argument("--year", type=int, help="年度（年度文件夹）：默认取名称中的年份（2025年、二〇二五年）；名称中没有年份时必须给出"
+                                            "（在终端里运行时会询问，12月份建议下一年）")
     p.add_argument("--title", help="名称,例如“市科学技术局2025年工作计划”")
     p.add_argument("--slug", help="文件名(网址的一部分,只用小写字母、数字和连字符),默认由名称生成")
-    p.add_argument("--date", help="生成日期和发布日期,YYYY-MM-DD,默认今天;年度早于今年时必须给出(索引号按这个日期编号)")
+    p.add_argument("--date", help="生成日期和发布日期，YYYY-MM-DD，默认今天；年度早于今年时必须给出（索引号按这个日期编号）")
     p.add_argument("--category", default=None, help=f"组配分类,默认“{DEFAULT_CATEGORY}”")
     p.add_argument("--topic", help="主题分类,默认取本机构最常用的主题分类")
     p.add_argument("--doc-no", default="", help="文号,例如 示科〔2025〕3号;没有可不填")
@@ -104,34 +104,34 @@ def run(args) -> int:
         return 2
     named = title_year(title)
     if args.year and named and args.year != named:
-        print(f"名称写的是{named}年,{option('--year', str(args.year))} 却是另一年;请改正其中一个", file=sys.stderr)
+        print(f"名称写的是{named}年，{option('--year', str(args.year))} 却是另一年；请改正其中一个", file=sys.stderr)
         return 2
     year = args.year or named
     if year is None and interactive:
-        answer = _ask("年度(计划是哪一年的)", str(proposed_year(now)))
+        answer = _ask("年度（计划是哪一年的）", str(proposed_year(now)))
         year = int(answer) if re.fullmatch(r"(19|20)\d\d", answer) else None
         if year is None:
             print(f"“{answer}”不是4位年份", file=sys.stderr)
             return 2
     if year is None:
-        print(f"名称中没有年份,请用 {option('--year', str(proposed_year(now)))} 指定计划的年度"
-              f"(也可以把年份写进名称,例如“……{proposed_year(now)}年工作计划”)", file=sys.stderr)
+        print(f"名称中没有年份，请用 {option('--year', str(proposed_year(now)))} 指定计划的年度"
+              f"（也可以把年份写进名称，例如“……{proposed_year(now)}年工作计划”）", file=sys.stderr)
         return 2
     if date is None and year < now.year:
         if interactive:
-            answer = _ask(f"生成日期(成文日期,{year}年的计划,YYYY-MM-DD)")
+            answer = _ask(f"生成日期（成文日期，{year}年的计划，YYYY-MM-DD）")
             try:
                 date = codes.parse_date(answer)
             except codes.CodeError as exc:
                 print(f"{exc.message} — {exc.hint}", file=sys.stderr)
                 return 2
         else:
-            print(f"这是{year}年的计划,生成日期不能默认今天({now.isoformat()}):请用 {option('--date', f'{year}-02-20')} "
-                  "给出它的生成日期(成文日期),索引号按这个日期编号", file=sys.stderr)
+            print(f"这是{year}年的计划，生成日期不能默认今天（{now.isoformat()}）：请用 {option('--date', f'{year}-02-20')} "
+                  "给出它的生成日期（成文日期），索引号按这个日期编号", file=sys.stderr)
             return 2
     date = date or now
     if abs(date.year - year) > 1:
-        print(f"生成日期 {date.isoformat()} 与年度 {year} 相差太远;请核对 {option('--date', 'YYYY-MM-DD')} 和年度", file=sys.stderr)
+        print(f"生成日期 {date.isoformat()} 与年度 {year} 相差太远；请核对 {option('--date', 'YYYY-MM-DD')} 和年度", file=sys.stderr)
         return 2
     slug = args.slug or suggest_slug(title, existing_slugs(root, dept, year))
     if interactive and not args.slug:
@@ -172,7 +172,7 @@ def run(args) -> int:
             print(p)
     blanks = [p for p in mine if p.warning and "占位文字" in p.message]
     if blanks:
-        print(f"还有 {len(blanks)} 处“（待填写：……）”(第{'、'.join(str(p.line) for p in blanks)}行):"
-              "全部换成正式内容后 make validate 才会通过,在此之前预览中标为草稿、不能发布。")
+        print(f"还有 {len(blanks)} 处“（待填写：……）”（第{'、'.join(str(p.line) for p in blanks)}行）："
+              "全部换成正式内容后 make validate 才会通过，在此之前预览中标为草稿、不能发布。")
     print("下一步:打开这个文件,按注释填写正文等内容,然后运行 make validate 检查、make serve 预览。")
     return 1 if any(not p.warning for p in mine) else 0
