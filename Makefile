@@ -83,12 +83,12 @@ golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML（检查差�
 clean: ## 删除 site/、site-admin/ 和临时文件（保留 .venv）
 	rm -rf site site-admin .site.tmp-* .site.old-* .pytest_cache $(call FAIL,删除生成的文件)
 
-new: $(STAMP) ## 新建计划文件，例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"
-	$(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)") $(call FAIL,新建计划文件)
+new: $(STAMP) ## 新建计划文件，例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"（名称中没有年份时加 YEAR=2025）
+	GONGKAI_MAKE=1 $(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)") $(if $(YEAR),--year "$(YEAR)") $(if $(DATE),--date "$(DATE)") $(call FAIL,新建计划文件)
 
 import: $(STAMP) ## 从 Word/文本导入计划，例如 make import FILE=计划.docx DEPT=skjj
 	@test -n "$(FILE)" || { echo "请指定文件：make import FILE=计划.docx DEPT=skjj" >&2; exit 2; }
-	$(BIN)/gongkai import "$(FILE)" $(if $(DEPT),--dept "$(DEPT)") $(call FAIL,导入)
+	GONGKAI_MAKE=1 $(BIN)/gongkai import "$(FILE)" $(if $(DEPT),--dept "$(DEPT)") $(if $(YEAR),--year "$(YEAR)") $(if $(DATE),--date "$(DATE)") $(call FAIL,导入)
 
 
 # 发布（docs/publishing.md）：DEST 是本机目录、user@服务器:/目录 或 s3://存储桶/前缀

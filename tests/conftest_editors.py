@@ -54,3 +54,21 @@ def html_text(fragment: str) -> str:
 
 def no_space(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def review_done(path: Path) -> str:
+    """What an editor does after checking an import: delete every 待核对 (the plan's list and each target's line).
+
+    Returns the removed lines, so a test can check what there was to review."""
+    out, removed, in_list = [], [], False
+    for line in path.read_text(encoding="utf-8").splitlines(keepends=True):
+        if in_list and line.startswith("  - "):
+            removed.append(line)
+            continue
+        in_list = line.startswith("待核对:")
+        if in_list or re.match(r"^    待核对: ", line) or line.startswith("# 待核对:"):
+            removed.append(line)
+            continue
+        out.append(line)
+    path.write_text("".join(out), encoding="utf-8")
+    return "".join(removed)

@@ -39,6 +39,8 @@ def repo(tmp_path_factory) -> Path:
     commit(root, "Targets: full-width punctuation in Chinese messages", "2024-05-01")
     (root / "README-dev.md").write_text("notes\n", encoding="utf-8")
     commit(root, "refactor build code, touch nothing public", "2024-06-01")
+    (root / "scripts" / "dev_only.py").write_text('"""A developer\'s helper."""\n', encoding="utf-8")
+    commit(root, "Scripts: add a code-only helper for the build", "2024-06-17")  # code only, an English message
     edit(root, PLAN, "    说明: 更正第1条中列入上级科技计划项目数的表述。\n",
          "    说明: 更正第1条中列入上级科技计划项目数的表述。\n  - 日期: 2021-06-30\n    说明: 补充第10条的引进企业数量。\n")
     commit(root, "fix typo", "2024-07-01")
@@ -63,7 +65,8 @@ def test_the_page_shows_what_the_department_wrote_newest_first(site):
 def test_no_commit_message_or_commit_date_reaches_any_page(site):
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        for words in ("Foundation skeleton", "full-width punctuation", "refactor build code", "fix typo", "2024-07-01"):
+        for words in ("Foundation skeleton", "full-width punctuation", "refactor build code", "fix typo", "code-only helper",
+                      "2024-07-01", "2024-06-17", "2024-06-01"):  # nor the dates of those commits
             assert words not in html, (page, words)
     # a plan changed by a commit but without 修订说明 shows no 修订记录 at all
     assert "gk-history" not in (site / OTHER_PAGE).read_text(encoding="utf-8")

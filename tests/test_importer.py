@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest_editors import REFERENCE, html_text, no_space, project_copy, run_cli  # noqa: F401
-from gongkai.editors.importer import _clean, find_targets, import_lines, import_text, md_escape, read_document
+from conftest import ROOT as REPO
+from conftest_editors import REFERENCE, html_text, no_space, project_copy, review_done, run_cli  # noqa: F401
+from gongkai.data.yamlio import parse_text
+from gongkai.editors.importer import _clean, find_date, find_targets, import_lines, import_text, md_escape, read_document
 from gongkai.data.loader import load_project
 from gongkai.markup.body import render_body
 
@@ -267,6 +269,107 @@ def test_docx_with_automatic_numbering_and_a_table(tmp_path):
     assert "<table>" in html and "研发投入 | 增长" in html_text(html)
 
 
+# --- dates and Word tables (issue 22) --------------------------------------------------------------
+@pytest.mark.parametrize("text, expected", [
+    ("2025年2月20日", ("2025-02-20", "")),
+    ("2025 年 2 月 20 日", ("2025-02-20", "")),
+    ("２０２５年２月２０日", ("2025-02-20", "")),  # full-width digits
+    ("二〇二五年二月二十日", ("2025-02-20", "")),  # Chinese numerals, as a 落款 is written
+    ("二零二五年十二月三十一日", ("2025-12-31", "")),
+    ("二〇二四年十月一日", ("2024-10-01", "")),
+    ("发布时间：2025-02-20 15:30", ("2025-02-20", "15:30")),
+    ("发布时间：２０２５－02－20", None),  # full-width dashes are not a date separator here
+    ("2025年2月30日", None),  # does not exist
+    ("二〇二五年二月三十日", None),
+    ("二〇二五年", None),
+    ("第二十日", None),
+])
+def test_find_date(text, expected):
+    assert find_date(text) == expected
+
+
+@pytest.mark.parametrize("ending, created", [
+    ("示例市科学技术局\n2025年2月20日", "2025-02-20"),
+    ("示例市科学技术局\n二〇二五年二月二十日", "2025-02-20"),
+    ("示例市科学技术局 二〇二五年二月二十日", "2025-02-20"),
+    ("（二〇二五年二月二十日）", None),  # not a 落款 line: left for the editor
+    ("做好全年工作，确保2025年12月31日前完成。", None),  # a deadline in a sentence is not the signing date
+])
+def test_signature_date_at_the_end(ending, created):
+    (d,) = import_text(f"示例市科学技术局2025年工作计划\n一、目标\n1.新增企业10家。\n{ending}\n").drafts
+    assert d.metadata.get("生成日期") == created
+
+
+def _make_target_docx(path: Path) -> None:
+    import docx
+
+    doc = docx.Document()
+    doc.add_paragraph("示例市科学技术局2025年工作计划", style="Title")
+    doc.add_paragraph("一、主要目标")
+    table = doc.add_table(rows=4, cols=3)
+    rows = [("指标", "目标值", "责任单位"), ("高新技术企业数量", "200家", "市科技局"), ("入库企业", "不少于60家", "各县区"),
+            ("技术合同成交额", "70亿元以上", "市科技局")]
+    for r, cells in enumerate(rows):
+        for c, value in enumerate(cells):
+            table.cell(r, c).text = value
+    doc.add_paragraph("二、保障措施")
+    doc.add_paragraph("加强组织领导。")
+    doc.add_paragraph("示例市科学技术局")
+    doc.add_paragraph("二〇二五年二月二十日")
+    doc.save(str(path))
+
+
+def test_docx_in_december_lands_in_its_year_with_rows_as_targets(project_copy, capsys, tmp_path, monkeypatch):
+    """The issue's case: a .docx ending with its 落款, imported in December 2026, with a target table."""
+    path = tmp_path / "计划.docx"
+    _make_target_docx(path)
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-06")
+    code, out, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    assert code == 0, out + err
+    written = project_copy / "data/plans/skjj/2025/gongzuo-jihua.yml"
+    data = parse_text(written.read_text(encoding="utf-8")).data
+    assert data["生成日期"] == data["发布日期"] == "2025-02-20"
+    assert data["索引号"].split("/")[1].startswith("202502-")  # the document's month, never today's
+    assert not (project_copy / "data/plans/skjj/2026").exists()
+    # one target per row, with the row's columns as its wording, never the table's pipes
+    assert [(t["指标"], t["类型"], t["目标值"], t["单位"]) for t in data["指标"]] == [
+        ("高新技术企业数量", "达到", 200, "家"), ("技术合同成交额", "不少于", 70, "亿元")]
+    assert data["指标"][0]["原文"] == "指标：高新技术企业数量；目标值：200家；责任单位：市科技局"
+    assert all("|" not in str(v) for t in data["指标"] for v in t.values())
+    # 入库企业 is not 高新技术企业: left for the editor, with its row
+    (left,) = [m for m in data["待核对"] if m.startswith("候选指标")]
+    assert "“60家”" in left and "原句：指标：入库企业；目标值：不少于60家；责任单位：各县区" in left
+    assert "落款日期“二〇二五年二月二十日”已填为生成日期" in out
+
+
+def test_no_date_no_number_until_the_dates_are_filled(project_copy, capsys, tmp_path, monkeypatch):
+    """A document without any date: never today's 索引号; numbered once the editor has written its dates."""
+    monkeypatch.setenv("GONGKAI_TODAY", "2026-12-06")
+    path = tmp_path / "计划.txt"
+    path.write_text("示例市科学技术局2025年工作计划\n一、目标\n1.做好科技服务。\n", encoding="utf-8")
+    code, out, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    plan = project_copy / "data/plans/skjj/2025/gongzuo-jihua.yml"
+    text = plan.read_text(encoding="utf-8")
+    assert "\n索引号:" not in text and "原文中没有找到日期" in text and "202612" not in text
+    assert code == 1 and "生成日期: 不能为空" in err  # reported, nothing guessed
+    plan.write_text(text.replace("生成日期:\n", "生成日期: 2025-02-20\n").replace("发布日期:\n", "发布日期: 2025-02-21\n"),
+                    encoding="utf-8")
+    code, out, err = run_cli(project_copy, "validate", "--fix", capsys=capsys)
+    assert code == 1  # still 待核对 …
+    number = parse_text(plan.read_text(encoding="utf-8")).data["索引号"]  # … but numbered by its own date
+    assert number.split("/")[1].startswith("202502-"), number
+
+
+def test_import_via_make_names_make_variables(project_copy, capsys, tmp_path, monkeypatch):
+    path = tmp_path / "计划.txt"
+    path.write_text("某局工作计划\n一、目标\n1.新增企业10家。\n", encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_MAKE", "1")
+    code, _, err = run_cli(project_copy, "import", str(path), capsys=capsys)
+    assert code == 2 and "请用 DEPT=gdkjj 指定发布机构" in err and "--dept" not in err
+    code, _, err = run_cli(project_copy, "import", str(path), "--dept", "skjj", capsys=capsys)
+    assert code == 2 and "YEAR=" in err and "DATE=YYYY-MM-DD" in err and "--year" not in err
+
+
 def test_damaged_docx_is_explained(tmp_path):
     from gongkai.editors.errors import ImportFailed as ImportError_
 
@@ -304,15 +407,32 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert text.startswith("# 政府信息公开条目（工作计划）。渲染模板：templates/components/plan_page")
     assert "修改后运行：make validate" in text.splitlines()[1]
     assert "索引号: 11341700MB0A12342H/202102-00002" in text  # next after the sample's 00001
-    # 12 candidates: 9 became targets (each with its review note), 3 are commented out with the reason
-    assert len(re.findall(r"^  # 待核对：指标按原文中的“", text, re.M)) == 9
-    assert "找到 12 个候选指标：9 个已按指标词表填入“指标”（待核对），3 个未能填入（以注释列在“指标”下面）" in out
-    assert "  # 以下 3 项候选指标未能对应到指标词表或缺少数据" in text
-    assert "  # 1. 20%，出处“6.”：" in text and "力争2021年全市R&D经费投入经费增长20%以上。" in text
-    assert re.search(r"^  #    未填入的原因：“增长”类目标需要基数.*“研发经费投入”", text, re.M)
-    assert "  # 2. 2家，出处“9.”：" in text and "单位“家”与指标“新增科技孵化平台数量”的单位“个”不一致" in text
-    assert "  # 3. 10名，出处“13.”：" in text
-    assert "免责声明" in out and "检查通过" in out
+    # 12 candidates: 8 became targets (each with its 待核对 line), 4 are in the plan's 待核对 list with the reason
+    data = parse_text(text).data
+    assert [bool(t.get("待核对", "").startswith("指标按原文中的“")) for t in data["指标"]] == [True] * 8
+    assert "找到 12 个候选指标：8 个已按指标词表填入“指标”（待核对），4 个未能填入（列在“待核对”中）" in out
+    marks = data["待核对"]
+    assert marks[0].startswith("由 gongkai import 从 work-points-2021.txt 导入")
+    left = [m for m in marks if m.startswith("候选指标")]
+    assert len(left) == 4
+    assert left[0].startswith("候选指标“20%以上”没有填入“指标”：“增长”类目标需要基数") and "“研发经费投入”" in left[0]
+    assert left[0].endswith("力争2021年全市R&D经费投入经费增长20%以上。——是目标的按 docs/targets.md 写进“指标”，不是的删除这一项")
+    assert "单位“家”与指标“新增科技孵化平台数量”的单位“个”不一致" in left[1] and left[2].startswith("候选指标“10-20名”")
+    # “建成1个以上星创天地等创业服务平台”: 创业服务平台 are counted, not 孵化平台 — not mapped
+    assert left[3].startswith("候选指标“1个以上”没有填入“指标”：指标词表中没有对应的指标")
+    assert "免责声明" in out and "还有 13 处“待核对”" in out
+    # not publishable until reviewed: every 待核对 is an error of `gongkai validate`, at its own line …
+    project, problems = load_project(root)
+    assert project is None
+    mine = [p for p in problems.errors if "keji-gongzuo-yaodian-2" in p.path]
+    assert len(mine) == len(problems.errors) == 13 and all("待核对" in p.field for p in mine)
+    assert all(text.splitlines()[p.line - 1].lstrip(" -").startswith(("待核对", '"')) for p in mine)
+    # … the preview shows the plan, marked
+    project, problems = load_project(root, drafts=True)
+    assert project is not None, problems.report()
+    # the editor reviews: deletes each 待核对; then it validates and builds
+    removed = review_done(path)
+    assert len(removed.splitlines()) == 1 + 1 + 5 + 8  # comment and key of the list, its 5 items, 8 targets' lines
     project, problems = load_project(root)
     assert project is not None, problems.report()
     assert not [p for p in problems.items if "keji-gongzuo-yaodian-2" in p.path]
@@ -323,7 +443,7 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert [(t.indicator.name, t.kind, t.value, t.anchor_label) for t in plan.targets][:3] == [
         ("列入上级科技计划项目数", "不少于", 60, "一、1."), ("新认定高新技术企业数量", "达到", 25, "二、5."),
         ("新增备案省级高新技术企业数量", "达到", 30, "二、5.")]
-    assert len(plan.targets) == 9
+    assert len(plan.targets) == 8
     from gongkai.engine.build import build_site
 
     assert build_site(root, tmp_path / "site", quiet=True) == 0
@@ -332,7 +452,7 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
     assert "免责声明" not in page and "bsmz.net" not in page
     table = page[page.index('<section class="gk-targets"'):]
     table = table[:table.index("</section>")]
-    assert "本文件共有9项主要目标" in table
+    assert "本文件共有8项主要目标" in table
     row = re.search(r'<tr id="gk-target-gaoqi-xinrending">(.*?)</tr>', table, re.S).group(1)
     assert "新认定高新技术企业数量" in row and "达到 25" in html_text(row) and 'href="#gk-s2-n5"' in row
     assert 'id="gk-s2-n5"' in page  # the paragraph the target links to
@@ -340,24 +460,31 @@ def test_cli_imports_work_points_into_a_valid_buildable_plan(project_copy, capsy
 
 def test_cli_splits_a_compilation_and_keeps_a_real_index_number(project_copy, capsys):
     root = project_copy
-    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--year", "2025", capsys=capsys)
+    # the compilation has no dates: without --date nothing is numbered, and the files cannot pass until dated
+    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--dry-run", capsys=capsys)
+    assert code == 0 and "\n索引号:" not in out and "原文中没有找到日期" in out
+    code, out, err = run_cli(root, "import", str(COMPILATION), "--dept", "skjj", "--date", "2024-03-01", capsys=capsys)
     assert code == 0, out + err
-    files = sorted(p.name for p in (root / "data/plans/skjj/2025").glob("*.yml"))
-    assert files == ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua.yml"]
-    numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2025" / f).read_text(), re.M).group(1) for f in files]
-    assert len(set(numbers)) == 3
-    assert "找到 11 个候选指标：11 个已按指标词表填入“指标”（待核对），0 个未能填入" in out and "检查通过" in out
-    # the Guangde page carries a published 索引号: kept when free, renumbered when already taken
+    mine = ["gongzuo-jihua-2.yml", "gongzuo-jihua.yml", "niandu-gongzuo-jihua-2.yml"]  # 2024, beside the sample's
+    assert sorted(set(p.name for p in (root / "data/plans/skjj/2024").glob("*.yml")) - set(p.name for p in (REPO / "data/plans/skjj/2024").glob("*.yml"))) == mine
+    numbers = [re.search(r"^索引号: (.*)$", (root / "data/plans/skjj/2024" / f).read_text(), re.M).group(1) for f in mine]
+    assert len(set(numbers)) == 3 and all("/202403-" in n for n in numbers)  # the period of the document's date
+    assert "找到 11 个候选指标：11 个已按指标词表填入“指标”（待核对），0 个未能填入" in out and "格式检查通过" in out
+    # the Guangde page carries a published 索引号: kept when free …
     (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").rename(root / "gongzuo-jihua.yml.bak")
     code, out, err = run_cli(root, "import", str(GUANGDE), capsys=capsys)  # 发布机构“市科技局” is gdkjj's 简称
     assert code == 0, out + err
-    text = (root / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8")
+    path = root / "data/plans/gdkjj/2024/gongzuo-jihua.yml"
+    text = path.read_text(encoding="utf-8")
     assert "索引号: 1134172300325409XR/202403-00002" in text and "主题分类: 其他" in text and '发布时间: "15:00"' in text
-    assert "找到 5 个候选指标：4 个已按指标词表填入“指标”（待核对），1 个未能填入" in out and "检查通过" in out
-    assert "  # 1. 10%，出处“（二）”：挖掘潜力,扩大范围,提升总量,力争研发投入年增长10%以上。" in text
+    assert "找到 5 个候选指标：4 个已按指标词表填入“指标”（待核对），1 个未能填入" in out and "格式检查通过" in out
+    assert any(m.startswith("候选指标“10%以上”") and m.endswith("力争研发投入年增长10%以上。——是目标的按 docs/targets.md 写进“指标”，不是的删除这一项")
+               for m in parse_text(text).data["待核对"])
+    # … and never renumbered (issue 17): a second import of the same page is refused, nothing written
+    before = sorted(p.name for p in (root / "data/plans/gdkjj/2024").glob("*.yml"))
     code, out, err = run_cli(root, "import", str(GUANGDE), "--dept", "gdkjj", capsys=capsys)
-    assert code == 0 and "已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in out
-    assert "索引号: 1134172300325409XR/202403-00003" in (root / "data/plans/gdkjj/2024/gongzuo-jihua-2.yml").read_text()
+    assert code == 1 and "索引号 1134172300325409XR/202403-00002 已被 data/plans/gdkjj/2024/gongzuo-jihua.yml 使用" in err
+    assert "没有导入" in err and sorted(p.name for p in (root / "data/plans/gdkjj/2024").glob("*.yml")) == before
 
 
 def test_cli_refuses_what_it_cannot_read(project_copy, capsys, tmp_path):

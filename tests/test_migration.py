@@ -19,7 +19,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from conftest_editors import project_copy, run_cli  # noqa: F401 - fixture
+from conftest_editors import project_copy, review_done, run_cli  # noqa: F401 - fixture
 from gongkai.data.loader import load_project
 
 CORPUS = ROOT / "tests" / "import_corpus"
@@ -85,9 +85,12 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     before = {p.path for p in load_project(root)[0].plans}
     code, out, err = run_cli(root, "import", str(old), str(catalogue), "--dept", "skjj", capsys=capsys)
     assert code == 0, out + err
-    assert "Traceback" not in out + err and "检查通过" in out
-    project, problems = load_project(root)
+    assert "Traceback" not in out + err and "格式检查通过" in out and "处“待核对”（导入时填写的指标等）" in out
+    # the targets the import filled in are not reviewed yet: not publishable (issue 22), the preview shows them
+    assert load_project(root)[0] is None
+    project, problems = load_project(root, drafts=True)
     assert project is not None, problems.report()
+    assert {p.field.split(".")[0] for p in problems.warnings if p.path not in before and "待核对" in p.field} == {"待核对", "指标"}
     migrated = {p.title: p for p in project.plans if p.path not in before}
     assert len(migrated) == 5
     expected = {  # title: (索引号, 历史索引号, 生成日期, 发布日期, 发布时间, 文号, 组配分类, 主题分类, 有效性)
@@ -132,7 +135,9 @@ def test_folder_of_saved_pages_and_catalogue_import_in_one_command(project_copy,
     assert re.search(r"旧网站/art_1234_5678\.html:\d+:页面导航（当前位置）:您现在所在的位置", out)
     assert "待核对：原文没有主题分类" in out  # the Big5 page: neither page nor catalogue says
     assert "以下 1 个网页没有元数据块" in out and "旧网站/kjj.example.gov.cn/col/col12/index.html" in out
-    # …and the site builds, with the published values on the pages
+    # …and once the editor has reviewed the targets, the site builds, with the published values on the pages
+    for item in migrated.values():
+        review_done(root / item.path)
     from gongkai.engine.build import build_site
 
     assert build_site(root, tmp_path / "site", quiet=True) == 0

@@ -249,17 +249,25 @@ def test_plain_markdown_body_gets_no_warning(project_copy):
     ('<div id="__drawer">x</div>', "id 属性"),
 ])
 def test_sanitizer_removal_is_reported_at_the_body_line(project_copy, body, shown):
+    """What the sanitizer removes is an error at the line of the markup (issue 22); a warning in the preview."""
     data = _yaml(project_copy, PLAN)
     data.pop("指标", None)  # the body is replaced: its targets' 出处 would point nowhere
-    data["正文"] = "正文开头。\n\n" + body + "\n"
+    data.pop("正文")
     _write(project_copy, PLAN, data)
+    path = project_copy / PLAN
+    path.write_text(path.read_text(encoding="utf-8") + "正文: |\n  正文开头。\n\n  " + body + "\n", encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    markup = next(n for n, text in enumerate(lines, 1) if text == "  " + body)
     project, problems = load_project(project_copy)
-    assert project is not None, problems.report()  # removed, reported, the site still builds
+    assert project is None  # not published as it is
+    errors = [e for e in problems.errors if e.path == PLAN and e.field == "正文"]
+    assert errors and shown in errors[0].message, problems.report()
+    assert errors[0].line == markup  # the markup's own line inside the block, not the line of 正文:
+    project, problems = load_project(project_copy, drafts=True)  # the preview: removed, reported, built
+    assert project is not None, problems.report()
     warnings = [w for w in problems.warnings if w.path == PLAN and w.field == "正文"]
-    assert warnings and shown in warnings[0].message, problems.report()
-    line = next(n for n, text in enumerate((project_copy / PLAN).read_text(encoding="utf-8").splitlines(), 1) if text.startswith("正文:"))
-    assert warnings[0].line == line
-    html = str(render_body(data["正文"]))
+    assert warnings and shown in warnings[0].message and warnings[0].line == markup
+    html = str(render_body(body))
     assert "<script" not in html and "onclick" not in html and "javascript:" not in html and "url(" not in html and "color" not in html
 
 

@@ -46,6 +46,10 @@ class Problems:
     unavailable: set[str] = field(default_factory=set)
 
     error_count: int = 0
+    # The preview (gongkai serve, gongkai build --drafts): a draft or an unreviewed import is shown on its
+    # page, marked; everywhere else (validate, build, CI) it is an error, so it cannot be published.
+    drafts: bool = False
+    review_count: int = 0  # of the errors, how many are drafts and unreviewed imports
 
     def add(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(path, line or 0, field_, message, hint))
@@ -53,6 +57,14 @@ class Problems:
 
     def warn(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
         self.items.append(Problem(path, line or 0, field_, message, hint, warning=True))
+
+    def review(self, path: str, line: int, field_: str, message: str, hint: str = "") -> None:
+        """Something that must be reviewed before publishing: an error, or a warning in the preview."""
+        if self.drafts:
+            self.warn(path, line, field_, message, hint)
+        else:
+            self.add(path, line, field_, message, hint)
+            self.review_count += 1
 
     @property
     def errors(self) -> list[Problem]:
@@ -70,6 +82,9 @@ class Problems:
         n = len(self.errors)
         if n:
             lines.append(f"共发现 {n} 处错误，请逐条修改后再运行 gongkai validate。")
+        if n and self.review_count:
+            lines.append(f"其中 {self.review_count} 处要在发布前处理（草稿、模板的“（待填写：……）”、导入时留下的“待核对”、"
+                         "会被删除的 HTML）：make serve 预览中照常显示，页面顶部列出这些行。")
         return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ argparse wrote it, after the Chinese lead ``错误：``. Subcommand parsers made
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from typing import NoReturn
@@ -18,6 +19,34 @@ USAGE = "用法："
 HELP = "显示本帮助并退出"
 POSITIONALS = "位置参数"
 OPTIONALS = "选项"
+
+# `make new` / `make import` set this: options are then named as the make variables the user typed.
+MAKE_ENV = "GONGKAI_MAKE"
+MAKE_VARIABLES = {"--dept": "DEPT", "--title": "TITLE", "--year": "YEAR", "--date": "DATE", "--slug": "SLUG",
+                  "--topic": "TOPIC", "file": "FILE"}
+
+
+def via_make() -> bool:
+    return os.environ.get(MAKE_ENV) == "1"
+
+
+def option(flag: str, example: str = "") -> str:
+    """How to give an option: ``--dept skjj`` on the command line, ``DEPT=skjj`` when run by make."""
+    if via_make() and flag in MAKE_VARIABLES:
+        value = f'"{example}"' if " " in example else example
+        return f"{MAKE_VARIABLES[flag]}={value or '…'}"
+    if flag == "file":
+        return example or "文件"
+    return f"{flag} {example}".rstrip() if not (" " in example) else f'{flag} "{example}"'
+
+
+def make_words(message: str) -> str:
+    """A message naming ``--dept`` etc., reworded with make variables when run by make."""
+    if not via_make():
+        return message
+    return re.sub(r"--[a-z-]+", lambda m: MAKE_VARIABLES.get(m.group(0), m.group(0)) + "=…"
+                  if m.group(0) in MAKE_VARIABLES else m.group(0), message)
+
 
 # argparse's own messages (Python 3.11), outermost first: "argument X: <inner>" wraps the others.
 MESSAGES: list[tuple[re.Pattern[str], str]] = [(re.compile(p), r) for p, r in [
@@ -76,5 +105,7 @@ class ChineseParser(argparse.ArgumentParser):
             self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help=HELP)
 
     def error(self, message: str) -> NoReturn:
+        if via_make():  # the user typed make variables, not this command line
+            self.exit(2, f"错误：{make_words(chinese_message(message))}\n")
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}：错误：{chinese_message(message)}\n")

@@ -31,8 +31,9 @@ from gongkai.editors import catalogue, migration, nianbao_import, oldsite
 from gongkai.editors.errors import ImportFailed
 from gongkai.editors.importer import import_lines, read_document
 from gongkai.data.loader import load_project
-from gongkai.editors.planfile import (DEFAULT_CATEGORY, check_roundtrip, default_topic, existing_slugs, render_plan,
-                        reserve_index_numbers, suggest_slug)
+from gongkai.editors.planfile import (DEFAULT_CATEGORY, check_roundtrip, default_topic, existing_slugs, leftover_text,
+                                     render_plan, reserve_index_numbers, suggest_slug)
+from gongkai.cli.argparse_zh import option
 
 
 def register(sub):
@@ -44,7 +45,8 @@ def register(sub):
     p.add_argument("--year", type=int, help="年度文件夹，默认取标题中的年份")
     p.add_argument("--out", type=Path, help="写到这个文件夹（默认 data/plans/<机构>/<年度>/）")
     p.add_argument("--slug", help="文件名（只导入一份计划时），默认由名称生成")
-    p.add_argument("--date", help="原文没有日期时使用的生成日期和发布日期，默认今天")
+    p.add_argument("--date", help="原文没有日期（落款、成文日期、发布日期）时使用的生成日期和发布日期；不给出时留空待填，"
+                                  "索引号在填好日期后编号（从不按今天编号）")
     p.add_argument("--topic", help="主题分类，默认取原文中的或本机构最常用的")
     p.add_argument("--dry-run", action="store_true", help="只显示结果，不写文件")
     return p
@@ -123,30 +125,46 @@ def _run_document(args, source: Path) -> int:
         print(f"{source.name}:{exc}", file=sys.stderr)
         return 1
     result = import_lines(lines, source.stem)
-    project, _ = load_project(root)
+    project, _ = load_project(root, drafts=True)  # drafts and unreviewed imports hold their 索引号 too
     if project is None:
         print("提醒：现有数据有错误（运行 gongkai validate 查看），索引号暂不预留；改正后运行 gongkai validate --fix 编号。", file=sys.stderr)
     departments = sorted(project.departments) if project else sorted(p.stem for p in (root / "data" / "departments").glob("*.yml"))
     dept = _pick_department(args, project, result.drafts[0].metadata)
     if dept not in departments:
-        print(f"请用 --dept 指定发布机构，可选：{'、'.join(departments)}", file=sys.stderr)
+        print(f"请用 {option('--dept', departments[0] if departments else 'skjj')} 指定发布机构，可选：{'、'.join(departments)}",
+              file=sys.stderr)
         return 2
     if args.slug and len(result.drafts) > 1:
-        print(f"这份文件含 {len(result.drafts)} 份计划，不能用 --slug 指定同一个文件名；请去掉 --slug", file=sys.stderr)
+        print(f"这份文件含 {len(result.drafts)} 份计划，不能用 {option('--slug', 'x')} 指定同一个文件名；请去掉它", file=sys.stderr)
         return 2
-    today = codes.parse_date(args.date) if args.date else dt.date.today()
+    try:
+        given = codes.parse_date(args.date) if args.date else None
+    except codes.CodeError as exc:
+        print(f"{option('--date', 'YYYY-MM-DD')}:{exc.message} — {exc.hint}", file=sys.stderr)
+        return 2
     dept_obj = project.departments[dept] if project else None
+    used = {p.index_no: p.path for p in project.plans if not p.index_assigned} if project else {}
     plans = []
+    code = 0
     chosen: dict[tuple[str, int], set[str]] = {}
     for draft in result.drafts:
         meta = draft.metadata
-        date = meta.get("发布日期") or meta.get("生成日期")
         warnings = list(draft.warnings)
-        if not date:
-            date = today.isoformat()
-            warnings.append(f"原文没有日期，生成日期和发布日期暂填 {date}，请核对")
+        review = [f"由 gongkai import 从 {source.name} 导入：请核对名称、日期、分类和正文分段，核对后删除这一项"]
+        date = meta.get("发布日期") or meta.get("生成日期")
+        if not date and given:
+            date = given.isoformat()
+            warnings.append(f"原文没有日期，生成日期和发布日期按 {option('--date', date)} 填写")
+        elif not date:
+            review.append("原文中没有找到日期（落款、成文日期或发布日期）：请填写生成日期和发布日期；"
+                          "索引号按这两个日期编号，填好后运行 gongkai validate --fix（或合并后自动编号）")
         created = meta.get("生成日期") or date
-        year = args.year or draft.year or int(date[:4])
+        year = args.year or draft.year or (int(date[:4]) if date else None)
+        if year is None:
+            print(f"“{draft.title}”：名称中没有年份，原文中也没有日期，不知道放进哪个年度文件夹；"
+                  f"请用 {option('--year', str(dt.date.today().year))} 指定年度，或用 {option('--date', 'YYYY-MM-DD')} 给出生成日期",
+                  file=sys.stderr)
+            return 2
         taken = existing_slugs(root, dept, year) | chosen.setdefault((dept, year), set())
         slug = args.slug or suggest_slug(draft.title, taken)
         chosen[(dept, year)].add(slug)
@@ -164,31 +182,35 @@ def _run_document(args, source: Path) -> int:
                 warnings.append(f"原文的文号“{meta['文号']}”{exc.message}，没有填入；{exc.hint}")
         if meta.get("发布时间"):
             fields["发布时间"] = meta["发布时间"]
-        index_no = meta.get("索引号")
+        index_no, historic = meta.get("索引号"), False
         if index_no and project is not None:
-            used = {p.index_no: p.path for p in project.plans if not p.index_assigned}
+            # A 索引号 in the document was published with it: kept as written, never renumbered (issue 17).
             try:
                 parsed = codes.parse_index_number(index_no, project.site.index_format)
-            except codes.CodeError as exc:
-                warnings.append(f"原文的索引号“{index_no}”{exc.message}，已重新编号")
-                index_no = None
+                fits = parsed.code == dept_obj.index_code(project.site.index_format)
+                key = str(parsed) if fits else codes.to_halfwidth(index_no).replace(" ", "").upper()
+            except codes.CodeError:
+                parsed, fits, key = None, False, codes.to_halfwidth(index_no).replace(" ", "").upper()
+            if key in used:
+                print(f"{source.name}：“{draft.title}”的索引号 {index_no} 已被 {used[key]} 使用（可能已经导入过），没有导入；"
+                      "已发布的索引号不能改，请核对是不是同一份文件", file=sys.stderr)
+                code = 1
+                continue
+            used[key] = _rel(root, path)
+            if fits:
+                index_no = str(parsed)
             else:
-                if parsed.code != dept_obj.index_code(project.site.index_format):
-                    warnings.append(f"原文的索引号 {index_no} 不属于{dept_obj.short_name}，已重新编号")
-                    index_no = None
-                elif str(parsed) in used:
-                    warnings.append(f"原文的索引号 {index_no} 已被 {used[str(parsed)]} 使用（可能已经导入过），已重新编号")
-                    index_no = None
-                else:
-                    index_no = str(parsed)
-        plans.append({"draft": draft, "path": path, "fields": fields, "index_no": index_no, "warnings": warnings,
-                      "date": codes.parse_date(date)})
+                historic = True
+                review.append(f"原文的索引号“{index_no}”不符合本站今天的规则，已按原样保留为历史索引号：请核对它就是当时发布的索引号")
+        plans.append({"draft": draft, "path": path, "fields": fields, "index_no": index_no if project else None,
+                      "historic": historic, "warnings": warnings, "review": review,
+                      "date": codes.parse_date(date) if date else None})
     if project is not None:
-        need = [p for p in plans if not p["index_no"]]
-        numbers = reserve_index_numbers(project, [(dept, p["date"], _rel(root, p["path"])) for p in need])
+        need = [p for p in plans if not p["index_no"] and p["date"]]  # reserved only with the document's real dates
+        kept = [(dept, p["date"] or dt.date.today(), p["index_no"]) for p in plans if p["index_no"] and not p["historic"]]
+        numbers = reserve_index_numbers(project, [(dept, p["date"], _rel(root, p["path"])) for p in need], kept=kept)
         for p, number in zip(need, numbers):
             p["index_no"] = number
-    code = 0
     written = []
     vocab = load_vocab(root)
     for p in plans:
@@ -196,18 +218,23 @@ def _run_document(args, source: Path) -> int:
         fields = {"名称": p["fields"].pop("名称")}
         if p["index_no"]:
             fields["索引号"] = p["index_no"]
+        if p["historic"]:
+            fields["历史索引号"] = True
         fields.update(p["fields"])
-        notes_ = [f"由 gongkai import 从 {source.name} 导入：请核对标题、日期、分类和正文分段，核对后可删除本行。"]
+        notes_ = [f"由 gongkai import 从 {source.name} 导入：核对“待核对”中的每一项，处理后删除；全部处理完才能发布。"]
         body = draft.body_markdown()
         targets, leftovers = fill_targets(draft.targets, body, vocab)
-        text = render_plan(fields, body=body, targets=targets, notes=notes_, leftovers=leftovers)
+        text = render_plan(fields, body=body, targets=targets, notes=notes_, leftovers=leftovers,
+                           review=p["review"] + p["warnings"])
         broken = check_roundtrip(text)
         rel = _rel(root, path)
         print(f"\n{rel}:{draft.title}")
         print(f"  {len(draft.sections)} 个部分，{len(draft.items)} 项工作；找到 {len(draft.targets)} 个候选指标："
-              f"{len(targets)} 个已按指标词表填入“指标”（待核对），{len(leftovers)} 个未能填入（以注释列在“指标”下面）")
+              f"{len(targets)} 个已按指标词表填入“指标”（待核对），{len(leftovers)} 个未能填入（列在“待核对”中）")
         for w in p["warnings"]:
             print(f"  提醒：{w}")
+        for c in leftovers:
+            print(f"  待核对：{leftover_text(c)}")
         if broken:  # pragma: no cover - a bug in the writer; never write a file that cannot be read
             print("  内部错误，没有写入：" + ";".join(broken), file=sys.stderr)
             code = 1
@@ -231,16 +258,19 @@ def _run_document(args, source: Path) -> int:
         for d in result.dropped:
             print(f"  {source.name} {d}")
     if written and not args.dry_run:
-        _, problems = load_project(root)
+        _, problems = load_project(root, drafts=True)  # 待核对 is expected now: listed, not an import failure
         mine = [pr for pr in problems.items if pr.path in written]
         for pr in mine:
-            print(pr, file=sys.stderr if not pr.warning else sys.stdout)
+            if not pr.warning:
+                print(pr, file=sys.stderr)
+        marks = sum(1 for pr in mine if pr.warning and pr.field.startswith(("待核对", "指标.")) and "待核对" in pr.field)
         if any(not pr.warning for pr in mine):
             code = 1
         elif all(w.startswith("data/plans/") for w in written):
-            print(f"\n已写入 {len(written)} 个文件，检查通过。运行 make serve 预览，核对“待核对”的内容。")
+            print(f"\n已写入 {len(written)} 个文件，格式检查通过；还有 {marks} 处“待核对”：运行 make serve 预览（页面上标出），"
+                  "逐项核对处理后删除，make validate 才会通过、才能发布。")
         else:
-            print(f"\n已写入 {len(written)} 个文件。移到 data/plans/<机构>/<年度>/ 后运行 make validate 检查。")
+            print(f"\n已写入 {len(written)} 个文件，还有 {marks} 处“待核对”。移到 data/plans/<机构>/<年度>/ 后运行 make validate 检查。")
     return code
 
 
@@ -263,7 +293,7 @@ def _run_migration(args, files: list[Path]) -> int:
         print(b, file=sys.stderr)
     if bad and not docs:
         return 2
-    project, loaded = load_project(root)
+    project, loaded = load_project(root, drafts=True)
     if project is None:
         print("现有数据有错误，迁移需要正确的词表和发布机构；请先运行 gongkai validate 改正下面的问题：", file=sys.stderr)
         print(loaded.report(), file=sys.stderr)
@@ -375,12 +405,14 @@ def _run_migration(args, files: list[Path]) -> int:
               "如果是信息页面，请单独导入这个文件：")
         for name in skipped:
             print(f"  {name}")
+    marks = 0
     if written and not args.dry_run:
-        _, problems = load_project(root)
+        _, problems = load_project(root, drafts=True)  # 待核对 (imported targets) is expected: listed, not a failure
         for pr in problems.items:
             if pr.path in written and not pr.warning:
                 errors.append(Problem(pr.path, pr.line, pr.field, pr.message, pr.hint))
             elif pr.path in written:
+                marks += "待核对" in pr.field
                 print(f"待核对：{pr}")
     errors = [x for e in entries for x in e.errors] + errors
     if errors:
@@ -388,7 +420,10 @@ def _run_migration(args, files: list[Path]) -> int:
         for pr in errors:
             print(str(pr), file=sys.stderr)
         return 1
-    if not args.dry_run:
+    if not args.dry_run and marks:
+        print(f"\n已写入 {len(written)} 个文件，格式检查通过；还有 {marks} 处“待核对”（导入时填写的指标等）：运行 make serve 预览"
+              "（页面上标出），逐项核对处理后删除，make validate 才会通过、才能发布。")
+    elif not args.dry_run:
         print(f"\n已写入 {len(written)} 个文件，检查通过。运行 make serve 预览，核对“待核对”的内容。")
     return 0
 

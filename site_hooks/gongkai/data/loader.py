@@ -12,7 +12,7 @@ import re
 import stat
 from pathlib import Path
 
-from gongkai.data import attachments, history, index_numbers, nianbao, redirects, schema, security, targets, urls, withdrawal
+from gongkai.data import attachments, drafts, history, index_numbers, nianbao, redirects, schema, security, targets, urls, withdrawal
 from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from gongkai.data.yamlio import load_file
@@ -280,8 +280,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         c.error(("发布日期",), f"发布日期 {published} 早于生成日期 {created}", "发布日期不能早于生成日期，请核对两个日期")
     pub_time = c.checked("发布时间", codes.parse_time, required=False)
     body = str(d.get("正文") or "")
-    if security.check_body(c, body):
-        security.report_removed_html(c, body)
+    review = drafts.check(c, d, body, int(year_text), created) if security.check_body(c, body) else []
     keywords = [str(k) for k in d.get("关键词") or []]
     revisions = history.read_revisions(c, d.get("修订说明"), published)
     index_text = c.text("索引号")
@@ -301,7 +300,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
         revisions=revisions,
         historic_index=historic,
-        old_paths=old_paths, attachments=files,
+        old_paths=old_paths, attachments=files, review=review,
     )
     return plan, c
 
@@ -335,15 +334,16 @@ def _resolve_related(plans: list[Plan], checkers: dict[str, FileChecker], unavai
                     plan.related.append(Related(title, link, relation, False))
 
 
-def load_project(root: Path | str, *, parallel: bool = False,
-                 reuse: dict[tuple, bytes] | None = None) -> tuple[Project | None, Problems]:
+def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple, bytes] | None = None,
+                 drafts: bool = False) -> tuple[Project | None, Problems]:
     """Load and check all data under ``root``. Returns (project, problems); project is None on errors.
 
     ``parallel`` (``gongkai build``) parses the plan files and renders their bodies on every core
     first (it forks: not in the threaded preview server); the checks and messages are the same.
-    ``reuse`` is the preview server's cache of parsed files (see :func:`parse_all`)."""
+    ``reuse`` is the preview server's cache of parsed files (see :func:`parse_all`). ``drafts`` (the preview)
+    lets 草稿 and 待核对 plans through as warnings, marked on their pages (:mod:`gongkai.data.drafts`)."""
     root = Path(root).resolve()
-    problems = Problems()
+    problems = Problems(drafts=drafts)
     site = _load_site(root, problems)
     categories, topics, validity = _load_vocab(root, problems)
     departments = _load_departments(root, site, categories, problems)

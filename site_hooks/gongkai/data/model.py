@@ -121,6 +121,7 @@ class Plan:
     historic_index: bool = False  # 历史索引号: kept as published on the old platform, not checked against today's rule
     old_paths: list[str] = field(default_factory=list)  # 原网址: decoded paths on the old platform ("/art/…html")
     attachments: list[Any] = field(default_factory=list)  # 附件: gongkai.data.attachments.Attachment
+    review: list[Any] = field(default_factory=list)  # data.drafts.ReviewItem: 草稿、待核对 (only shown by the preview)
 
     @property
     def url(self) -> str:

@@ -142,6 +142,8 @@ TARGET: dict[str, Any] = {
         "原文": _text("原文", "正文中的原话，例如“确保实现我市高新技术企业达200家”。"),
         "出处": _text("出处", "目标出自正文的哪一段：写段首的序号，如“（三）”“5.”“二是”“二、5.”；或段落的标识“#gaoqi”（在正文中该段落的下一行写 {#gaoqi}）；或正文中的一句原话。"),
         "进展": {"type": "array", "title": "进展", "description": "年度中途的进展，每次一项。", "items": PROGRESS},
+        "待核对": _text("待核对", "gongkai import 自动填写的目标要核对什么（指标怎样对应、类型按什么措辞）。"
+                               "有这一行时不能发布（预览中标为待核对）；核对指标、类型、目标值、单位和出处无误后删除这一行。"),
     },
 }
 
@@ -232,6 +234,12 @@ PLAN: dict[str, Any] = {
         "失效说明": _text("失效说明", "一句话说明修订或废止的依据，例如“根据示科〔2024〕3号文件废止”（可不填）。"),
         "关键词": {"type": "array", "title": "关键词", "description": "用于检索的关键词。", "items": {"type": "string"}},
         "摘要": _text("摘要", "一两句话的内容提要，用于目录和搜索结果（可不填）。"),
+        "草稿": {"type": "boolean", "title": "草稿",
+               "description": "true 表示还在起草：预览中标为草稿，检查（gongkai validate）和发布不会通过。可以公开时删除这一行或改为 false。"},
+        "待核对": {"type": "array", "title": "待核对",
+                "description": "gongkai import 没有把握、需要编辑核对的内容，每项一句（例如未能对应到指标词表的候选目标和它的原句）。"
+                               "有这一项时不能发布（预览中标为待核对）；逐项处理后删除，全部处理完后删除“待核对”。",
+                "items": {"type": "string", "minLength": 1}},
         "正文": _text("正文", "正文内容，Markdown 格式：段落之间空一行；“## 一、……”表示一级标题。最多5万字（更长的文件请作为附件）。", minLength=1, maxLength=MAX_BODY_CHARS),
         "指标": {"type": "array", "title": "指标", "description": "计划中的目标任务（主要目标表、目标任务和开放数据都由它生成）。", "items": TARGET},
         "目标完成情况": {"type": "array", "title": "目标完成情况", "description": "工作总结填写：以前计划中目标的最终完成值。", "items": CLOSING},

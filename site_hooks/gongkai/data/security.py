@@ -6,8 +6,7 @@ Called by the loader; every finding is a Chinese ``path:line`` problem:
   it must be a slug, not a Windows device name, and not one of the catalogue's own folders.
 - :func:`check_badge` — the 党政机关网站标识 image must be a file inside ``content/``
   (no ``..``, absolute paths, backslashes, links, scripts in SVG) and its link a web address.
-- :func:`report_removed_html` — the body's HTML that the sanitizer removes is named in a
-  warning at the line of 正文, so the editor knows what the visitor will not see.
+- the body's HTML that the sanitizer removes is reported by :mod:`gongkai.data.drafts` at its own line.
 - :func:`check_outputs` — no two sources write the same output file (generated pages,
   pagination pages, hand-written pages, files copied from ``content/``), and relative links
   in a body point at a page that exists.
@@ -27,7 +26,7 @@ from gongkai.data.urls import (CATALOGUE_FOLDERS, FEED, OPEN_DATA_URL, PAGE_SIZE
                                SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, NIANBAO_URL, cat_url, dept_cat_url,
                                dept_url, topic_url, year_url)
 from gongkai.markup.body import render_body
-from gongkai.markup.removed import inventory, may_lose_html, removed_from_body
+from gongkai.markup.removed import inventory
 
 if TYPE_CHECKING:  # pragma: no cover
     from gongkai.data.model import Project
@@ -126,17 +125,6 @@ def check_body(c: FileChecker, body: str) -> bool:
         return False
     return True
 
-
-
-def report_removed_html(c: FileChecker, body: str) -> None:
-    """Warn at the line of 正文 when the sanitizer removes anything from the editor's HTML."""
-    if not may_lose_html(body):
-        return  # keeps the common case fast
-    lost = removed_from_body(body)
-    if lost:
-        shown = "、".join(lost[:8]) + (f" 等 {len(lost)} 处" if len(lost) > 8 else "")
-        c.problems.warn(c.rel, c.doc.line(("正文",)), "正文", f"生成网页时删除了不允许的内容：{shown}",
-                        "正文只能用 Markdown 和 SECURITY.md 列出的安全 HTML；链接只能以 http://、https://、mailto: 或 tel: 开头")
 
 
 # --- output files ------------------------------------------------------------------------------

@@ -49,6 +49,8 @@ class YamlDoc:
     lines: dict[Path_, int] = field(default_factory=dict)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     text: str = ""
+    # scalars: top-level key → (style, first line, last line) of the value as written ("|", ">", "'", '"' or "" for plain)
+    scalars: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
 
     def line(self, path: Path_) -> int:
         """Line of ``path`` or of its nearest recorded ancestor (1 for the file itself)."""
@@ -92,6 +94,7 @@ _CONTROL_HINT = "请删除这个字符（常见于从 Word、网页或其他系�
 
 _CN_COLON_KEY = re.compile(r"^(-\s+)?([^\s:：#\"'][^:：#]*?)\s*：")
 _KEY = re.compile(r"^(-\s+)?[^\s:#\"'][^:#]*?:(\s|$)")
+_QUOTED_ITEM = re.compile(r"^(-\s+)?[\"']")  # a quoted value (“- "说明：…"”): its colons are text
 _BLOCK_START = re.compile(r":\s*[|>][-+]?\s*(#.*)?$")
 
 
@@ -116,7 +119,7 @@ def _pre_scan(text: str) -> list[tuple[int, str, str]]:
         if stripped.startswith("#"):
             continue
         m = _CN_COLON_KEY.match(stripped) if "：" in stripped else None  # the `in` tests skip most lines
-        if m and not _KEY.match(stripped):
+        if m and not _KEY.match(stripped) and not _QUOTED_ITEM.match(stripped):
             found.append((n, f"“{m.group(2)}”后面用了中文冒号“：”", "字段名后面要用英文冒号加一个空格“: ”"))
         if ("|" in stripped or ">" in stripped) and _BLOCK_START.search(stripped):
             in_block = indent
@@ -193,6 +196,8 @@ class _Builder:
                 items.append(self.build(child, path + (i,), depth + 1))
             return items
         value = unicodedata.normalize("NFC", node.value)
+        if len(path) == 1:  # top-level fields only (正文 …): small, and all a check needs
+            self.doc.scalars[path] = (node.style or "", line, node.end_mark.line + 1)
         message = _control_message(value)
         if message:  # written as an escape ("\\x01", "\\u202e") inside double quotes
             self.doc.errors.append((line, message, "请删除引号里的“\\x”“\\u”转义字符"))

@@ -42,7 +42,7 @@ def _insert_index_number(path: Path, line_of_title: int, index_no: str) -> None:
 
 def fix_project(root: Path) -> list[str]:
     report = _convert_encodings(root)
-    project, _ = load_project(root)
+    project, _ = load_project(root, drafts=True)  # a draft or an unreviewed import gets its number too (as gongkai new)
     if project is None:
         return report
     for plan in sorted(project.plans, key=lambda p: p.path):

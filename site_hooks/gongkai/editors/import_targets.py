@@ -16,16 +16,17 @@ mapping for each candidate:
 - 类型 from the wording: 以上/不少于/超过/超 → 不少于; 增长/提高 with % → 增长;
   otherwise 达到; an upper bound (不超过, 以内) has no 类型 and is left for the editor;
 - the unit must be in ``units.yml`` and equal the indicator's unit;
-- 出处: the shortest numbering (“5.”, “二、5.”, “（三）”, “四是”) that points at the
-  paragraph the sentence is in, else the sentence itself when it resolves to that
-  paragraph; a paragraph without numbering gets no 出处 (it is optional);
+- 出处: the exact source sentence when it resolves to its paragraph, else the shortest
+  numbering (“5.”, “二、5.”, “（三）”, “四是”) that points at it; a paragraph without
+  numbering gets no 出处 (it is optional);
 - 原文: the sentence when it is short and holds no other candidate, else the candidate's
   part of its clause (“确保实现我市高新技术企业达200家”).
 
 Candidates that cannot become valid targets (no indicator, a unit that is not in the
 vocabulary or differs from the indicator's, a 增长 target — the text never gives the
 基数 —, an upper bound, a fraction in an integer unit) come back as *leftovers*
-with the reason, which :func:`gongkai.planfile.render_plan` writes as comments.
+with the reason, which :func:`gongkai.planfile.render_plan` writes into the plan's ``待核对`` list
+(data, not comments: ``gongkai validate`` fails until an editor has dealt with each).
 Pure functions: nothing here reads or writes files except :func:`load_vocab`.
 """
 from __future__ import annotations
@@ -65,8 +66,19 @@ def keywords(indicator: tg.Indicator) -> list[str]:
     return words + [a for a in indicator.aliases if a not in words]
 
 
-def find_keyword(keyword: str, text: str) -> tuple[int, str] | None:
-    """(score, matched text) when ``keyword`` occurs in ``text``; “…” allows up to GAP characters between parts."""
+# A word for another counted thing between the indicator's words and the number: “高新技术企业培育库入库企业
+# 不少于60家” counts 入库企业, not 高新技术企业 (the indicator's words only describe it).
+OTHER_NOUN = re.compile(r"企业|机构|平台|单位|项目|人才|团队|园区|基地|中心|学校|医院|专利|成果|产品|载体|孵化器|众创空间|实验室|工作站")
+
+
+def find_keyword(keyword: str, text: str, number: str = "", name: str = "") -> tuple[int, str] | None:
+    """(score, matched text) when ``keyword`` occurs in ``text``; “…” allows up to GAP characters between parts.
+
+    The match must name what is counted: between it and ``number`` (the candidate's number with its
+    unit, as written; the end of ``text`` when the number is not in it) there may be verbs and
+    connecting words (入库达到, 数量达), but no other noun that is counted instead (:data:`OTHER_NOUN`),
+    unless the words up to that noun are the indicator's own ``name`` (揭榜挂帅项目 of 揭榜挂帅项目立项数).
+    """
     parts = [p for p in keyword.split("…") if p]
     if not parts:
         return None
@@ -80,6 +92,11 @@ def find_keyword(keyword: str, text: str) -> tuple[int, str] | None:
                 ok = False
                 break
             pos = at + len(part)
+        if ok:
+            at_number = text.find(number, pos) if number else -1
+            between = text[pos:at_number if at_number >= 0 else len(text)]
+            if any(text[start:pos + m.end()] not in name for m in OTHER_NOUN.finditer(between)):
+                ok = False
         if ok:
             found = (sum(len(p) for p in parts), text[start:pos])
             if best is None or len(found[1]) < len(best[1]):
@@ -95,7 +112,7 @@ class IndicatorMatch:
     others: tuple[str, ...] = ()  # the indicators tied with it
 
 
-def match_indicator(texts: list[str], vocab: tg.Vocab) -> IndicatorMatch | None:
+def match_indicator(texts: list[str], vocab: tg.Vocab, number: str = "") -> IndicatorMatch | None:
     """The indicator the first of ``texts`` that mentions any indicator names, or None.
 
     Only indicators with a unit take part (a number cannot be a 定性 target).
@@ -108,7 +125,7 @@ def match_indicator(texts: list[str], vocab: tg.Vocab) -> IndicatorMatch | None:
             if not indicator.unit:
                 continue
             for word in keywords(indicator):
-                found = find_keyword(word, text)
+                found = find_keyword(word, text, number, indicator.name)
                 if found and found[0] > scored.get(indicator.name, (0, ""))[0]:
                     scored[indicator.name] = found
         if not scored:
@@ -148,9 +165,9 @@ def _quoted(sentence: str) -> str:
 def source_ref(body: str, sentence: str, start: int = 0) -> tuple[str | None, int]:
     """(出处, index of the paragraph) for a sentence of the body, searching from paragraph ``start``.
 
-    The 出处 is the shortest numbering that gongkai.targets resolves to exactly that
-    paragraph, else the sentence itself if it resolves there; None when the paragraph
-    has no numbering. The index is -1 when the sentence is not found.
+    The 出处 is the candidate's exact source sentence when gongkai.targets resolves it to that
+    paragraph (the editor sees where the number came from), else the shortest numbering that
+    does; None when the paragraph has no numbering. The index is -1 when the sentence is not found.
     """
     bmap = anchors.body_map(body)
     needle = _squash(sentence)
@@ -163,6 +180,10 @@ def source_ref(body: str, sentence: str, start: int = 0) -> tuple[str | None, in
     block = blocks[at]
     if not block.key:
         return None, at
+    exact = sentence.strip()
+    anchor, _, message, _ = anchors.resolve_source(body, exact)
+    if exact and not message and anchor == block.anchor:
+        return exact, at
     for n in range(1, len(block.key) + 1):
         label = anchors.key_label(block.key[-n:])
         anchor, _, message, _ = anchors.resolve_source(body, label)
@@ -195,7 +216,7 @@ def fill_targets(candidates: list[dict[str, Any]], body: str, vocab: tg.Vocab) -
     """(targets, leftovers) for one plan's candidates (in body order).
 
     Each target is a dict with the plan-file fields (编号, 指标, 类型, 目标值, 单位, 原文,
-    出处) plus ``待核对``, the note written above it. Each leftover keeps the candidate's
+    出处) plus ``待核对``, the note the editor removes once the target is checked. Each leftover keeps the candidate's
     说明, 目标值, 单位 and gets ``出处`` (may be None) and ``原因``.
     """
     per_sentence: dict[str, int] = {}
@@ -212,7 +233,7 @@ def fill_targets(candidates: list[dict[str, Any]], body: str, vocab: tg.Vocab) -
         texts = [c.get("指标", ""), c.get("上下文", "")]
         if per_sentence[c["说明"]] == 1:
             texts.append(c["说明"])
-        match = match_indicator(texts, vocab)
+        match = match_indicator(texts, vocab, c.get("原文", ""))
         unit = c["单位"]
         kind = target_kind(c.get("措辞", ""), unit, c.get("原文", ""))
         indicator = match.indicator if match else None
@@ -234,9 +255,8 @@ def fill_targets(candidates: list[dict[str, Any]], body: str, vocab: tg.Vocab) -
         elif vocab.units[unit].integer and c["目标值"] != int(c["目标值"]):
             reason = f"目标值 {c['目标值']} 不是整数，而单位“{unit}”只能是整数；指标可能是“{indicator.name}”"
         if reason:
-            label = ref if ref != _quoted(c["说明"]) else None  # a number, not the sentence again
             leftovers.append({"说明": c["说明"], "目标值": c["目标值"], "单位": unit, "原文": c.get("原文", ""),
-                              "出处": label, "原因": reason})
+                              "出处": ref, "原因": reason})
             continue
         assert indicator is not None and match is not None and kind is not None
         note = f"指标按原文中的“{match.matched}”对应，类型按措辞“{c.get('措辞', '')}”定为“{kind}”"

@@ -18,6 +18,7 @@ indicator vocabulary for the plan file, to be reviewed by an editor.
 """
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -26,7 +27,8 @@ from typing import Any
 
 from gongkai.editors import compilation
 from gongkai.editors.errors import ImportFailed
-from gongkai.rules.numerals import CIRCLED, CN_DIGITS, cn_to_int
+from gongkai.data.drafts import title_year
+from gongkai.rules.numerals import CIRCLED, CN_DIGITS, cn_digits_to_int, cn_to_int
 
 def _cn(text: str) -> int:
     """The value of a Chinese numeral (一 → 1, 二十三 → 23); 0 when ``text`` is not one."""
@@ -86,6 +88,33 @@ _META_KEY_RE = "|".join(sorted(map(re.escape, META_KEYS), key=len, reverse=True)
 META_LINE = re.compile(rf"^\s*(?:{_META_KEY_RE})\s*[:：]")
 META_PAIR = re.compile(rf"({_META_KEY_RE})\s*[:：]\s*(.*?)(?=\s*(?:{_META_KEY_RE})\s*[:：]|\s*[|｜]|$)")
 DATE_IN = re.compile(r"((?:19|20)\d\d)\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})日?(?:\s+(\d{1,2}):(\d{2}))?")
+# 二〇二五年二月二十日 (a 落款 or a 成文日期 written in Chinese numerals); 〇/零 for zero in the year
+DATE_CN = re.compile(rf"([〇零{CN_DIGITS[:9]}]{{4}})\s*年\s*([{CN_DIGITS}]{{1,2}})\s*月\s*([{CN_DIGITS}]{{1,3}})\s*日")
+# a 落款: the signing department (optional) and a date, alone on one of the last lines
+SIGNATURE = re.compile(r"^\s*(?:[^\s，,。；;：:]{2,30}?\s*)?(?P<date>(?:19|20|１９|２０)[\d０-９]{2}\s*年.{1,8}日|[〇零一二三四五六七八九]{4}\s*年.{2,10}日)\s*$")
+
+
+def find_date(text: str) -> tuple[str, str] | None:
+    """(YYYY-MM-DD, HH:MM or "") of the first date in ``text``: 2025-02-20, 2025年2月20日, ２０２５年２月２０日,
+    二〇二五年二月二十日; None when there is none or it does not exist (2025年2月30日)."""
+    found: list[tuple[int, tuple[int, int, int], str]] = []
+    text = text.translate(_FULLWIDTH).replace("：", ":")
+    d = DATE_IN.search(text)
+    if d:
+        clock = f"{int(d.group(4)):02d}:{d.group(5)}" if d.group(4) else ""
+        found.append((d.start(), (int(d.group(1)), int(d.group(2)), int(d.group(3))), clock))
+    c = DATE_CN.search(text)
+    if c:
+        year, month, day = cn_digits_to_int(c.group(1)), cn_to_int(c.group(2)), cn_to_int(c.group(3))
+        if year and month and day:
+            found.append((c.start(), (year, month, day), ""))
+    if not found:
+        return None
+    _, (year, month, day), clock = min(found)
+    try:
+        return dt.date(year, month, day).isoformat(), clock
+    except ValueError:
+        return None
 
 FURNITURE: list[tuple[str, re.Pattern[str]]] = [
     ("页面导航（当前位置）", re.compile(r"^\s*(?:当前位置|您现在所在的位置|您现在的位置|您的位置|所在位置|你的位置)\s*[:：]")),
@@ -165,9 +194,10 @@ class PlanDraft:
 
     @property
     def year(self) -> int | None:
-        m = re.search(r"((?:19|20)\d\d)\s*年", self.title)
-        if m:
-            return int(m.group(1))
+        """The plan's year: the one its title names (2025年, 二〇二五年), else the year of its date."""
+        named = title_year(self.title)
+        if named:
+            return named
         date = self.metadata.get("发布日期") or self.metadata.get("生成日期")
         return int(date[:4]) if date else None
 
@@ -287,17 +317,17 @@ def parse_metadata(line: str) -> dict[str, str]:
         if key == "信息来源":
             key = "来源"
         if key in ("发布时间", "时间"):
-            d = DATE_IN.search(value)
+            d = find_date(value)
             if d:
-                found.setdefault("发布日期", f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}")
-                if d.group(4):
-                    found.setdefault("发布时间", f"{int(d.group(4)):02d}:{d.group(5)}")
+                found.setdefault("发布日期", d[0])
+                if d[1]:
+                    found.setdefault("发布时间", d[1])
             continue
         if key in ("生成日期", "发布日期"):
-            d = DATE_IN.search(value)
+            d = find_date(value)
             if not d:
                 continue
-            value = f"{int(d.group(1)):04d}-{int(d.group(2)):02d}-{int(d.group(3)):02d}"
+            value = d[0]
         if value:
             found.setdefault(key, value)
     return found
@@ -426,7 +456,23 @@ def _build_draft(lines: list[tuple[int, str]], dropped: list[Dropped], default_t
         warnings.append("原文是按固定宽度折行的，已把折断的行重新连成段落，请核对分段")
     draft = PlanDraft(title=title, title_line=title_line, metadata=metadata, warnings=warnings, kept=kept)
     _structure(draft, body_lines)
+    _signature_date(draft)
     return draft
+
+
+def _signature_date(draft: PlanDraft) -> None:
+    """The 落款 date at the end of the document (“示例市科学技术局 2025年2月20日”) is its 成文日期 (生成日期)."""
+    if draft.metadata.get("生成日期"):
+        return
+    tail = [b for b in draft.blocks if b.kind == "para"][-3:]
+    for block in reversed(tail):
+        m = SIGNATURE.match(block.text)
+        found = find_date(m.group("date")) if m else None
+        if found:
+            draft.metadata["生成日期"] = found[0]
+            draft.warnings.append(f"第{block.line}行的落款日期“{m.group('date').strip()}”已填为生成日期"
+                                  + ("" if draft.metadata.get("发布日期") else "和发布日期，请核对发布日期（在网站公开的日期）"))
+            return
 
 
 def _structure(draft: PlanDraft, lines: list[tuple[int, str]]) -> None:
@@ -497,9 +543,54 @@ def _structure(draft: PlanDraft, lines: list[tuple[int, str]]) -> None:
         if b.kind == "heading":
             continue
         where = _where(draft, b)
-        for target in find_targets(b.text.replace("\n", " ")):
+        found = table_targets(b.text) if b.kind == "table" else find_targets(b.text)
+        for target in found:
             target["位置"] = where
             draft.targets.append(target)
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of each row of a Markdown table (the header first, the --- line left out)."""
+    rows = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not (line.startswith("|") and line.endswith("|")):
+            continue
+        cells = [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line[1:-1])]
+        if all(re.fullmatch(r":?-{3,}:?", c) for c in cells if c):
+            continue
+        rows.append(cells)
+    return rows
+
+
+def table_targets(text: str) -> list[dict[str, Any]]:
+    """Candidate targets of a table (a Word table, a Markdown one): one per number in a row, never across rows.
+
+    A target table has the indicator in its first column and the numbers in the others
+    (目标值, 完成时限 …): each row is read as one sentence, “列名：内容；列名：内容”, which is its
+    说明 (the 出处 the editor sees), so a candidate keeps its row and its columns, not the table's pipes.
+    """
+    rows = table_rows(text)
+    if len(rows) < 2:
+        return []
+    header, found = rows[0], []
+    for cells in rows[1:]:
+        if not any(cells):
+            continue
+        sentence = "；".join(f"{h}：{c}" if h and h != c else c for h, c in zip(header + [""] * len(cells), cells) if c)
+        name = FILLERS.sub("", cells[0]).strip() if cells else ""
+        for cell in cells[1:]:
+            probe = cell.translate(_FULLWIDTH)
+            for m in NUMBER_UNIT.finditer(probe):
+                after = WORD_AFTER.match(probe[m.end():])
+                before = WORD_BEFORE.search(probe[:m.start()])
+                words = [w.group(1) for w in (before, after) if w] or ["达到"]
+                unit = "%" if m.group(3) == "％" else m.group(3)
+                number = cell[m.start():m.end() + (after.end() if after else 0)]
+                found.append({"指标": name[:40] or "（请填写指标名称）", "目标值": _number(m.group(1)), "单位": unit,
+                              "说明": sentence, "措辞": "、".join(dict.fromkeys(words)), "原文": number,
+                              "分句": f"{cells[0]}{number}", "上下文": f"{cells[0]}{cell}"})
+    return found
 
 
 def _where(draft: PlanDraft, block: Block) -> str:

@@ -39,7 +39,7 @@ def scalar(value: Any) -> str:
         return repr(value)
     text = str(value)
     quote = (
-        text == "" or text != text.strip() or text[0] in _PLAIN_UNSAFE_START or ": " in text or " #" in text
+        text == "" or text != text.strip() or text[0] in _PLAIN_UNSAFE_START or ": " in text or " #" in text or "：" in text
         or text.endswith(":") or "\n" in text or "\t" in text or re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?|true|false|null|~|yes|no|on|off", text, re.I)
         or re.fullmatch(r"\d{1,2}:\d{2}", text) is not None
     )
@@ -58,13 +58,14 @@ def _block(text: str, indent: str = "  ") -> str:
 
 def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str, Any]] = (), notes: Iterable[str] = (),
                 optional: Iterable[str] = ("来源", "有效性", "失效日期", "替代文件", "关键词", "摘要", "相关文件", "修订说明"),
-                leftovers: Iterable[dict[str, Any]] = ()) -> str:
+                leftovers: Iterable[dict[str, Any]] = (), review: Iterable[str] = ()) -> str:
     """The text of a plan file: header, each field with its comment, the body, the targets.
 
-    ``targets`` are plan-file target dicts (see :func:`gongkai.import_targets.fill_targets`);
-    a ``待核对`` key becomes the note above the target. ``leftovers`` are candidates that
-    could not become valid targets: they are written as comments under the list, with
-    their sentence, number, unit and reason, so the editor sees them and nothing is lost.
+    ``targets`` are plan-file target dicts (see :func:`gongkai.import_targets.fill_targets`); their
+    ``待核对`` note is written as a field of the target. ``review`` (what the import could not decide)
+    and ``leftovers`` (candidates that could not become valid targets, with their sentence, number,
+    unit and reason) go into the plan's ``待核对`` list. Both are data, not comments: ``gongkai validate``
+    fails until an editor has dealt with each, and the preview shows them (:mod:`gongkai.data.drafts`).
     """
     out = list(HEADER)
     out += [f"# {n}" for n in notes]
@@ -88,36 +89,40 @@ def render_plan(fields: dict[str, Any], *, body: str, targets: Iterable[dict[str
                    "有效性": "有效", "失效日期": "YYYY-MM-DD", "替代文件": "机构标识/年度/文件名",
                    "修订说明": "[{日期: YYYY-MM-DD, 说明: 一句话说明改了什么}]"}.get(key, "")
         out.append(f"# {key}: {example}".rstrip())
+    marks = [_one_line(r) for r in review] + [leftover_text(c) for c in leftovers]
+    if marks:
+        out.append(f"# {REVIEW}:{_help(REVIEW)}")
+        out.append(f"{REVIEW}:")
+        out += [f"  - {scalar(m)}" for m in marks]
     out.append(f"# 正文：{_help('正文')}")
     out.append("正文: |")
     out.append(_block(body))
     targets = list(targets)
-    leftovers = list(leftovers)
     out.append(f"# 指标：{_help('指标')}")
     if not targets:
         out.append("指标: []")
     else:
-        out.append(f"# 以下 {len(targets)} 项是导入时从正文中找到、按指标词表填写的目标，全部{REVIEW}：请核对指标、类型、"
-                   "数值和出处，不是目标的整项删除，核对后删除“# 待核对”注释。写法见 docs/targets.md。")
+        out.append(f"# 以下 {len(targets)} 项是导入时从正文中找到、按指标词表填写的目标，每项都有一行“{REVIEW}”：请核对指标、类型、"
+                   f"数值和出处，不是目标的整项删除，核对无误后删除那一行“{REVIEW}: …”。写法见 docs/targets.md。")
         out.append("指标:")
+        keys = ["编号", REVIEW] + [k for k in schema.TARGET["properties"] if k not in ("编号", REVIEW)]
         for t in targets:
-            note = t.get(REVIEW)
-            out.append(f"  # {REVIEW}：{_one_line(note)}" if note else f"  # {REVIEW}")
+            t = {**t, REVIEW: _one_line(t[REVIEW]) if t.get(REVIEW) else None}
             first = True
-            for key in schema.TARGET["properties"]:
+            for key in keys:
                 if key not in t or t[key] is None:
                     continue
                 out.append(f"  {'- ' if first else '  '}{key}: {scalar(t[key])}")
                 first = False
-    if leftovers:
-        out.append(f"  # 以下 {len(leftovers)} 项候选指标未能对应到指标词表或缺少数据，没有填入；"
-                   "核对后按 docs/targets.md 填写，不是目标的删除这几行注释：")
-        for i, c in enumerate(leftovers, 1):
-            where = f"，出处“{c['出处']}”" if c.get("出处") else ""
-            value = f"{c['目标值']}{c['单位']}"
-            out.append(f"  # {i}. {value}{where}：{_one_line(c['说明'])}")
-            out.append(f"  #    未填入的原因：{_one_line(c['原因'])}")
     return "\n".join(out) + "\n"
+
+
+def leftover_text(c: dict[str, Any]) -> str:
+    """One ``待核对`` line for a candidate target that was not filled in: what, why, and its exact sentence."""
+    number = c.get("原文") or f"{c['目标值']}{c['单位']}"
+    where = f"（出处“{c['出处']}”）" if c.get("出处") and c["出处"] != str(c.get("说明", "")).strip() else ""
+    return (f"候选指标“{_one_line(number)}”没有填入“指标”：{_one_line(c['原因'])}。原句{where}：{_one_line(c['说明'])}"
+            "——是目标的按 docs/targets.md 写进“指标”，不是的删除这一项")
 
 
 def _one_line(text: str) -> str:
@@ -138,26 +143,30 @@ class _Quiet:
         pass
 
 
-def reserve_index_numbers(project: Project, requests: list[tuple[str, dt.date, str]]) -> list[str | None]:
+def reserve_index_numbers(project: Project, requests: list[tuple[str, dt.date, str]],
+                          kept: Iterable[tuple[str, dt.date, str]] = ()) -> list[str | None]:
     """The 索引号 new plans (department slug, 发布日期, path) get, continuing the existing counters.
 
     Uses the loader's own numbering (:func:`gongkai.data.index_numbers.assign`) on the
     existing plans plus placeholders for the new ones, so the numbers are exactly those
-    ``gongkai validate --fix`` would write.
+    ``gongkai validate --fix`` would write. ``kept`` (department slug, date, 索引号) are numbers the
+    same import keeps from its documents: they are taken, and later numbers continue after them.
     """
     plans = []
     for p in project.plans:
         plans.append(dataclasses.replace(p, index_no="" if p.index_assigned else p.index_no, index_assigned=False))
-    placeholders = []
-    for i, (dept_slug, date, path) in enumerate(requests):
-        dept = project.departments[dept_slug]
-        placeholders.append(Plan(
-            id=f"{dept_slug}/{date.year}/__new-{i}", path=path or f"__new-{i}", department=dept, year=date.year,
-            slug=f"__new-{i}", title="", index_no="", index_assigned=False, category="", topic="", doc_no="",
-            created=date, published=date, published_time=dt.time(23, 59, 59), source="", validity="有效",
-            keywords=[], summary="", body="", targets=[], related_raw=[]))
+
+    def placeholder(i: int, dept_slug: str, date: dt.date, path: str, number: str = "") -> Plan:
+        return Plan(
+            id=f"{dept_slug}/{date.year}/__new-{i}", path=path or f"__new-{i}", department=project.departments[dept_slug],
+            year=date.year, slug=f"__new-{i}", title="", index_no=number, index_assigned=False, category="", topic="",
+            doc_no="", created=date, published=date, published_time=dt.time(23, 59, 59), source="", validity="有效",
+            keywords=[], summary="", body="", targets=[], related_raw=[])
+
+    placeholders = [placeholder(i, d, date, path) for i, (d, date, path) in enumerate(requests)]
+    holders = [placeholder(len(placeholders) + i, d, date, f"__kept-{i}", number) for i, (d, date, number) in enumerate(kept)]
     # New plans come after every existing plan of the same day: give them the latest sort position.
-    index_numbers.assign(project.site, plans + placeholders, collections.defaultdict(_Quiet), Problems())
+    index_numbers.assign(project.site, plans + holders + placeholders, collections.defaultdict(_Quiet), Problems())
     return [p.index_no or None for p in placeholders]
 
 

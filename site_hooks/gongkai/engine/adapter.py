@@ -135,7 +135,7 @@ class Session:
         """Load and validate the data; stop with every problem listed if anything is wrong."""
         root = project_root(config)
         reuse = self.parse_cache if self.dirty else None
-        project, problems = (self.preloaded, None) if self.preloaded is not None else load_project(root, reuse=reuse)
+        project, problems = (self.preloaded, None) if self.preloaded is not None else load_project(root, reuse=reuse, drafts=self.serving)
         self.preloaded = None
         self.preview.start_build()
         if project is None and self.serving:  # live preview: show the report on the pages, keep serving

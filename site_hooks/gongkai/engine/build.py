@@ -53,8 +53,11 @@ def recover(site_dir: Path) -> None:
             _remove(old)
 
 
-def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False) -> int:
-    """Validate and build; return 0 on success, 1 with a Chinese report otherwise."""
+def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False, drafts: bool = False) -> int:
+    """Validate and build; return 0 on success, 1 with a Chinese report otherwise.
+
+    ``drafts``: a copy for review, not for publishing: 草稿 and 待核对 plans are built and marked
+    on their pages (as in the preview) instead of stopping the build."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -65,7 +68,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False)
     site_dir = (site_dir or root / "site").resolve()
     recover(site_dir)
     with phase("读取和检查数据"):
-        project, problems = load_project(root, parallel=True)  # a CLI process: forking workers is safe
+        project, problems = load_project(root, parallel=True, drafts=drafts)  # a CLI process: forking workers is safe
     if project is None:
         print(problems.report(), file=sys.stderr)
         print(f"数据检查未通过，网站没有生成；原来的 {site_dir.name}/ 保持不变。", file=sys.stderr)

@@ -2,7 +2,7 @@
 
 :func:`removed_from_body` compares the body's HTML before and after :func:`gongkai.markup.body.sanitize`
 (elements, attributes, link targets, styles), most dangerous first; the loader turns the list into
-a warning at the line of 正文 (:func:`gongkai.data.security.report_removed_html`). :func:`inventory`
+a problem at the body line that holds the markup (:mod:`gongkai.data.drafts`: an error, a warning in the preview). :func:`inventory`
 is also how the data checks find a body's links and ids.
 """
 from __future__ import annotations

@@ -68,7 +68,15 @@ def _plan_page(ctx: PageContext, plan: Plan) -> Page:
         "validity": withdrawal.notice_params(plan, validity, lambda url: rel(here, url)),
         "history": history.page_params(plan.revisions, plan.published),
     }
+    if plan.review:  # only in the preview: elsewhere these are errors and no page is built
+        kind = "草稿" if any(r.field == "草稿" or "占位文字" in r.message for r in plan.review) else "待核对"
+        params["draft"] = {"kind": kind, "entries": [{"line": r.line, "field": r.field, "message": r.message} for r in plan.review]}
     targets_pages.plan_params(ctx, plan, params)  # 主要目标 table, numbered-paragraph anchors (gongkai/targets_pages.py)
+    if plan.review:  # the preview marks each target still to be reviewed in the table too
+        pending = {r.field.split(".")[1] for r in plan.review if r.field.startswith("指标.") and r.field.endswith(".待核对")}
+        for row in (params.get("targets") or {}).get("rows", []):
+            if str(row.get("id", "")).rsplit("gk-target-", 1)[-1] in pending:
+                row["review"] = True
     meta = [
         ("ColumnName", plan.category), ("ColumnType", "政府信息公开"), ("ArticleTitle", plan.title),
         ("PubDate", plan.published_text), ("ContentSource", plan.source),

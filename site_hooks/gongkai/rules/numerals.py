@@ -8,6 +8,7 @@ from __future__ import annotations
 CN_DIGITS = "一二三四五六七八九十"  # 1…10, the digits plan numbering uses
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"  # 1…20
 
+_FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 _VALUE = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
@@ -28,6 +29,16 @@ def cn_to_int(text: str) -> int | None:
         else:
             return None
     return total + current
+
+
+def cn_digits_to_int(text: str) -> int | None:
+    """A number written digit by digit, as years are: 二〇二五 → 2025, 二零二五 → 2025, ２０２５ → 2025; None otherwise."""
+    text = text.translate(_FULLWIDTH)
+    if text.isascii() and text.isdigit():
+        return int(text)
+    if not text or any(ch not in _VALUE or ch == "两" for ch in text):
+        return None
+    return int("".join(str(_VALUE[ch]) for ch in text))
 
 
 def int_to_cn(n: int) -> str:
