@@ -126,7 +126,7 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False,
             print(f"网页编辑器没有生成到 {admin_dir.name}/:{exc}", file=sys.stderr)
             admin_written = True
     if not quiet:
-        print(f"网站已生成到 {site_dir}:{len(project.plans)} 条信息，用时 {time.monotonic() - start:.1f} 秒。")
+        print(f"网站已生成到 {site_dir}，共 {len(project.plans)} 条信息，用时 {time.monotonic() - start:.1f} 秒。")
         if admin_written:
             print(f"网页编辑器已生成到 {admin_dir}/admin/（供内网服务器使用，见 docs/editor.md）。")
         else:
