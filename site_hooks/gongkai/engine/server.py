@@ -148,7 +148,7 @@ def serve(config_file: Path, addr: str) -> int:
               f"make serve PORT={port + 1}(或 gongkai serve --addr {host}:{port + 1})。", file=sys.stderr)
         return 1
     root = Path(config_file).resolve().parent
-    site_dir = tempfile.mkdtemp(prefix="gongkai-preview-")
+    site_dir = tempfile.mkdtemp(prefix="mkdocs_")  # the name MkDocs' own serve uses
 
     def get_config() -> Any:
         return load_config(config_file=str(config_file), site_dir=site_dir, dev_addr=addr, strict=False)
