@@ -397,12 +397,13 @@ def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | No
     project with :func:`load_project`, which reports every problem."""
     root = project.root
     problems = Problems()
-    rel = relpath(root, Path(path))
+    path = Path(path).resolve()
+    rel = relpath(root, path)
     old = next((p for p in project.plans if p.path == rel), None)
     if old is None or any(t.closing is not None for t in old.targets if hasattr(t, "closing")):
         return None, None, [], problems
     bits = {"departments": project.departments, "topics": project.topics, "validity": project.validity}
-    plan, c = _load_plan(Path(path), root, bits, problems)
+    plan, c = _load_plan(path, root, bits, problems)
     if plan is None or c is None or problems or any(c.doc.data.get(f) for f in _WITHDRAWAL_FIELDS):
         return None, None, [], problems
     checkers = {plan.path: c}

@@ -157,6 +157,18 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     by_dept: dict[str, list[Plan]] = defaultdict(list)
     for p in plans:
         by_dept[p.department.slug].append(p)
+    by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
+    by_cat: dict[str, list[Plan]] = defaultdict(list)
+    by_topic: dict[str, list[Plan]] = defaultdict(list)  # a second-level topic's plans count for its parent too
+    by_year: dict[int, list[Plan]] = defaultdict(list)
+    for p in plans:  # one pass, each list newest first like ``plans``
+        by_dept_cat[(p.department.slug, p.category)].append(p)
+        by_cat[p.category].append(p)
+        by_topic[p.topic].append(p)
+        parent = p.topic.split("\\")[0]
+        if parent != p.topic:
+            by_topic[parent].append(p)
+        by_year[p.year].append(p)
     for slug, dept in sorted(project.departments.items()):
         dplans = by_dept.get(slug, [])
         counts = _count(dplans, lambda p: p.category)
@@ -167,7 +179,7 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
         intro = f'<p class="gk-intro">{esc(dept.intro)}</p>' if dept.intro else ""
         catalogues += _catalogue(ctx, versions, url, dept.full_name, [(dept.short_name, url)], dplans, intro, str(cat_links))
         for c in cats:
-            cplans = [p for p in dplans if p.category == c.name]
+            cplans = by_dept_cat.get((slug, c.name), [])
             catalogues += _catalogue(ctx, versions, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
                                      [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans)
 
@@ -175,8 +187,7 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     used_cats = _count(plans, lambda p: p.category)
     for c in project.categories:
         if used_cats.get(c.name):
-            catalogues += _catalogue(ctx, versions, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))],
-                                     [p for p in plans if p.category == c.name])
+            catalogues += _catalogue(ctx, versions, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))], by_cat[c.name])
     topic_counts: dict[str, int] = defaultdict(int)
     for p in plans:
         topic_counts[p.topic] += 1
@@ -185,13 +196,13 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     for t in project.topics:
         if topic_counts.get(t.name):
             label = t.text
-            members = [p for p in plans if p.topic == t.name or p.topic.split("\\")[0] == t.name]
+            members = by_topic[t.name]
             catalogues += _catalogue(ctx, versions, topic_url(t.slug), label, [(label, topic_url(t.slug))], members)
     years = sorted({p.year for p in plans}, reverse=True)
     year_counts = _count(plans, lambda p: p.year)
     for y in years:
         catalogues += _catalogue(ctx, versions, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
-                                 [p for p in plans if p.year == y])
+                                 by_year[y])
 
     plan_jobs = [Job(p.url, ("plan", versions.of(p, "page")), functools.partial(_plan_page, ctx, p)) for p in plans]
     target_jobs = targets_pages.page_jobs(ctx, versions)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)

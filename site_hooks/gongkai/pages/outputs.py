@@ -39,11 +39,12 @@ class Versions:
     def of(self, plan: Plan, facet: str) -> tuple[str, int]:
         return plan.id, self._v.get(plan.id, {}).get(facet, 0)
 
-    def of_all(self, plans: Iterable[Plan], facet: str) -> tuple[tuple[str, int], ...]:
-        v = self._v
-        if not v:
-            return tuple((p.id, 0) for p in plans)
-        return tuple((p.id, v.get(p.id, {}).get(facet, 0)) for p in plans)
+    def of_all(self, plans: Iterable[Plan], facet: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
+        """The plans' ids, and the versions of ``facet`` that are not 0 (few: only edited plans have any)."""
+        ids = tuple(p.id for p in plans)
+        if not self._v:
+            return ids, ()
+        return ids, tuple((i, vs[facet]) for i, vs in self._v.items() if facet in vs and i in ids)
 
     def bump(self, plan_id: str, facets: Iterable[str]) -> None:
         mine = self._v.setdefault(plan_id, {})

@@ -389,18 +389,21 @@ def _labels(filters: list[dict[str, list[str]]]) -> dict[str, list[str]]:
             for name, _ in FILTERS}
 
 
-def _filter_text(filters: list[dict[str, list[str]]]) -> str:
-    labels = _labels(filters)
+def _filter_text(filters: list[dict[str, list[str]]], labels: dict[str, list[str]] | None = None) -> str:
+    labels = labels or _labels(filters)
     columns: dict[str, list[Any]] = {name: [] for name, _ in FILTERS}
-    for doc_filters in filters:
-        for name, _ in FILTERS:
-            ids = [labels[name].index(v) for v in doc_filters.get(name, [])]
-            columns[name].append(ids[0] if len(ids) == 1 else ids if ids else -1)
+    for name, _ in FILTERS:
+        number = {v: i for i, v in enumerate(labels[name])}
+        column = columns[name]
+        for doc_filters in filters:
+            ids = [number[v] for v in doc_filters.get(name, [])]
+            column.append(ids[0] if len(ids) == 1 else ids if ids else -1)
     return _dump(columns)
 
 
-def _meta_text(urls: list[str], total: int, shards: int, filters: list[dict[str, list[str]]]) -> str:
-    labels = _labels(filters)
+def _meta_text(urls: list[str], total: int, shards: int, filters: list[dict[str, list[str]]],
+               labels: dict[str, list[str]] | None = None) -> str:
+    labels = labels or _labels(filters)
     build = hashlib.sha1(_dump(urls).encode() + str(total).encode()).hexdigest()[:12]
     meta = {"version": FORMAT_VERSION, "build": build, "docs": len(urls), "shards": shards,
             "filters": [{"name": name, "label": label, "values": labels[name]} for name, label in FILTERS]}
@@ -480,10 +483,11 @@ def update_document(site_dir: Path | str, number: int, old: SearchDoc, new: Sear
         doc_path, f_path = out / "d" / f"{number}.json", out / "f.json"
         total -= doc_path.stat().st_size + f_path.stat().st_size
         texts[doc_path] = _doc_text(new)
-        texts[f_path] = _filter_text(filters)
+        labels = _labels(filters)
+        texts[f_path] = _filter_text(filters, labels)
         for path, text in texts.items():
             total += _write(path, text)
-        _write(out / "meta.json", _meta_text(state.urls, total, state.shards, filters))
+        _write(out / "meta.json", _meta_text(state.urls, total, state.shards, filters, labels))
     except (OSError, ValueError) as exc:
         raise SearchIndexError(f"无法更新站内搜索索引 {out}:{os_error_text(exc) if isinstance(exc, OSError) else exc}") from exc
     return IndexState(raw, total, state.shards, filters, state.urls)
