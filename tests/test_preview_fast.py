@@ -156,3 +156,25 @@ def test_a_taken_port_is_a_chinese_sentence_not_a_traceback(tmp_path):
             assert proc.returncode == 1
             assert f"端口 {port} 已被占用" in proc.stderr and says in proc.stderr
             assert "Traceback" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("name, level, message, shown", [
+    ("mkdocs.commands.build", "INFO", "Documentation built in 1.25 seconds", "网站已生成,用时 1.25 秒"),
+    ("mkdocs.livereload", "INFO", "Serving on http://127.0.0.1:8000/", "预览地址:http://127.0.0.1:8000/"),
+    ("mkdocs.livereload", "INFO", "Detected file changes", None),
+    ("mkdocs.livereload", "INFO", "Reloading browsers", None),
+    ("mkdocs.livereload", "INFO", "Watching paths for changes: 'content', 'data'", None),
+    ("mkdocs.commands.build", "WARNING", "A 'dirty' build is being performed, this will likely lead to inaccurate navigation", None),
+    ("mkdocs.livereload", "INFO", "Browser connected: http://127.0.0.1:8000/xxgk/", None),
+    ("mkdocs.structure.pages", "WARNING", "Doc file 'lxwm.md' contains a link 'nope.md', but the target is not found",
+     "MkDocs 提示:Doc file 'lxwm.md' contains a link 'nope.md', but the target is not found"),
+    ("mkdocs.plugins.gongkai", "INFO", "数据检查提醒", "数据检查提醒"),  # our own lines pass unchanged
+])
+def test_mkdocs_log_lines_are_chinese_or_dropped(name, level, message, shown):
+    import logging
+
+    from gongkai.engine.server import ChineseLog
+
+    record = logging.LogRecord(name, getattr(logging, level), __file__, 1, message, (), None)
+    kept = ChineseLog().filter(record)
+    assert (record.getMessage() if kept else None) == shown
