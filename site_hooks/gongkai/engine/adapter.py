@@ -11,6 +11,7 @@ To move to another engine, keep :func:`gongkai.pages.generate.generate` and repl
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -141,6 +142,8 @@ class Session:
     def on_config(self, config: Any) -> Any:
         """Load and validate the data; stop with every problem listed if anything is wrong."""
         root = project_root(config)
+        if self.serving:
+            gc.unfreeze()  # the last build's objects (frozen for the fast path) may be collected again
         reuse = self.parse_cache if self.dirty else None
         project, problems = (self.preloaded, None) if self.preloaded is not None else load_project(root, reuse=reuse)
         self.preloaded = None
@@ -337,6 +340,7 @@ class Session:
             return
         state = figures.get("state") if isinstance(figures, dict) else None
         self.generated = incremental.Generated(b.project, b.sigs, list(b.handwritten), state)
+        gc.freeze()  # what this build made stays until the next one: the collector need not walk it again
 
     def fast_update(self, path: Path, site_dir: Path) -> int | None:
         """Preview: one plan file was edited. Re-check it alone and rewrite only the outputs that depend on it
@@ -345,6 +349,17 @@ class Session:
         g = self.generated
         if g is None or self.preview.failed or self.env is None:
             return None
+        # The collector would walk the whole site's objects (millions at 10,000 plans) several times while
+        # the few new ones are made: off for this short step (the last build's objects are frozen too).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._fast_update(g, path, site_dir)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _fast_update(self, g: incremental.Generated, path: Path, site_dir: Path) -> int | None:
         project, plan, touched, _ = reload_plan(g.project, path)
         if project is None or plan is None:
             return None

@@ -35,21 +35,24 @@ class Versions:
 
     def __init__(self) -> None:
         self._v: dict[str, dict[str, int]] = {}
+        self._named: dict[str, dict[str, str]] = {}  # facet → {plan id: "id@version"} for the versions above 0
 
     def of(self, plan: Plan, facet: str) -> tuple[str, int]:
         return plan.id, self._v.get(plan.id, {}).get(facet, 0)
 
-    def of_all(self, plans: Iterable[Plan], facet: str) -> tuple[tuple[str, ...], tuple[tuple[str, int], ...]]:
-        """The plans' ids, and the versions of ``facet`` that are not 0 (few: only edited plans have any)."""
-        ids = tuple(p.id for p in plans)
-        if not self._v:
-            return ids, ()
-        return ids, tuple((i, vs[facet]) for i, vs in self._v.items() if facet in vs and i in ids)
+    def of_all(self, plans: Iterable[Plan], facet: str) -> tuple[str, ...]:
+        """The plans' ids, each with its version of ``facet`` when that is not 0 (only edited plans have one)."""
+        named = self._named.get(facet)
+        if not named:
+            return tuple([p.id for p in plans])
+        get = named.get
+        return tuple([get(p.id, p.id) for p in plans])
 
     def bump(self, plan_id: str, facets: Iterable[str]) -> None:
         mine = self._v.setdefault(plan_id, {})
         for facet in facets:
             mine[facet] = mine.get(facet, 0) + 1
+            self._named.setdefault(facet, {})[plan_id] = f"{plan_id}@{mine[facet]}"
 
 
 NO_VERSIONS = Versions()  # a full build: every facet at version 0
