@@ -703,7 +703,10 @@ def preview_latency(project: Path, *, edits: int = 5, startup_timeout: float = 9
                           lambda text, marker: text.replace("正文: |\n  ", f"正文: |\n  {marker}。", 1),
                           edits=edits, startup_timeout=startup_timeout, timeout=timeout)
     output = got.pop("output")
-    rebuilds = [float(m) for m in re.findall(r"用时 ([0-9.]+) 秒", output.split("网站已生成", 1)[-1])]
+    # the preview's own figure for each edit: the fast path's "已更新 …,用时 X 秒", or a whole build's "网站已生成,用时 X 秒"
+    lines = output.splitlines()
+    first = next((i for i, line in enumerate(lines) if "网站已生成" in line), len(lines))
+    rebuilds = [float(m) for line in lines[first + 1:] for m in re.findall(r"用时 ([0-9.]+) 秒", line)]
     return {"system": "gongkai", "n": len(urls), **got, "rebuild_s": rebuilds[:edits],
             "fast": output.count("已更新 ")}
 
