@@ -129,6 +129,8 @@ class ServeProcess:
         self.root, self.port = root, free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.log = (root.parent / f"serve-{self.port}.log").open("w+", encoding="utf-8")
+        if "--cms-port" not in args:  # the editor backend's default port may be taken on a shared machine
+            args = ("--cms-port", str(free_port()), *args)
         self.proc = subprocess.Popen([sys.executable, "-m", "gongkai.cli", "--root", str(root), "serve", "--addr",
                                       f"127.0.0.1:{self.port}", *args], stdout=self.log, stderr=subprocess.STDOUT,
                                      env=None if env is None else {**os.environ, **env})

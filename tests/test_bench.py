@@ -112,10 +112,13 @@ def test_extrapolate_fits_the_quadratic_default_navigation():
 def test_run_measured_sums_the_whole_process_tree():
     child = "import time; b = bytearray(150 * 2**20); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.6)"
     parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}]); sum(range(3 * 10**6))"
-    stats = bench.run_measured([sys.executable, "-c", parent], interval=0.02)
+    stats = bench.run_measured([sys.executable, "-c", parent], memory=True, interval=0.02)
     assert stats.returncode == 0
     assert stats.peak_bytes > 150 * 2**20  # the child's memory counts
     assert stats.cpu_s > 0 and stats.wall_s >= 0.6
+    timed = bench.run_measured([sys.executable, "-c", parent])  # not sampled: CPU of the tree from wait4
+    assert timed.returncode == 0 and timed.cpu_s >= 0.05 and timed.wall_s >= 0.6
+    assert timed.peak_bytes > 150 * 2**20  # ru_maxrss: the largest process of the tree
 
 
 def test_report_replaces_only_the_measured_part(tmp_path):

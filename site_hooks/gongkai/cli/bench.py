@@ -34,8 +34,11 @@ def register(sub):
     p.add_argument("--speed-sizes", type=_sizes, default=None, help="MkDocs 提速配置的计划数（默认与 --sizes 相同）")
     p.add_argument("--no-baseline", action="store_true", help="不与 MkDocs + Material 对比（不需要对照环境）")
     p.add_argument("--no-page", action="store_true", help="不在 Chromium 中测量页面大小")
-    p.add_argument("--preview-size", type=int, default=1000, help="测量预览延迟的计划数（默认 1000；0 表示不测）")
-    p.add_argument("--preview-edits", type=int, default=3, help="预览测量中修改文件的次数（默认 3）")
+    p.add_argument("--preview-size", type=int, default=1000, help="测量预览延迟的计划数（默认 1000;0 表示不测）")
+    p.add_argument("--preview-edits", type=int, default=5, help="预览测量中修改文件的次数（默认 5，取中位数）")
+    p.add_argument("--no-peers-preview", action="store_true", help="不测量 mkdocs serve --dirty 和 zensical serve 的预览延迟")
+    p.add_argument("--no-zensical", action="store_true", help="不安装、不测量 zensical")
+    p.add_argument("--no-memory", action="store_true", help="不另外生成一次来测量进程树的峰值内存（PSS）")
     p.add_argument("--output", type=Path, default=None, help="写入的 Markdown 文件（默认 docs/benchmarks.md）")
     p.add_argument("--no-write", action="store_true", help="只打印，不写文件")
     p.add_argument("--json", type=Path, default=None, help="另存全部数字为 JSON")
@@ -57,7 +60,8 @@ def run(args) -> int:
         sizes=args.sizes, seed=args.seed, default_sizes=args.default_sizes, speed_sizes=args.speed_sizes,
         baseline=not args.no_baseline, page=not args.no_page, preview_size=args.preview_size or None, preview_edits=max(1, args.preview_edits),
         work=args.work, keep=args.keep, settle_s=max(0.0, args.settle), repeats=max(1, args.repeats),
-        flat_rounds=max(0, args.flat_rounds),
+        flat_rounds=max(0, args.flat_rounds), peers_preview=not args.no_peers_preview, zensical=not args.no_zensical,
+        memory=not args.no_memory,
     )
     try:
         if args.report_from:

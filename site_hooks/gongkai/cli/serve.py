@@ -6,9 +6,11 @@ The web editor is at /admin/: its local backend (decap-server, gongkai.editors.c
 from __future__ import annotations
 
 import os
+import sys
 
 from gongkai.editors import cms_server
 from gongkai.engine.build import serve_site
+from gongkai.runtime.ports import in_use
 
 
 def register(sub):
@@ -19,7 +21,25 @@ def register(sub):
     return p
 
 
+def _port_taken(args) -> str:
+    """A Chinese sentence saying what to do when the preview's or the editor backend's port is taken, else ""."""
+    host, _, port = args.addr.rpartition(":")
+    if port.isdigit() and in_use(host or "127.0.0.1", int(port)):
+        n = int(port)
+        return (f"端口 {n} 已被占用（可能已经有一个预览在运行）。请先关闭它，或换一个端口："
+                f"make serve PORT={n + 1}（或 gongkai serve --addr {host or '127.0.0.1'}:{n + 1}）。")
+    if not cms_server.missing() and in_use("127.0.0.1", args.cms_port):
+        n = args.cms_port
+        return (f"网页编辑器本机后端（decap-server）的端口 {n} 已被占用（可能已经有一个预览在运行）。"
+                f"请先关闭它，或换一个端口：gongkai serve --cms-port {n + 1}。")
+    return ""
+
+
 def run(args) -> int:
+    taken = _port_taken(args)
+    if taken:
+        print(taken, file=sys.stderr)
+        return 1
     os.environ["GONGKAI_CMS_PORT"] = str(args.cms_port)  # read by the generated config.yml (gongkai.pages.admin)
     print(f"正在生成并启动预览：http://{args.addr}/ （按 Ctrl+C 停止）")
     backend = cms_server.start(args.root, args.cms_port)

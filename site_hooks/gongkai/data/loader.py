@@ -6,6 +6,8 @@ editor sees all mistakes in one run.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import pickle
 import re
@@ -378,3 +380,51 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     security.check_outputs(project, problems)
     redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems
+
+
+# What an edit may change for :func:`reload_plan` to check it alone: every other field takes part in a
+# check across files (索引号 numbering and duplicates, the order of the lists, 相关文件, 替代文件, 原网址,
+# 附件 and 目标完成情况), and an edit to it loads the whole project again.
+_ACROSS_FILES = ("index_no", "index_assigned", "historic_index", "published", "published_time", "created",
+                 "validity", "related_raw", "old_paths", "attachments")
+_WITHDRAWAL_FIELDS = ("失效日期", "替代文件", "失效说明", "目标完成情况")
+
+
+def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | None, list[Plan], Problems]:
+    """The preview's fast path: one edited plan file read and checked again against a loaded ``project``.
+
+    Returns ``(project, plan, touched, problems)``: the project with the new plan in the old one's place,
+    the new plan, and the other plans whose pages show something of it (相关文件 links carrying its title,
+    updated in place). Returns ``(None, None, [], problems)`` when the file has a problem, or when the edit
+    changes something checked across files (see ``_ACROSS_FILES``): the caller then loads the whole
+    project with :func:`load_project`, which reports every problem."""
+    root = project.root
+    problems = Problems()
+    path = Path(path).resolve()
+    rel = relpath(root, path)
+    old = next((p for p in project.plans if p.path == rel), None)
+    if old is None or any(t.closing is not None for t in old.targets if hasattr(t, "closing")):
+        return None, None, [], problems
+    bits = {"departments": project.departments, "topics": project.topics, "validity": project.validity}
+    plan, c = _load_plan(path, root, bits, problems)
+    if plan is None or c is None or problems or any(c.doc.data.get(f) for f in _WITHDRAWAL_FIELDS):
+        return None, None, [], problems
+    checkers = {plan.path: c}
+    index_numbers.assign(project.site, [plan], checkers, problems)
+    withdrawal.check([plan], checkers, project.validity, problems)
+    targets.check(root, [plan], checkers, problems)
+    if problems or any(getattr(plan, f) != getattr(old, f) for f in _ACROSS_FILES) or plan.validity != "有效":
+        return None, None, [], problems
+    plan.related = list(old.related)  # 相关文件 unchanged: the same links to the same (unchanged) plans
+    touched = []
+    if plan.title != old.title:
+        for other in project.plans:
+            hits = [i for i, r in enumerate(other.related) if r.internal and r.plan_id == plan.id]
+            for i in hits:
+                r = other.related[i]
+                other.related[i] = Related(plan.title, r.href, r.relation, True, plan.id)
+            if hits:
+                touched.append(other)
+    plans = [plan if p is old else p for p in project.plans]
+    new = dataclasses.replace(project, plans=plans)  # every other part (年报, aliases, …) as it was
+    return new, plan, touched, problems

@@ -443,8 +443,11 @@ def closings(plans: list[Plan]) -> dict[str, list[Target]]:
 
     One pass over every target: callers that need it for each plan compute it once (asking per plan
     would sort every plan per plan, quadratic at 10,000 plans)."""
+    # Only the few closed targets are put in all_targets' order (plan key, then as listed): sorting all the
+    # plans for them cost ~0.1 s at 10,000 plans, twice in every preview update.
+    closed = [((p.year, p.department.slug, p.published, p.id), i, t) for p in plans
+              for i, t in enumerate(p.targets) if isinstance(t, Target) and t.closing is not None]
     out: dict[str, list[Target]] = {}
-    for t in all_targets(plans):
-        if t.closing is not None:
-            out.setdefault(t.closing.summary.path, []).append(t)
+    for _, _, t in sorted(closed, key=lambda c: c[:2]):
+        out.setdefault(t.closing.summary.path, []).append(t)
     return out

@@ -351,7 +351,6 @@ _PART_HEAD = re.compile(r"^\s*([一二三四五六])\s*[、.．]\s*(.+?)\s*$")
 
 def _prose(paragraphs: list[str]) -> tuple[str, str, dict[str, str]]:
     """(title, 前言, part key → Markdown) from the paragraphs in order."""
-    heads = {nf.PARTS[i][0]: i for i in range(6)}
     numerals = "一二三四五六"
     title, preface, before_title, current = "", [], [], None
     parts: dict[str, list[str]] = {k: [] for k, _ in nf.PARTS}

@@ -11,6 +11,7 @@ To move to another engine, keep :func:`gongkai.pages.generate.generate` and repl
 """
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -27,15 +28,16 @@ from mkdocs.structure.files import File
 from mkdocs.structure.toc import get_toc
 from mkdocs.utils import clean_directory
 
-from gongkai.data.loader import load_project
+from gongkai.data.loader import load_project, reload_plan
 from gongkai.data.model import Project
 from gongkai.engine import assets, bundles, theme_html
 from gongkai.engine.assets import Release
 from gongkai.engine.preview import Preview, placeholder_pages
-from gongkai.pages import attachments, redirects, search
+from gongkai.pages import attachments, incremental, redirects, search
 from gongkai.pages.components import RenderMemo, digest, make_env
 from gongkai.pages.context import ROOT, Page
-from gongkai.pages.generate import chrome, generate
+from gongkai.data.urls import src_of
+from gongkai.pages.generate import chrome, generate_jobs, render
 from gongkai.pages.opendata import sitemap_files, write_open_data
 from gongkai.problems import os_error_text
 from gongkai.runtime.parallel import background, jobs, pmap
@@ -78,6 +80,7 @@ class Build:
         self.search_pages: Any = None  # gongkai build: the pipe that tells that writer where the hand-written pages are
         self.search_pages_file: str | None = None  # … and that file (removed after the writer has finished)
         self.deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages written in on_post_build
+        self.sigs: dict[str, Any] = {}  # preview: each generated page's signature (gongkai.pages.outputs)
 
     def stop_writers(self) -> None:
         """The build stopped early: leave no writer process and no temporary file behind."""
@@ -110,6 +113,14 @@ class Session:
         self.preview = Preview()
         self.release = Release()
         self.build = Build()
+        # the preview's fast path (fast_update): the last build's outputs, and how to write a page without MkDocs
+        self.generated: incremental.Generated | None = None
+        self.env: Any = None  # the components' environment of the last build
+        self.shells: dict[tuple, list[str]] = {}  # theme shells of the pages written so far
+        self.records: dict[str, tuple[tuple, str, str, str]] = {}  # src_uri → (shell key, canonical, edit URL, file)
+        # the hand-written pages' search documents: a dirty build renders only those that changed (their order
+        # is that of the last full build: adding or removing a page makes a full build)
+        self.handwritten: dict[str, tuple[str, str, str]] = {}
 
     # --- set by the caller ---------------------------------------------------------------
 
@@ -134,6 +145,8 @@ class Session:
     def on_config(self, config: Any) -> Any:
         """Load and validate the data; stop with every problem listed if anything is wrong."""
         root = project_root(config)
+        if self.serving:
+            gc.unfreeze()  # the last build's objects (frozen for the fast path) may be collected again
         reuse = self.parse_cache if self.dirty else None
         project, problems = (self.preloaded, None) if self.preloaded is not None else load_project(root, reuse=reuse, drafts=self.serving)
         self.preloaded = None
@@ -172,8 +185,14 @@ class Session:
             memo = self.memo
             memo.start(templates_key)
         try:
-            pages = (generate(b.project, env, parallel=self.parallel, memo=memo) if b.project is not None
-                     else placeholder_pages())
+            if b.project is not None:
+                jobs = generate_jobs(b.project, env, memo=memo)
+                with phase("计划页、目标任务页、汇编页"):
+                    pages = render(jobs, parallel=self.parallel)
+                if self.serving:
+                    b.sigs, self.env = {j.key: j.sig for j in jobs}, env
+            else:
+                pages = placeholder_pages()
             b.chrome = chrome(b.project, env) if b.project is not None else {}
         except Exception as exc:  # noqa: BLE001 - while previewing, a broken template is shown, not fatal
             if not self.serving:
@@ -204,6 +223,8 @@ class Session:
         b.deferred = [] if self.parallel and not self.dirty else None
         if self.dirty:
             self._skip_unchanged(files, config, templates_key)
+        if self.serving and b.full:
+            self.handwritten = {}
         # Open data needs only the project and the page list: it can be written while MkDocs writes the
         # pages (sitemap.xml is written in on_post_build, after the theme's own).
         b.open_data_done = self._beside("数据开放文件", _write_open_data, b.project, Path(config["site_dir"]), b.page_urls)
@@ -244,6 +265,8 @@ class Session:
         generated = self.build.pages.get(page.file.src_uri)
         if generated is None and not page.meta.get("gk_search"):  # the search page itself is not indexed
             self.build.handwritten.append((page.url, page.title or "", html))
+            if self.serving:
+                self.handwritten[page.url] = (page.url, page.title or "", html)
         html = generated.html if generated is not None else html
         return self.preview.panel_html() + html if self.serving else html
 
@@ -282,9 +305,9 @@ class Session:
         written into the (temporary) site folder; a search index failure stops the build."""
         b = self.build
         try:
-            if self.dirty and not b.full:
-                return  # preview after an edit: open data and the search index stay as the first build wrote them
             site_dir = Path(config["site_dir"])
+            if self.serving:  # a dirty build rendered only the hand-written pages that changed
+                b.handwritten = list(self.handwritten.values())
             if b.deferred:
                 with phase("计划页等写入文件"):
                     try:
@@ -302,12 +325,73 @@ class Session:
                 _finish("数据开放文件", done, _write_open_data, b.project, site_dir, b.page_urls, self.parallel)
                 _finish("网站地图（sitemap.xml）", None, _write_sitemap, b.project, site_dir, b.page_urls)
             done, b.search_done = b.search_done, None
-            _finish("站内搜索索引", done, _write_search_index, b.project, b.handwritten, site_dir, self.parallel)
+            figures = _finish("站内搜索索引", done, _write_search_index, b.project, b.handwritten, site_dir, self.parallel)
+            if self.serving:
+                self._keep_for_preview(figures)
         finally:
             self.release.done()
 
     def on_build_error(self, error: Any) -> None:
         self.release.done()
+
+    # --- the preview's fast path -------------------------------------------------------------
+
+    def _keep_for_preview(self, figures: Any) -> None:
+        """After a preview build: what fast_update needs (nothing while the data has errors)."""
+        b = self.build
+        if b.full:
+            self.shells = {}
+        self.shells.update(b.shells)
+        if b.project is None or self.preview.failed or not b.sigs:
+            self.generated = None
+            return
+        state = figures.get("state") if isinstance(figures, dict) else None
+        self.generated = incremental.Generated(b.project, b.sigs, list(b.handwritten), state)
+        gc.freeze()  # what this build made stays until the next one: the collector need not walk it again
+
+    def fast_update(self, path: Path, site_dir: Path) -> int | None:
+        """Preview: one plan file was edited. Re-check it alone and rewrite only the outputs that depend on it
+        (gongkai.pages.incremental); the number of pages written, or None when the whole site must be built
+        (the file has a problem, the edit touches other files' checks, or pages come or go)."""
+        g = self.generated
+        if g is None or self.preview.failed or self.env is None:
+            return None
+        # The collector would walk the whole site's objects (millions at 10,000 plans) several times while
+        # the few new ones are made: off for this short step (the last build's objects are frozen too).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._fast_update(g, path, site_dir)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _fast_update(self, g: incremental.Generated, path: Path, site_dir: Path) -> int | None:
+        project, plan, touched, _ = reload_plan(g.project, path)
+        if project is None or plan is None:
+            return None
+        old = next(p for p in g.project.plans if p.path == plan.path)
+        if any(src_of(url) not in self.records for url in (plan.url,)):
+            return None
+        self.generated = None  # until the update is complete: a failure in between means a full build
+        pages = incremental.update(g, project, plan, old, touched, self.env, site_dir)
+        if pages is None or any(p.src_uri not in self.records for p in pages):
+            return None
+        panel = self.preview.panel_html()
+        for page in pages:
+            key, canonical, edit, dest = self.records[page.src_uri]
+            values = {
+                _TOKENS["TITLE"]: str(escape(page.title)), _TOKENS["DESC"]: str(escape(page.description)),
+                _TOKENS["HEAD"]: "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in page.meta),
+                _TOKENS["CANON"]: str(escape(canonical)), _TOKENS["EDIT"]: str(escape(edit)),
+                _TOKENS["CONTENT"]: panel + page.html,
+            }
+            with open(dest, "wb") as f:
+                f.write(_fill(self.shells[key], values).encode("utf-8", errors="xmlcharrefreplace"))
+            self.page_keys[page.src_uri] = digest(page)  # what a later dirty build compares with
+        self.preview.last_good = project
+        self.generated = g
+        return len(pages)
 
     # --- helpers of the events -------------------------------------------------------------
 
@@ -365,10 +449,16 @@ class Session:
                     f.is_modified = lambda changed=changed: changed  # MkDocs' dirty build asks each file
         self.page_keys, self.chrome_key = keys, shared
 
-    def _shell(self, ctx: Any, page: Any, generated: Page) -> list[str]:
-        # Relative links in the theme (nav, assets) depend on the page's folder, not only its depth.
+    @staticmethod
+    def _shell_key(page: Any, generated: Page, in_nav: bool = False) -> tuple:
+        # Relative links in the theme (nav, assets) depend on the page's folder, not only its depth;
+        # a page in the nav marks its own item.
         folder = page.url.rstrip("/").rpartition("/")[0]
         key = (folder, page.edit_url is not None, page.canonical_url is not None, bool(generated.description))
+        return key + (page.file.src_uri,) if in_nav else key
+
+    def _shell(self, ctx: Any, page: Any, generated: Page, key: tuple | None = None) -> list[str]:
+        key = key or self._shell_key(page, generated)
         shell = self.build.shells.get(key)
         if shell is None:
             saved = (page.content, page.canonical_url, page.edit_url, page.meta)
@@ -391,7 +481,12 @@ class Session:
         generated = self.build.pages[page.file.src_uri]
         values = _page_values(page, generated)
         nav_pages = ctx["nav"].pages
-        if page in nav_pages or any(p.url.startswith(page.url) for p in nav_pages if page.url):
+        in_nav = page in nav_pages or any(p.url.startswith(page.url) for p in nav_pages if page.url)
+        if self.serving:  # the preview's fast path writes this page again after an edit (fast_update)
+            key = self._shell_key(page, generated, in_nav)
+            self._shell(ctx, page, generated, key)
+            self.records[page.file.src_uri] = (key, page.canonical_url or "", page.edit_url or "", page.file.abs_dest_path)
+        if in_nav:
             # its nav item is active, or nav links point inside it: render it for real
             saved = page.meta
             page.meta = dict(saved, title=values[_TOKENS["TITLE"]], gk_head=values[_TOKENS["HEAD"]])
@@ -422,7 +517,7 @@ def _writer_failed(what: str, exc: BaseException) -> DataError:
     return DataError(f"\n{what}生成失败，网站没有生成：{os_error_text(exc)}")
 
 
-def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
+def _finish(what: str, done: Any, func: Any, *args: Any) -> Any:
     """on_post_build: wait for ``what`` started by :meth:`Session._beside`, or make it now if ``done`` is None.
     A failure stops the build (the forked process has printed its reason on the line above)."""
     if done is not None:
@@ -430,10 +525,10 @@ def _finish(what: str, done: Any, func: Any, *args: Any) -> None:
             ok, _ = done()
         if not ok:
             raise DataError(f"\n{what}生成失败，网站没有生成（原因见上一行）。")
-        return
+        return None
     try:
         with phase(what):
-            func(*args)
+            return func(*args)
     except (OSError, search.SearchIndexError) as exc:
         raise _writer_failed(what, exc) from exc
 
@@ -498,8 +593,8 @@ def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, 
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
-                        parallel: bool) -> None:
-    search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
+                        parallel: bool) -> dict[str, Any]:
+    return search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
 
 
 def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = True) -> None:

@@ -136,29 +136,20 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False,
     return 0
 
 
-class _NotDirtyWarning(logging.Filter):
-    """MkDocs warns in English at every dirty build; the preview chose dirty builds on purpose."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "'dirty' build" not in record.getMessage()
-
-
 def serve_site(root: Path, addr: str) -> int:
-    """Preview at ``addr`` with live reload; returns 1 with the Chinese report if it cannot start."""
-    from mkdocs.commands import serve as mkdocs_serve
-
+    """Preview at ``addr`` with live reload (gongkai.engine.server); returns 1 with the Chinese report if it cannot start."""
     from gongkai.engine.adapter import DataError
+    from gongkai.engine.server import ChineseLog, serve
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    logging.getLogger("mkdocs.commands.build").addFilter(_NotDirtyWarning())
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(ChineseLog())
     try:
         # Not strict: while an editor is mid-edit, a broken link is a warning in the terminal, not a dead
         # preview. `gongkai build` (and so publishing) stays strict. Dirty builds: after an edit only the
-        # pages that changed are written (gongkai.engine.adapter.Session._skip_unchanged). MkDocs tells
-        # the session it is serving through on_startup("serve", dirty=True).
-        mkdocs_serve.serve(config_file=str(Path(root) / "mkdocs.yml"), dev_addr=addr, livereload=True, strict=False,
-                           build_type="dirty")
+        # pages that changed are written (gongkai.engine.adapter.Session._skip_unchanged), and an edit to
+        # one plan file only the outputs that depend on it (Session.fast_update).
+        return serve(Path(root) / "mkdocs.yml", addr)
     except DataError as exc:
         print(exc.code, file=sys.stderr)
         return 1
-    return 0

@@ -34,18 +34,18 @@ class Preview:
         for p in problems.errors + problems.warnings:
             where = f"{p.path}:{p.line}" if p.line else p.path
             what = f"{p.field}: {p.message}" if p.field else p.message
-            self.problems.append((where, what + (f" — {p.hint}" if p.hint else "") + ("(提醒)" if p.warning else "")))
-        print("\n数据检查未通过,预览页面顶部显示了下面的问题;改正并保存后会自动刷新:\n" + problems.report(), file=sys.stderr, flush=True)
+            self.problems.append((where, what + (f" — {p.hint}" if p.hint else "") + ("（提醒）" if p.warning else "")))
+        print("\n数据检查未通过，预览页面顶部显示了下面的问题；改正并保存后会自动刷新：\n" + problems.report(), file=sys.stderr, flush=True)
 
     def record_message(self, where: str, message: str) -> None:
         """A problem found while generating (a template error, a clashing page name)."""
         self.failed = True
         self.problems.append((where, message))
-        print(f"\n生成预览时出错:{where}: {message}", file=sys.stderr, flush=True)
+        print(f"\n生成预览时出错：{where}: {message}", file=sys.stderr, flush=True)
 
     def succeeded(self, project: Project) -> None:
         if self.failed:
-            print("\n问题已修正,预览已更新。", file=sys.stderr, flush=True)
+            print("\n问题已修正，预览已更新。", file=sys.stderr, flush=True)
         self.failed = False
         self.problems = []
         self.last_good = project
@@ -58,15 +58,15 @@ class Preview:
         if not self.problems:
             return ""
         items = "".join(f"<li><code>{escape(where)}</code> {escape(what)}</li>" for where, what in self.problems)
-        stale = "下面显示的是上一次检查通过时的内容。" if self.last_good is not None else "改正之前,自动生成的页面暂时无法显示。"
+        stale = "下面显示的是上一次检查通过时的内容。" if self.last_good is not None else "改正之前，自动生成的页面暂时无法显示。"
         return (f'<div class="gk-preview-error" role="alert" id="gk-preview-error">'
-                f'<h2>数据有错误,预览未更新(共 {len(self.problems)} 处)</h2>'
-                f'<p>请按提示修改对应文件,保存后页面会自动刷新。{stale}</p><ol>{items}</ol></div>')
+                f'<h2>数据有错误，预览未更新（共 {len(self.problems)} 处）</h2>'
+                f'<p>请按提示修改对应文件，保存后页面会自动刷新。{stale}</p><ol>{items}</ol></div>')
 
 
 def placeholder_pages() -> list[Page]:
     """Generated pages the navigation needs, when there is no good data to generate them from."""
     pages = []
     for url, title in ((XXGK, "政府信息公开"), (SITEMAP, "网站地图")):
-        pages.append(Page(src_of(url), url, title, f"<h1>{escape(title)}</h1><p>数据有错误,本页暂时无法生成。</p>", "catalogue"))
+        pages.append(Page(src_of(url), url, title, f"<h1>{escape(title)}</h1><p>数据有错误，本页暂时无法生成。</p>", "catalogue"))
     return pages

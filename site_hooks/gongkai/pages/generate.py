@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from jinja2 import Environment
 
@@ -29,6 +29,7 @@ from gongkai.pages import nianbao as nianbao_pages
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
 from gongkai.pages.context import ROOT, Page, PageContext, esc, lead
+from gongkai.pages.outputs import NO_VERSIONS, Job, Versions, run
 from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
 
@@ -95,27 +96,37 @@ def _paged(entries: list[Plan], url: str) -> Iterable[tuple[int, int, str, list[
         yield n + 1, total, page_url, entries[n * PAGE_SIZE:(n + 1) * PAGE_SIZE]
 
 
-def _catalogue(ctx: PageContext, url: str, title: str, trail: list[tuple[str, str]], plans: list[Plan],
-               intro_html: str = "", extra_html: str = "") -> list[Page]:
-    pages = []
+def _catalogue_page(ctx: PageContext, url: str, title: str, trail: list[tuple[str, str]], count: int, number: int,
+                    total: int, page_url: str, chunk: list[Plan], intro_html: str = "", extra_html: str = "") -> Page:
+    heading = title if total == 1 else f"{title}（第{number}页，共{total}页）"
+    pager = ""
+    if total > 1:
+        links = []
+        for n in range(1, total + 1):
+            target = url if n == 1 else f"{url}{n}/"
+            attr = ' aria-current="page"' if n == number else ""
+            links.append(f'<li><a href="{rel(page_url, target)}"{attr}>第{n}页</a></li>')
+        pager = f'<nav class="gk-pager" aria-label="分页"><ul>{"".join(links)}</ul></nav>'
+    crumbs = ctx.crumbs(page_url, trail)
+    table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
+    html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{esc(heading)}</h1>{intro_html if number == 1 else ""}'
+            f'{extra_html if number == 1 else ""}{table}{pager}')
+    meta = [("ColumnName", title), ("ColumnType", "目录")]
+    return Page(src_of(page_url), page_url, heading, html, "catalogue", meta,
+                description=f"{ctx.project.site.name}公开的{title}信息，共 {count} 条。")
+
+
+def _catalogue(ctx: PageContext, versions: Versions, url: str, title: str, trail: list[tuple[str, str]],
+               plans: list[Plan], intro_html: str = "", extra_html: str = "") -> list[Job]:
+    """One job per page of a catalogue; a page depends on its own entries and the catalogue's size."""
+    jobs = []
     for number, total, page_url, chunk in _paged(plans, url):
-        heading = title if total == 1 else f"{title}（第{number}页，共{total}页）"
-        pager = ""
-        if total > 1:
-            links = []
-            for n in range(1, total + 1):
-                target = url if n == 1 else f"{url}{n}/"
-                attr = ' aria-current="page"' if n == number else ""
-                links.append(f'<li><a href="{rel(page_url, target)}"{attr}>第{n}页</a></li>')
-            pager = f'<nav class="gk-pager" aria-label="分页"><ul>{"".join(links)}</ul></nav>'
-        crumbs = ctx.crumbs(page_url, trail)
-        table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
-        html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{esc(heading)}</h1>{intro_html if number == 1 else ""}'
-                f'{extra_html if number == 1 else ""}{table}{pager}')
-        meta = [("ColumnName", title), ("ColumnType", "目录")]
-        pages.append(Page(src_of(page_url), page_url, heading, html, "catalogue", meta,
-                          description=f"{ctx.project.site.name}公开的{title}信息，共 {len(plans)} 条。"))
-    return pages
+        first = number == 1
+        sig = ("catalogue", title, trail, len(plans), total, number, versions.of_all(chunk, "entry"),
+               intro_html if first else "", extra_html if first else "")
+        jobs.append(Job(page_url, sig, functools.partial(_catalogue_page, ctx, url, title, trail, len(plans), number, total,
+                                                         page_url, chunk, intro_html, extra_html)))
+    return jobs
 
 
 def _count(plans: list[Plan], key) -> dict[Any, int]:
@@ -125,23 +136,51 @@ def _count(plans: list[Plan], key) -> dict[Any, int]:
     return counts
 
 
-def _call(job: Callable[[], Any]) -> Any:
-    return job()
-
-
 def generate(project: Project, env: Environment, *, parallel: bool = False,
              memo: RenderMemo | None = None) -> list[Page]:
     """Every generated page of the site, in a deterministic order (plan pages on all cores if ``parallel``;
     ``memo``: the preview server's rendered components, reused when their params are unchanged)."""
+    jobs = generate_jobs(project, env, memo=memo)
+    with phase("计划页、目标任务页、汇编页"):
+        return render(jobs, parallel=parallel)
+
+
+def render(jobs: list[Job], *, parallel: bool = False) -> list[Page]:
+    """The pages of ``jobs``, in their order: the large ones on all cores if ``parallel`` (the 首页 and 网站地图
+    jobs, which are small, run here)."""
+    heavy = [j for j in jobs if j.key not in (XXGK, SITEMAP)]
+    # The plan pages, the catalogues and the large 目标任务/汇编 pages are independent: one pool renders
+    # them all. The large pages (half the work at 10,000 plans) are spread over the workers' tasks
+    # (interleave): in runs of neighbours they all fell into the first task, and one worker did them alone.
+    done = iter(pmap(run, heavy, parallel=parallel, interleave=True))
+    return [next(done) if j.key not in (XXGK, SITEMAP) else j.make() for j in jobs]
+
+
+def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None = None,
+                  versions: Versions = NO_VERSIONS) -> list[Job]:
+    """Every generated page as a :class:`~gongkai.pages.outputs.Job` (URL, signature, renderer), in the order
+    :func:`generate` returns the pages: plan pages, catalogues, 政府信息公开首页, 目标任务/汇编 pages, 网站地图."""
     ctx = PageContext(project, env, memo)
     plans = project.plans  # newest first
     link_list = ctx.c["link_list"]
-    catalogues: list[Callable[[], list[Page]]] = []  # each makes one catalogue's pages (paged)
+    catalogues: list[Job] = []  # each catalogue's pages
 
     # per department, and department × 组配分类
     by_dept: dict[str, list[Plan]] = defaultdict(list)
     for p in plans:
         by_dept[p.department.slug].append(p)
+    by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
+    by_cat: dict[str, list[Plan]] = defaultdict(list)
+    by_topic: dict[str, list[Plan]] = defaultdict(list)  # a second-level topic's plans count for its parent too
+    by_year: dict[int, list[Plan]] = defaultdict(list)
+    for p in plans:  # one pass, each list newest first like ``plans``
+        by_dept_cat[(p.department.slug, p.category)].append(p)
+        by_cat[p.category].append(p)
+        by_topic[p.topic].append(p)
+        parent = p.topic.split("\\")[0]
+        if parent != p.topic:
+            by_topic[parent].append(p)
+        by_year[p.year].append(p)
     for slug, dept in sorted(project.departments.items()):
         dplans = by_dept.get(slug, [])
         counts = _count(dplans, lambda p: p.category)
@@ -150,19 +189,17 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
             {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
         intro = f'<p class="gk-intro">{esc(dept.intro)}</p>' if dept.intro else ""
-        catalogues.append(functools.partial(_catalogue, ctx, url, dept.full_name, [(dept.short_name, url)], dplans,
-                                            intro, str(cat_links)))
+        catalogues += _catalogue(ctx, versions, url, dept.full_name, [(dept.short_name, url)], dplans, intro, str(cat_links))
         for c in cats:
-            cplans = [p for p in dplans if p.category == c.name]
-            catalogues.append(functools.partial(_catalogue, ctx, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
-                                                [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans))
+            cplans = by_dept_cat.get((slug, c.name), [])
+            catalogues += _catalogue(ctx, versions, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
+                                     [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans)
 
     # across departments: by 组配分类, 主题分类, year
     used_cats = _count(plans, lambda p: p.category)
     for c in project.categories:
         if used_cats.get(c.name):
-            catalogues.append(functools.partial(_catalogue, ctx, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))],
-                                                [p for p in plans if p.category == c.name]))
+            catalogues += _catalogue(ctx, versions, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))], by_cat[c.name])
     topic_counts: dict[str, int] = defaultdict(int)
     for p in plans:
         topic_counts[p.topic] += 1
@@ -171,27 +208,30 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     for t in project.topics:
         if topic_counts.get(t.name):
             label = t.text
-            members = [p for p in plans if p.topic == t.name or p.topic.split("\\")[0] == t.name]
-            catalogues.append(functools.partial(_catalogue, ctx, topic_url(t.slug), label, [(label, topic_url(t.slug))], members))
+            members = by_topic[t.name]
+            catalogues += _catalogue(ctx, versions, topic_url(t.slug), label, [(label, topic_url(t.slug))], members)
     years = sorted({p.year for p in plans}, reverse=True)
+    year_counts = _count(plans, lambda p: p.year)
     for y in years:
-        catalogues.append(functools.partial(_catalogue, ctx, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
-                                            [p for p in plans if p.year == y]))
+        catalogues += _catalogue(ctx, versions, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
+                                 by_year[y])
 
-    # The plan pages, the catalogues and the large 目标任务/汇编 pages are independent: one pool renders
-    # them all. The large pages (half the work at 10,000 plans) are spread over the workers' tasks
-    # (interleave): in runs of neighbours they all fell into the first task, and one worker did them alone.
-    extra = targets_pages.page_jobs(ctx)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
-    extra += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
-    with phase("计划页、目标任务页、汇编页"):
-        done = pmap(_call, extra + catalogues + [functools.partial(_plan_page, ctx, p) for p in plans], parallel=parallel,
-                    interleave=True)
-    target_pages = done[:len(extra)]
-    pages = done[len(extra) + len(catalogues):]
-    for made in done[len(extra):len(extra) + len(catalogues)]:
-        pages += made
+    plan_jobs = [Job(p.url, ("plan", versions.of(p, "page")), functools.partial(_plan_page, ctx, p)) for p in plans]
+    target_jobs = targets_pages.page_jobs(ctx, versions)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    target_jobs += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
+    counts = (tuple((s, len(by_dept.get(s, []))) for s in sorted(project.departments)), tuple(sorted(used_cats.items())),
+              tuple(sorted(topic_counts.items())), tuple((y, year_counts[y]) for y in years))
+    home = Job(XXGK, ("xxgk", counts, versions.of_all(plans[:LATEST], "entry")),
+               functools.partial(_home_page, ctx, by_dept, used_cats, topic_counts, years, year_counts))
+    groups = _sitemap_groups(project, years)
+    site_map = Job(SITEMAP, ("sitemap", groups), functools.partial(_sitemap_page, ctx, groups))
+    return plan_jobs + catalogues + [home] + target_jobs + [site_map]
 
-    # 政府信息公开首页
+
+def _home_page(ctx: PageContext, by_dept: dict[str, list[Plan]], used_cats: dict[Any, int], topic_counts: dict[str, int],
+               years: list[int], year_counts: dict[Any, int]) -> Page:
+    """政府信息公开首页."""
+    project, plans, link_list = ctx.project, ctx.project.plans, ctx.c["link_list"]
     here = XXGK
     sections = [
         link_list({"id": "gk-by-dept", "heading": "按发布机构", "links": [
@@ -201,7 +241,7 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
         link_list({"id": "gk-by-topic", "heading": "按主题分类", "links": [
             {"text": t.text, "href": rel(here, topic_url(t.slug)), "count": topic_counts[t.name]} for t in project.topics if topic_counts.get(t.name)]}),
         link_list({"id": "gk-by-year", "heading": "按年度", "links": [
-            {"text": f"{y}年度", "href": rel(here, year_url(y)), "count": sum(1 for p in plans if p.year == y)} for y in years]}),
+            {"text": f"{y}年度", "href": rel(here, year_url(y)), "count": year_counts[y]} for y in years]}),
         link_list({"id": "gk-guide", "heading": "政府信息公开", "links": [
             {"text": text, "href": rel(here, url)} for text, url in GUIDE_PAGES]}),
     ]
@@ -209,27 +249,29 @@ def generate(project: Project, env: Environment, *, parallel: bool = False,
     html = (f'{ctx.c["breadcrumb"](ctx.crumbs(here, []))}<h1>政府信息公开</h1>'
             f'<div class="gk-sections">{"".join(map(str, sections))}</div>'
             f'<h2 id="gk-latest">最新信息</h2>{latest}')
-    pages.append(Page(src_of(here), here, "政府信息公开", html, "catalogue",
-                      [("ColumnName", "政府信息公开"), ("ColumnType", "目录")],
-                      description=f"{project.site.name}政府信息公开：按发布机构、组配分类、主题分类和年度查找，最新信息。"))
+    return Page(src_of(here), here, "政府信息公开", html, "catalogue",
+                [("ColumnName", "政府信息公开"), ("ColumnType", "目录")],
+                description=f"{project.site.name}政府信息公开：按发布机构、组配分类、主题分类和年度查找，最新信息。")
 
-    pages += target_pages
 
-    # 网站地图: sections, not every item (its size stays bounded)
-    here = SITEMAP
+def _sitemap_groups(project: Project, years: list[int]) -> list[tuple[str, list[tuple[str, str]]]]:
     groups = [("网站首页", [("网站首页", "")]), ("政府信息公开", [("政府信息公开首页", XXGK), *[(t, u) for t, u in GUIDE_PAGES]])]
     for slug, dept in sorted(project.departments.items()):
         groups.append((dept.full_name, [(dept.full_name, dept_url(slug))] +
                        [(c, dept_cat_url(slug, project.category(c).slug)) for c in dept.categories]))
     groups.append(("按年度", [(f"{y}年度", year_url(y)) for y in years]))
-    groups += nianbao_pages.sitemap_groups(project)
-    groups += targets_pages.sitemap_groups(project)
+    return groups + nianbao_pages.sitemap_groups(project) + targets_pages.sitemap_groups(project)
+
+
+def _sitemap_page(ctx: PageContext, groups: list[tuple[str, list[tuple[str, str]]]]) -> Page:
+    """网站地图: sections, not every item (its size stays bounded)."""
+    link_list = ctx.c["link_list"]
+    here = SITEMAP
     body = "".join(str(link_list({"id": f"gk-map-{i}", "heading": g, "links": [{"text": t, "href": rel(here, u)} for t, u in links]}))
                    for i, (g, links) in enumerate(groups))
     html = f'<h1>网站地图</h1><div class="gk-sitemap">{body}</div>'
-    pages.append(Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")],
-                      description=f"{project.site.name}网站地图：全部栏目和目录。"))
-    return pages
+    return Page(src_of(here), here, "网站地图", html, "sitemap", [("ColumnName", "网站地图")],
+                description=f"{ctx.project.site.name}网站地图：全部栏目和目录。")
 
 
 def chrome(project: Project, env: Environment) -> dict[str, str]:

@@ -11,13 +11,14 @@ The rows and columns come from :mod:`gongkai.data.nianbao_format`; cells are loo
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from gongkai.data import nianbao_format as nf
 from gongkai.data.nianbao import Report, fmt_cell
-from gongkai.data.urls import NIANBAO_URL, OPEN_DATA_URL, nianbao_data_url, nianbao_url, rel, src_of
+from gongkai.data.urls import NIANBAO_URL, OPEN_DATA_URL, nianbao_data_url, rel, src_of
 from gongkai.markup.body import render_body
 from gongkai.pages.context import Page, PageContext, esc
+from gongkai.pages.outputs import Job
 from gongkai.pages.targets import nice_axis
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -244,11 +245,14 @@ def _index_page(ctx: PageContext) -> Page:
                 description=f"{project.site.name}各发布机构的政府信息公开工作年度报告。")
 
 
-def page_jobs(ctx: PageContext) -> list[Callable[[], Page]]:
-    """The index and one page per report, as independent jobs."""
+def page_jobs(ctx: PageContext) -> list[Job]:
+    """The index and one page per report, as independent jobs (:mod:`gongkai.pages.outputs`). They read only
+    the reports, never a plan, so an edit to a plan leaves their signatures equal; an edit to a report file
+    is a whole rebuild in the preview."""
     by = {(r.department.slug, r.year): r for r in ctx.project.reports}
-    return [partial(_index_page, ctx)] + [partial(_report_page, ctx, r, by.get((r.department.slug, r.year - 1)))
-                                          for r in ctx.project.reports]
+    index = Job(NIANBAO_URL, ("nianbao-index", tuple(r.id for r in ctx.project.reports)), partial(_index_page, ctx))
+    return [index] + [Job(r.url, ("nianbao", r.id), partial(_report_page, ctx, r, by.get((r.department.slug, r.year - 1))))
+                      for r in ctx.project.reports]
 
 
 def sitemap_groups(project: Project) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -384,14 +384,22 @@ def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
 
 
+def plans_json(project: Project) -> bytes:
+    return _json_bytes(plans_index(project), compact=True)
+
+
+def targets_json(project: Project) -> bytes:
+    return _json_bytes(targets_document(project), compact=True)
+
+
 def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True,
                     sitemap: bool = True) -> dict[str, bytes]:
     """Every open-data file as {site-relative path: bytes} (without the per-plan files if not ``plans``,
     without sitemap.xml if not ``sitemap``)."""
     base = project.site.base_url
     files: dict[str, bytes] = dict(map(plan_files(project), project.plans)) if plans else {}
-    files[PLANS_JSON] = _json_bytes(plans_index(project), compact=True)
-    files[TARGETS_JSON] = _json_bytes(targets_document(project), compact=True)
+    files[PLANS_JSON] = plans_json(project)
+    files[TARGETS_JSON] = targets_json(project)
     files[TARGETS_CSV] = targets_csv(project)
     for kind, doc in published_schemas(base).items():
         files[SCHEMA_URLS[kind]] = _json_bytes(doc)

@@ -355,37 +355,142 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
             return _write(out / "t" / f"{n}.json", _dump({term: postings[term] for term in buckets[n]}))
 
         def write_doc(n: int) -> int:
-            doc = docs[n]
-            record = {"u": doc.url, "t": doc.title, "x": doc.text}
-            for key, value in (("d", doc.department), ("p", doc.published), ("w", doc.doc_no),
-                               ("s", doc.index_no), ("v", doc.validity)):
-                if value:
-                    record[key] = value
-            return _write(out / "d" / f"{n}.json", _dump(record))
+            return _write(out / "d" / f"{n}.json", _doc_text(docs[n]))
 
         with phase("搜索：写文件"):
             total = sum(pmap(write_shard, range(shards), parallel=parallel))
             total += sum(pmap(write_doc, range(len(docs)), parallel=parallel))
-        # Filter values: years newest first, the others by number of documents (then first seen).
-        seen: dict[str, Counter] = {name: Counter() for name, _ in FILTERS}
-        for doc in docs:
-            for name, _ in FILTERS:
-                seen[name].update(doc.filters.get(name, []))
-        labels = {name: sorted(seen[name], reverse=True) if name == "year" else [v for v, _ in seen[name].most_common()]
-                  for name, _ in FILTERS}
-        columns: dict[str, list[Any]] = {name: [] for name, _ in FILTERS}
-        for doc in docs:
-            for name, _ in FILTERS:
-                ids = [labels[name].index(v) for v in doc.filters.get(name, [])]
-                columns[name].append(ids[0] if len(ids) == 1 else ids if ids else -1)
-        total += _write(out / "f.json", _dump(columns))
-        build = hashlib.sha1(_dump([d.url for d in docs]).encode() + str(total).encode()).hexdigest()[:12]
-        meta = {"version": FORMAT_VERSION, "build": build, "docs": len(docs), "shards": shards,
-                "filters": [{"name": name, "label": label, "values": labels[name]} for name, label in FILTERS]}
-        total += _write(out / "meta.json", _dump(meta))
+        filters = [doc.filters for doc in docs]
+        total += _write(out / "f.json", _filter_text(filters))
+        urls = [d.url for d in docs]
+        total += _write(out / "meta.json", _meta_text(urls, total, shards, filters))
     except OSError as exc:
         raise SearchIndexError(f"无法写入站内搜索索引 {out}:{os_error_text(exc)}") from exc
-    return {"documents": len(docs), "terms": len(postings), "shards": shards, "bytes": total}
+    return {"documents": len(docs), "terms": len(postings), "shards": shards, "bytes": total,
+            "state": IndexState(raw, total - (out / "meta.json").stat().st_size, shards, filters, urls)}
+
+
+def _doc_text(doc: SearchDoc) -> str:
+    record = {"u": doc.url, "t": doc.title, "x": doc.text}
+    for key, value in (("d", doc.department), ("p", doc.published), ("w", doc.doc_no),
+                       ("s", doc.index_no), ("v", doc.validity)):
+        if value:
+            record[key] = value
+    return _dump(record)
+
+
+def _labels(filters: list[dict[str, list[str]]]) -> dict[str, list[str]]:
+    """Filter values: years newest first, the others by number of documents (then first seen)."""
+    seen: dict[str, Counter] = {name: Counter() for name, _ in FILTERS}
+    for doc_filters in filters:
+        for name, _ in FILTERS:
+            seen[name].update(doc_filters.get(name, []))
+    return {name: sorted(seen[name], reverse=True) if name == "year" else [v for v, _ in seen[name].most_common()]
+            for name, _ in FILTERS}
+
+
+def _filter_text(filters: list[dict[str, list[str]]], labels: dict[str, list[str]] | None = None) -> str:
+    labels = labels or _labels(filters)
+    columns: dict[str, list[Any]] = {name: [] for name, _ in FILTERS}
+    for name, _ in FILTERS:
+        number = {v: i for i, v in enumerate(labels[name])}
+        column = columns[name]
+        for doc_filters in filters:
+            ids = [number[v] for v in doc_filters.get(name, [])]
+            column.append(ids[0] if len(ids) == 1 else ids if ids else -1)
+    return _dump(columns)
+
+
+def _meta_text(urls: list[str], total: int, shards: int, filters: list[dict[str, list[str]]],
+               labels: dict[str, list[str]] | None = None) -> str:
+    labels = labels or _labels(filters)
+    build = hashlib.sha1(_dump(urls).encode() + str(total).encode()).hexdigest()[:12]
+    meta = {"version": FORMAT_VERSION, "build": build, "docs": len(urls), "shards": shards,
+            "filters": [{"name": name, "label": label, "values": labels[name]} for name, label in FILTERS]}
+    return _dump(meta)
+
+
+# --- one document changed (the preview) ---------------------------------------------------
+
+@dataclass
+class IndexState:
+    """What :func:`update_document` needs of the index written last, besides its files: the size the shard
+    count is computed from, the bytes the build id is computed from, and every document's URL and filters."""
+
+    raw: int
+    total: int
+    shards: int
+    filters: list[dict[str, list[str]]]
+    urls: list[str]
+
+
+def _weights(doc: SearchDoc) -> dict[str, int]:
+    """term → weight (tf, META_BIT, TITLE_BIT) of one document, as :func:`_block_postings` counts it."""
+    return {term: values[1] & 31 for term, values in _block_postings(0, [doc]).items()}
+
+
+def _raw_size(term: str, postings: list[int] | None) -> int:
+    return 0 if not postings else len(term.encode()) + 4 + 4 * len(postings)
+
+
+def update_document(site_dir: Path | str, number: int, old: SearchDoc, new: SearchDoc,
+                    state: IndexState) -> IndexState | None:
+    """Replace document ``number`` (``old``) by ``new`` in the index written last (``state``), rewriting only the
+    shards of the terms whose postings change, the document's file, ``f.json`` and ``meta.json``: the files are
+    then byte for byte what :func:`write_index` writes for the new documents. Returns the new state, or None when
+    the change moves the shard count (then nothing is written and the caller writes the whole index again)."""
+    out = Path(site_dir) / BUNDLE_DIR
+    if old.url != new.url or state.urls[number] != new.url:
+        return None
+    before, after = _weights(old), _weights(new)
+    changed = [t for t in set(before) | set(after) if before.get(t) != after.get(t)]
+    by_shard: dict[int, list[str]] = defaultdict(list)
+    for term in changed:
+        by_shard[term_shard(term, state.shards)].append(term)
+    raw, total = state.raw, state.total
+    texts: dict[Path, str] = {}
+    try:
+        for n, terms in by_shard.items():
+            path = out / "t" / f"{n}.json"
+            data = path.read_bytes()
+            total -= len(data)
+            shard: dict[str, list[int]] = json.loads(data)
+            for term in terms:
+                have = shard.get(term)
+                raw -= _raw_size(term, have)
+                docs: dict[int, int] = {}
+                doc = -1
+                for v in have or ():
+                    doc += v >> 5
+                    docs[doc] = v & 31
+                docs.pop(number, None)
+                if term in after:
+                    docs[number] = after[term]
+                values, prev = [], -1
+                for doc in sorted(docs):
+                    values.append(((doc - prev) << 5) | docs[doc])
+                    prev = doc
+                raw += _raw_size(term, values)
+                if values:
+                    shard[term] = values
+                else:
+                    shard.pop(term, None)
+            texts[path] = _dump({term: shard[term] for term in sorted(shard)})
+        if max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES))) != state.shards:
+            return None
+        filters = list(state.filters)
+        filters[number] = new.filters
+        doc_path, f_path = out / "d" / f"{number}.json", out / "f.json"
+        total -= doc_path.stat().st_size + f_path.stat().st_size
+        texts[doc_path] = _doc_text(new)
+        labels = _labels(filters)
+        texts[f_path] = _filter_text(filters, labels)
+        for path, text in texts.items():
+            total += _write(path, text)
+        _write(out / "meta.json", _meta_text(state.urls, total, state.shards, filters, labels))
+    except (OSError, ValueError) as exc:
+        raise SearchIndexError(f"无法更新站内搜索索引 {out}:{os_error_text(exc) if isinstance(exc, OSError) else exc}") from exc
+    return IndexState(raw, total, state.shards, filters, state.urls)
 
 
 # --- the same search in Python (tests and the benchmark compare it with search.js) ---------

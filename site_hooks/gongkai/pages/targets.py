@@ -17,7 +17,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from functools import partial
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
@@ -27,6 +27,7 @@ from gongkai.data.urls import (OPEN_DATA_URL, TARGETS_URL, compilation_url, indi
 from gongkai.markup.anchors import anchored_body
 from gongkai.pages import opendata
 from gongkai.pages.context import Page, PageContext, esc
+from gongkai.pages.outputs import NO_VERSIONS, Job, Versions
 
 if TYPE_CHECKING:  # pragma: no cover
     from gongkai.data.model import Plan, Project
@@ -358,9 +359,15 @@ def _open_data_page(ctx: PageContext, targets: list[Target]) -> Page:
     return _page(ctx, here, "数据开放", html, "opendata", "数据开放")
 
 
-def page_jobs(ctx: PageContext) -> list[Callable[[], Page]]:
+def _plans_of(targets: list[Target]) -> list[Plan]:
+    """The plans of ``targets``, each once, in order."""
+    return list({id(t.plan): t.plan for t in targets}.values())
+
+
+def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS) -> list[Job]:
     """Every page of this module, as independent jobs (the year, indicator and 汇编 pages are large; the generator
-    runs the jobs on every core with the plan pages)."""
+    runs the jobs on every core with the plan pages). A 目标任务 or 指标 page depends on the ``targets`` facet of
+    the plans it lists, a 汇编 page on the ``page`` facet of its plans (see :mod:`gongkai.pages.outputs`)."""
     project: Project = ctx.project
     targets = all_targets(project.plans)
     order = {t.indicator.name: t.indicator.order for t in targets}  # the vocabulary's order
@@ -374,16 +381,23 @@ def page_jobs(ctx: PageContext) -> list[Callable[[], Page]]:
     for p in project.plans:
         plans_by[(p.department.slug, p.year)].append(p)
     compilations = [(d, y, len(ps)) for (d, y), ps in sorted(plans_by.items(), key=lambda kv: (kv[0][0], -kv[0][1]))]
-    out: list[Callable[[], Page]] = [partial(_index_page, ctx, targets, by_year, by_indicator, compilations)]
+    all_sig = versions.of_all(_plans_of(targets), "targets")
+    out = [Job(TARGETS_URL, ("mbrw", all_sig, tuple(compilations)),
+               partial(_index_page, ctx, targets, by_year, by_indicator, compilations))]
     if targets:
         for year in sorted(by_year, reverse=True):
-            out.append(partial(_year_page, ctx, year, by_year[year], order))
+            out.append(Job(year_url(year), ("mbrw-year", year, versions.of_all(_plans_of(by_year[year]), "targets")),
+                           partial(_year_page, ctx, year, by_year[year], order)))
         for ts in by_indicator.values():
-            out.append(partial(_indicator_page, ctx, ts))
+            out.append(Job(indicator_url(ts[0].indicator.slug), ("indicator", versions.of_all(_plans_of(ts), "targets")),
+                           partial(_indicator_page, ctx, ts)))
     for (dept, year), ps in sorted(plans_by.items()):
-        out.append(partial(_compilation_page, ctx, dept, year,
-                           sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))))
-    out.append(partial(_open_data_page, ctx, targets))
+        ps = sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))
+        out.append(Job(compilation_url(dept, year), ("hb", versions.of_all(ps, "page")),
+                       partial(_compilation_page, ctx, dept, year, ps)))
+    first = project.plans[0].id if project.plans else ""
+    out.append(Job(OPEN_DATA_URL, ("sjkf", len(project.plans), len(targets), first),
+                   partial(_open_data_page, ctx, targets)))
     return out
 
 

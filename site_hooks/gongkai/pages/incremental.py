@@ -1,0 +1,118 @@
+"""The preview's fast path: after an edit to one plan, re-render only the outputs that depend on it.
+
+:class:`Generated` is what the preview keeps of the last build: the project, every page's signature
+(:mod:`gongkai.pages.outputs`), the plans' facet versions and the search index's state. :func:`update`
+takes the edited plan (checked by :func:`gongkai.data.loader.reload_plan`) and returns the pages to write;
+it writes the open-data files and the search index entries that change itself. What depends on what:
+
+=====================  ==============================================================================
+edit changes           outputs re-rendered
+=====================  ==============================================================================
+anything               the plan page; its 汇编 page; its JSON (``sjkf/plans/…``); its search document
+                       (the shards of the terms that differ, ``d/<n>.json``, ``f.json``, ``meta.json``)
+title (名称)           + the catalogue pages listing it (department, 组配分类, 主题分类, year, 首页 if among
+                       the newest), the pages of plans whose 相关文件 name it, 目标任务/指标 pages if it has
+                       指标, ``plans.json``, ``targets.json``/``targets.csv``, ``feed.xml`` if among the newest
+文号                   + the catalogue pages listing it, ``plans.json``, ``feed.xml``
+指标                   + 目标任务 (index and year) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
+组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
+=====================  ==============================================================================
+
+An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue) returns
+None: the caller builds the whole site. So does an edit the loader cannot check alone (dates, 索引号, …).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment
+
+from gongkai.data.model import Plan, Project
+from gongkai.data.targets import Target
+from gongkai.data.urls import FEED, PLANS_JSON, TARGETS_CSV, TARGETS_JSON
+from gongkai.pages import opendata, search
+from gongkai.pages.context import Page
+from gongkai.pages.generate import generate_jobs
+from gongkai.pages.outputs import Versions
+
+
+@dataclass
+class Generated:
+    """What the preview keeps of the last build, to update it after an edit."""
+
+    project: Project
+    sigs: dict[str, Any]  # page URL → signature
+    handwritten: list[tuple[str, str, str]]  # (url, title, html) of the hand-written pages, for the search index
+    search: search.IndexState | None = None
+    versions: Versions = field(default_factory=Versions)
+
+
+def _target_key(t: Any) -> tuple:
+    if not isinstance(t, Target):
+        return (repr(t),)
+    return tuple(getattr(t, f.name) for f in dataclasses.fields(t) if f.name not in ("plan", "closing"))
+
+
+def facets_changed(old: Plan, new: Plan) -> set[str]:
+    """The facets (:mod:`gongkai.pages.outputs`) an edit from ``old`` to ``new`` changes; ``page`` always."""
+    facets = {"page"}
+    if (old.title, old.url, old.doc_no, old.published, old.index_no, old.validity) != \
+            (new.title, new.url, new.doc_no, new.published, new.index_no, new.validity):
+        facets.add("entry")
+    if old.title != new.title or [_target_key(t) for t in old.targets] != [_target_key(t) for t in new.targets]:
+        facets.add("targets")
+    return facets
+
+
+def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
+    path = site_dir / rel_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: list[Plan], env: Environment,
+           site_dir: Path) -> list[Page] | None:
+    """The pages to write after ``old`` became ``plan`` in ``project`` (``touched``: other plans whose pages
+    show it); the open-data files and the search index in ``site_dir`` are updated here. None: the edit
+    adds or removes pages, build the whole site (``state`` is then stale)."""
+    facets = facets_changed(old, plan)
+    state.versions.bump(plan.id, facets)
+    for other in touched:
+        state.versions.bump(other.id, {"page"})
+    jobs = generate_jobs(project, env, versions=state.versions)
+    if len(jobs) != len(state.sigs) or any(j.key not in state.sigs for j in jobs):
+        return None
+    todo = [j for j in jobs if state.sigs[j.key] != j.sig]
+    pages = [j.make() for j in todo]
+    for j in todo:
+        state.sigs[j.key] = j.sig
+
+    # open data (gongkai.pages.opendata): the plan's own file and those of the plans showing it
+    one_plan = opendata.plan_files(project)
+    for p in [plan, *touched]:
+        _write(site_dir, *one_plan(p))
+    if facets & {"entry", "targets"}:
+        _write(site_dir, PLANS_JSON, opendata.plans_json(project))
+    if "targets" in facets:
+        _write(site_dir, TARGETS_JSON, opendata.targets_json(project))
+        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project))
+    newest = project.plans[:opendata.FEED_SIZE]
+    if any(p is plan for p in newest):
+        _write(site_dir, FEED, opendata.atom_feed(project))
+    # sitemap.xml: the fast path never changes a page's URL or date (gongkai.data.loader.reload_plan)
+
+    # the search index (gongkai.pages.search): one document
+    before, after = search.plan_document(old), search.plan_document(plan)
+    if before != after:
+        number = next(i for i, p in enumerate(project.plans) if p is plan)
+        new_state = None
+        if state.search is not None:
+            new_state = search.update_document(site_dir, number, before, after, state.search)
+        if new_state is None:  # the shard count moved: the whole index again
+            new_state = search.write_index(site_dir, search.documents(project, state.handwritten))["state"]
+        state.search = new_state
+    state.project = project
+    return pages
