@@ -187,3 +187,39 @@ def test_an_attachment_change_is_a_full_rebuild_that_copies_it_again(tmp_path):
         assert fetch(page_url + "fj/" + quote("补充说明.docx")) == (folder / "补充说明.docx").read_bytes()
     finally:
         s.stop()
+
+
+def _children(pid: int) -> list[tuple[int, str]]:
+    """(pid, command line) of the processes whose parent is ``pid`` (from /proc)."""
+    out = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == pid:
+                cmd = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+                out.append((int(stat.parent.name), cmd))
+        except (OSError, IndexError, ValueError):
+            continue
+    return out
+
+
+def test_stopping_the_preview_stops_the_editor_backend_too(tmp_path):
+    """SIGTERM (what CI, systemd and the tests send) ends decap-server with the preview, not leaving it running."""
+    from gongkai.editors import cms_server
+
+    if cms_server.missing():
+        pytest.skip(cms_server.missing())
+    s = Server(copy_repo(tmp_path / "repo"))
+    try:
+        backends = [pid for pid, cmd in _children(s.proc.pid) if "decap-server" in cmd]
+        assert len(backends) == 1, _children(s.proc.pid)
+    finally:
+        s.stop()
+    assert s.proc.returncode is not None
+    gone = False
+    for _ in range(50):
+        if not Path(f"/proc/{backends[0]}").exists() or "Z" in Path(f"/proc/{backends[0]}/stat").read_text().rsplit(")", 1)[1].split()[0]:
+            gone = True
+            break
+        time.sleep(0.1)
+    assert gone, "decap-server is still running after the preview stopped"

@@ -6,6 +6,7 @@ The web editor is at /admin/: its local backend (decap-server, gongkai.editors.c
 from __future__ import annotations
 
 import os
+import signal
 import sys
 
 from gongkai.editors import cms_server
@@ -35,7 +36,12 @@ def _port_taken(args) -> str:
     return ""
 
 
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt  # like Ctrl+C: the server stops and the editor backend with it (finally below)
+
+
 def run(args) -> int:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)  # a service manager or CI stops the preview with SIGTERM
     taken = _port_taken(args)
     if taken:
         print(taken, file=sys.stderr)
