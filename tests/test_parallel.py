@@ -171,7 +171,7 @@ def test_build_stopped_before_the_pages_are_read_stops_the_search_writer_quietly
         os.environ["GONGKAI_JOBS"] = "2"
         def broken(*args, **kwargs):
             raise adapter.DataError("\\n页面生成失败(测试),网站没有生成")
-        adapter.generate = broken
+        adapter.generate_jobs = broken  # the page generation step (pages.generate.generate_jobs)
     """)
     assert_failed_keeping_the_old_site(proc, site, "页面生成失败(测试)")
     assert "站内搜索索引" not in proc.stderr

@@ -65,7 +65,7 @@ def test_editor_is_told_what_the_sanitizer_removed(xss_site):
         found = [line for line in report.splitlines() if "生成网页时会删除不允许的内容" in line]
         assert any(w.startswith("data/plans/xss/2024/xss-all.yml:") and "正文" in w and "<script>" in w for w in found), report
         assert any(w.startswith("data/plans/xss/2024/xss-plain.yml:") for w in found), report
-        assert all(w.endswith("(提醒,不影响生成)") == (kind == "warning") for w in found), report
+        assert all(w.endswith("（提醒，不影响生成）") == (kind == "warning") for w in found), report
     # (the line of the markup inside a | body is checked in tests/test_drafts.py; these bodies are quoted strings)
 
 
