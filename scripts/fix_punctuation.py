@@ -27,40 +27,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-from gongkai.rules.punctuation import HAN, fix  # noqa: E402 - after the path is set
+from gongkai.rules.punctuation import HAN, fix, not_messages  # noqa: E402 - after the path is set
 
-RE_FUNCS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
-STR_METHODS = {"strip", "lstrip", "rstrip", "split", "rsplit", "partition", "replace", "startswith", "endswith",
-               "count", "find", "index", "translate", "maketrans"}
 REGEXY = re.compile(r"\(\?|\\\\[dswDSW]|\\[dswDSW]|\[\^|\][+*?]|\{\d+(,\d*)?\}")
 
 
 
 def skip_ranges(tree: ast.AST) -> list[tuple[tuple[int, int], tuple[int, int]]]:
-    """Source ranges of the strings that are not messages (see the docstring above)."""
-    out = []
-
-    def add(n):
-        out.append(((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)))
-
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                add(first.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RE_FUNCS \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args:
-            add(node.args[0])
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STR_METHODS:
-            for arg in node.args:
-                add(arg)
-        if isinstance(node, ast.Compare):
-            for operand in [node.left, *node.comparators]:
-                if isinstance(operand, ast.Constant):
-                    add(operand)
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "BODY_TEMPLATE" for t in node.targets):
-            add(node.value)
-    return out
+    """Source ranges of the strings that are not messages (rules.punctuation.not_messages, and BODY_TEMPLATE)."""
+    nodes = not_messages(tree)
+    nodes += [n.value for n in ast.walk(tree)
+              if isinstance(n, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "BODY_TEMPLATE" for t in n.targets)]
+    return [((n.lineno, n.col_offset), (n.end_lineno, n.end_col_offset)) for n in nodes]
 
 
 def virtual(body: str, is_f: bool) -> list[tuple[str, int | None]]:

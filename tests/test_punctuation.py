@@ -13,9 +13,6 @@ from gongkai.rules import punctuation
 from conftest import ROOT
 
 PACKAGE = ROOT / "site_hooks" / "gongkai"
-RE_FUNCS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
-STR_METHODS = {"strip", "lstrip", "rstrip", "split", "rsplit", "partition", "replace", "startswith", "endswith",
-               "count", "find", "index", "translate", "maketrans"}  # their arguments are code, not messages
 REGEX_LIKE = re.compile(r"\(\?|\\[dswDSW]|\[\^|\][+*?]|\{\d+(,\d*)?\}")
 # Files left for now, with the reason (remove the line when it no longer applies).
 PENDING: dict[str, str] = {}  # module → why it is not checked yet (none now)
@@ -26,28 +23,8 @@ NOT_MESSAGES = {
 
 
 def _skipped(tree: ast.AST) -> set[int]:
-    """ids of nodes that are not messages: docstrings, regular expressions, the NOT_MESSAGES constants."""
-    skip: set[int] = set()
-
-    def drop(node):
-        skip.update(id(n) for n in ast.walk(node))
-
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                drop(first.value)
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RE_FUNCS \
-                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args:
-            drop(node.args[0])
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STR_METHODS:
-            for arg in node.args:
-                drop(arg)
-        if isinstance(node, ast.Compare):  # ch in "（(" : characters compared, not a message
-            for operand in [node.left, *node.comparators]:
-                if isinstance(operand, ast.Constant):
-                    drop(operand)
-    return skip
+    """ids of nodes that are not messages: docstrings, regular expressions, … (rules.punctuation.not_messages)."""
+    return {id(n) for node in punctuation.not_messages(tree) for n in ast.walk(node)}
 
 
 def message_strings() -> list[tuple[str, int, str]]:

@@ -19,6 +19,7 @@ package that contains Chinese.
 """
 from __future__ import annotations
 
+import ast
 import re
 
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -92,3 +93,28 @@ def _fix_once(text: str) -> str:
     for i in bad:
         chars[i] = FULL[chars[i]]
     return "".join(chars)
+
+
+RE_FUNCS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer", "split"}
+STR_METHODS = {"strip", "lstrip", "rstrip", "split", "rsplit", "partition", "replace", "startswith", "endswith",
+               "count", "find", "index", "translate", "maketrans"}
+
+
+def not_messages(tree: ast.AST) -> list[ast.AST]:
+    """The string nodes of a module that are not messages: docstrings, regular expressions (``re.*``'s pattern),
+    the arguments of str methods (strip, split, …) and constants compared with ``in``/``==`` (characters, not
+    text). The one list for tests/test_punctuation.py and scripts/fix_punctuation.py."""
+    out: list[ast.AST] = []
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                out.append(first.value)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in RE_FUNCS \
+                and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args:
+            out.append(node.args[0])
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in STR_METHODS:
+            out += node.args
+        if isinstance(node, ast.Compare):
+            out += [o for o in [node.left, *node.comparators] if isinstance(o, ast.Constant)]
+    return out
