@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 
-_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+_work: tuple[Any, ...] | None = None  # the current map: (runner, func, items, tasks, shared task counter)
 
 
 def jobs() -> int:
@@ -31,24 +31,25 @@ def jobs() -> int:
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _work is not None
-    func, items = _work
+    _, func, items, _, _ = _work
     return [func(items[i]) for i in range(*bounds)]
 
 
 def _run_strided(start_step: tuple[int, int]) -> list[Any]:
     assert _work is not None
-    func, items = _work
+    _, func, items, _, _ = _work
     return [func(items[i]) for i in range(start_step[0], len(items), start_step[1])]
 
 
 def _run_block(bounds: tuple[int, int]) -> Any:
     assert _work is not None
-    func, items = _work
+    _, func, items, _, _ = _work
     return func(bounds[0], items[bounds[0]:bounds[1]])
 
 
 def _fork_ok(parallel: bool, count: int) -> bool:
-    return parallel and jobs() > 1 and count >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
+    # not inside a map already (this process takes tasks too): a task that maps again runs its map in a loop
+    return parallel and _work is None and jobs() > 1 and count >= MIN_ITEMS and "fork" in multiprocessing.get_all_start_methods()
 
 
 def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
@@ -58,16 +59,44 @@ def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
 
 def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any], items: Sequence[Any],
               tasks: list[tuple[int, int]]) -> list[Any]:
+    """``[runner(t) for t in tasks]`` on every core: ``jobs() - 1`` forked workers and this process itself,
+    each taking the next task until none is left (a shared counter), results in the order of ``tasks``.
+
+    This process would only wait otherwise. Working itself, it needs one forked copy fewer (each worker's
+    copy-on-write pages of the project: about 0.3 GB at 10,000 plans) and its own share of the results is
+    never pickled."""
     global _work
-    _work = (func, items)
+    context = multiprocessing.get_context("fork")
+    _work = (runner, func, items, tasks, context.Value("i", 0))
     frozen = _freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(jobs()) as pool:
-            return pool.map(runner, tasks)
+        with context.Pool(jobs() - 1) as pool:
+            theirs = pool.map_async(_drain, range(jobs() - 1))
+            mine = _drain(-1)
+            parts = [mine, *theirs.get()]
     finally:
         _work = None
         if frozen:
             gc.unfreeze()
+    results: list[Any] = [None] * len(tasks)
+    for part in parts:
+        for i, result in part:
+            results[i] = result
+    return results
+
+
+def _drain(_worker: int) -> list[tuple[int, Any]]:
+    """Run the next task of the current map until there is none left: [(task number, result)]."""
+    assert _work is not None
+    runner, _, _, tasks, counter = _work
+    done = []
+    while True:
+        with counter.get_lock():
+            i = counter.value
+            counter.value = i + 1
+        if i >= len(tasks):
+            return done
+        done.append((i, runner(tasks[i])))
 
 
 def _freeze() -> bool:
@@ -126,6 +155,7 @@ def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool 
         finally:
             os.unlink(out)
 
+    wait.running = proc.is_alive  # type: ignore[attr-defined]  # not waited for yet: is it still working?
     return wait
 
 
