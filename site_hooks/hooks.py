@@ -21,6 +21,10 @@ def on_files(files, config):
     return session.on_files(files, config)
 
 
+def on_nav(nav, config, files):
+    session.on_nav(nav)
+
+
 def on_pre_page(page, config, files):
     return session.on_pre_page(page)
 

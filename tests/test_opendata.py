@@ -197,11 +197,12 @@ def test_open_data_page_lists_every_file(site):
 
 
 @pytest.mark.parametrize("jobs,message", [
-    ("2", "数据开放文件生成失败：磁盘已满(测试)"),  # written by a forked process beside MkDocs
-    ("1", "数据开放文件生成失败，网站没有生成：磁盘已满(测试)"),  # one core: written after the pages
+    ("2", "数据开放文件生成失败，网站没有生成：磁盘已满(测试)"),  # while the search index writer works beside
+    ("1", "数据开放文件生成失败，网站没有生成：磁盘已满(测试)"),  # one core: after MkDocs' page loop
 ])
 def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_site(tmp_path, jobs, message):
-    """gongkai build writes the open data beside MkDocs (or after it on one core); a failure must stop the build."""
+    """gongkai build writes the open data after MkDocs' page loop (beside the search index writer on two cores);
+    a failure must stop the build."""
     from conftest import assert_failed_keeping_the_old_site, build_with_patch
 
     proc, site = build_with_patch(tmp_path, f"""

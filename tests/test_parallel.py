@@ -142,8 +142,8 @@ def test_failing_page_writer_fails_the_build_in_chinese_and_keeps_the_old_site(t
         from gongkai.runtime import parallel
         parallel.MIN_ITEMS = 1
         os.environ["GONGKAI_JOBS"] = "2"
-        def broken(page):
-            raise OSError(errno.ENOSPC, "No space left on device", page[0])
+        def broken(site_description, item):
+            raise OSError(errno.ENOSPC, "No space left on device", item[0])
         adapter._write_page = broken
     """)
     assert_failed_keeping_the_old_site(proc, site, "网页文件写入失败，网站没有生成：磁盘空间不足")

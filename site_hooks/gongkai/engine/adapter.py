@@ -11,6 +11,7 @@ To move to another engine, keep :func:`gongkai.pages.generate.generate` and repl
 """
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import multiprocessing
@@ -18,7 +19,7 @@ import os
 import pickle
 import re
 import tempfile
-from collections.abc import Iterator, Set as AbstractSet
+from collections.abc import Callable, Iterator, Set as AbstractSet
 from pathlib import Path
 from typing import Any
 
@@ -75,19 +76,20 @@ class Build:
         self.page_urls: list[str] = []  # every HTML page's URL, for sitemap.xml
         self.handwritten: list[tuple[str, str, str]] = []  # (url, title, content html) for the search index
         self.full = True  # this build writes every page (else only the generated pages that changed)
-        self.open_data_done: Any = None  # gongkai build: waits for the open-data writer running beside MkDocs
         self.search_done: Any = None  # gongkai build: waits for the search index writer running beside MkDocs
         self.search_pages: Any = None  # gongkai build: the pipe that tells that writer where the hand-written pages are
         self.search_pages_file: str | None = None  # … and that file (removed after the writer has finished)
         self.deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages written in on_post_build
         self.sigs: dict[str, Any] = {}  # preview: each generated page's signature (gongkai.pages.outputs)
+        self.nav_urls: list[str] = []  # the URLs of the pages in the nav (on_nav)
+        self.site_description = ""  # <meta name="description"> of a page that has none (escaped)
 
     def stop_writers(self) -> None:
         """The build stopped early: leave no writer process and no temporary file behind."""
         if self.search_pages is not None:  # stopped before on_env: the search writer sees the end of input and stops
             self.search_pages.close()
             self.search_pages = None
-        for name in ("open_data_done", "search_done"):  # stopped before on_post_build
+        for name in ("search_done",):  # stopped before on_post_build
             if getattr(self, name) is not None:
                 getattr(self, name)()
                 setattr(self, name, None)
@@ -167,6 +169,7 @@ class Session:
             config["site_name"] = escape(project.site.name)  # MkDocs' theme env has no autoescape: text goes in as HTML
             # <meta name="description"> of pages that give none (hand-written pages; generated ones set their own)
             config["site_description"] = escape(f"{project.site.name}：政府信息公开，工作计划、目标任务及完成情况。")
+            self.build.site_description = str(config["site_description"])
             if not config.get("site_url"):
                 config["site_url"] = project.site.base_url
         return self.release.on_config(config, root, project)
@@ -184,11 +187,19 @@ class Session:
             templates_key = _tree_key(project_root(config) / "templates")
             memo = self.memo
             memo.start(templates_key)
+        # `gongkai build` on every core: each generated page is listed now and rendered by the worker that writes
+        # it (on_post_build), so no page's HTML comes back to this process or stays in it (10,000 plans: about
+        # 0.5 GB less at the peak, and no pickling of every page). A page in the nav, or one a hand-written page
+        # links into, is rendered here when MkDocs asks for it (_Later).
+        b.deferred = [] if self.parallel and not self.dirty and not self.serving and _fast_pages() else None
         try:
             if b.project is not None:
                 jobs = generate_jobs(b.project, env, memo=memo)
-                with phase("计划页、目标任务页、汇编页"):
-                    pages = render(jobs, parallel=self.parallel)
+                if b.deferred is not None:
+                    pages = [_Later(j) for j in jobs]
+                else:
+                    with phase("计划页、目标任务页、汇编页"):
+                        pages = render(jobs, parallel=self.parallel)
                 if self.serving:
                     b.sigs, self.env = {j.key: j.sig for j in jobs}, env
             else:
@@ -220,29 +231,35 @@ class Session:
         elif clashes:
             raise DataError("\n" + "\n".join(clashes))
         b.page_urls = [f.url for f in files.documentation_pages()]
-        b.deferred = [] if self.parallel and not self.dirty else None
         if self.dirty:
             self._skip_unchanged(files, config, templates_key)
         if self.serving and b.full:
             self.handwritten = {}
-        # Open data needs only the project and the page list: it can be written while MkDocs writes the
-        # pages (sitemap.xml is written in on_post_build, after the theme's own).
-        b.open_data_done = self._beside("数据开放文件", _write_open_data, b.project, Path(config["site_dir"]), b.page_urls)
         bundles.bundle(files, config)
         files = self.release.on_files(files, config)
         assets.add_admin(files, config, b.project, project_root(config), self.release.assets, serving=self.serving)
         return files
 
+    def on_nav(self, nav: Any) -> None:
+        """Which pages are in the nav: those are rendered through the theme for real (their nav item is active)."""
+        self.build.nav_urls = [p.url for p in nav.pages]
+
     def on_pre_page(self, page: Any) -> Any:
         """Generated pages are HTML already: replace MkDocs' Markdown step (a new parser per page)."""
         generated = self.build.pages.get(page.file.src_uri)
         if generated is not None:
+            later = self.build.deferred is not None and not self._in_nav(page.url)
+
             def render(config: Any, files: Any) -> None:
-                page.content = generated.html
                 page.toc = get_toc([])
-                page._title_from_render = str(escape(generated.title))  # the theme prints titles as HTML
-                page.present_anchor_ids = _AnchorIds(generated.html)  # read only if a hand-written page links into it
                 page.links_to_anchors = {}
+                # read only if a hand-written page links into it
+                page.present_anchor_ids = _AnchorIds(lambda: generated.html)
+                if later:  # gongkai build: the worker that writes the page renders it (on_post_build)
+                    page.content = ""
+                    return
+                page.content = generated.html
+                page._title_from_render = str(escape(generated.title))  # the theme prints titles as HTML
 
             page.render = render
         return page
@@ -253,7 +270,7 @@ class Session:
         if generated is None:
             return markdown
         if os.environ.get("GONGKAI_FAST_PAGES", "1") == "0":  # the plain path, kept to test the fast one
-            values = _page_values(page, generated)
+            values = _page_values(page, generated, self.build.site_description)
             page.meta.update(title=values[_TOKENS["TITLE"]], gk_head=values[_TOKENS["HEAD"]])
             if generated.description:
                 page.meta["description"] = values[_TOKENS["DESC"]]
@@ -267,7 +284,6 @@ class Session:
             self.build.handwritten.append((page.url, page.title or "", html))
             if self.serving:
                 self.handwritten[page.url] = (page.url, page.title or "", html)
-        html = generated.html if generated is not None else html
         return self.preview.panel_html() + html if self.serving else html
 
     def on_env(self, env: Any, config: Any) -> Any:
@@ -308,24 +324,30 @@ class Session:
             site_dir = Path(config["site_dir"])
             if self.serving:  # a dirty build rendered only the hand-written pages that changed
                 b.handwritten = list(self.handwritten.values())
-            if b.deferred:
-                with phase("计划页等写入文件"):
-                    try:
-                        _made_folders.clear()  # a second build in this process writes into a new folder of the same name
-                        # interleaved: the large 目标任务/汇编 pages come last in MkDocs' order
-                        pmap(_write_page, b.deferred, parallel=self.parallel, interleave=True)
-                    except OSError as exc:
-                        raise DataError(f"\n网页文件写入失败，网站没有生成：{os_error_text(exc)}") from exc
-                    finally:
-                        b.deferred = None
             # Each writer is taken out of the build just before it is waited for: if one fails,
             # finish() still waits for the others.
             if b.project is not None:
-                done, b.open_data_done = b.open_data_done, None
-                _finish("数据开放文件", done, _write_open_data, b.project, site_dir, b.page_urls, self.parallel)
+                # Here, while the search index writer (started in on_files) works on the other core: one process
+                # more beside it would hold its own copy-on-write copy of the project (issue 18: memory).
+                _finish("数据开放文件", None, _write_open_data, b.project, site_dir, b.page_urls,
+                        self.parallel and b.search_done is None)
                 _finish("网站地图（sitemap.xml）", None, _write_sitemap, b.project, site_dir, b.page_urls)
-            done, b.search_done = b.search_done, None
+            _made_folders.clear()  # a second build in this process writes into a new folder of the same name
+            pages, b.deferred = b.deferred or [], None
+            write = functools.partial(_write_page, b.site_description)
+            start = 0
+            running = getattr(b.search_done, "running", None)
+            with phase("计划页、目标任务页、汇编页（等待搜索索引时在本进程生成并写入）"):
+                # the search index writer still works on the other core: write pages here meanwhile, and fork
+                # the workers for the rest only once it is done (two processes, two cores)
+                while running is not None and start < len(pages) and running():
+                    _write_pages(write, pages[start:start + 20], parallel=False)
+                    start += 20
+            done, b.search_done = b.search_done, None  # taken out just before it is waited for (see above)
             figures = _finish("站内搜索索引", done, _write_search_index, b.project, b.handwritten, site_dir, self.parallel)
+            with phase("计划页、目标任务页、汇编页（生成并写入文件）"):
+                # interleaved: the large 目标任务/汇编 pages come last in MkDocs' order
+                _write_pages(write, pages[start:], parallel=self.parallel)
             if self.serving:
                 self._keep_for_preview(figures)
         finally:
@@ -381,7 +403,7 @@ class Session:
         for page in pages:
             key, canonical, edit, dest = self.records[page.src_uri]
             values = {
-                _TOKENS["TITLE"]: str(escape(page.title)), _TOKENS["DESC"]: str(escape(page.description)),
+                _TOKENS["TITLE"]: str(escape(page.title)), _TOKENS["DESC"]: _description(page, self.build.site_description),
                 _TOKENS["HEAD"]: "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in page.meta),
                 _TOKENS["CANON"]: str(escape(canonical)), _TOKENS["EDIT"]: str(escape(edit)),
                 _TOKENS["CONTENT"]: panel + page.html,
@@ -449,22 +471,25 @@ class Session:
                     f.is_modified = lambda changed=changed: changed  # MkDocs' dirty build asks each file
         self.page_keys, self.chrome_key = keys, shared
 
+    def _in_nav(self, url: str) -> bool:
+        """The page is in the nav, or nav links point inside it."""
+        return url in self.build.nav_urls or bool(url) and any(u.startswith(url) for u in self.build.nav_urls)
+
     @staticmethod
-    def _shell_key(page: Any, generated: Page, in_nav: bool = False) -> tuple:
+    def _shell_key(page: Any, in_nav: bool = False) -> tuple:
         # Relative links in the theme (nav, assets) depend on the page's folder, not only its depth;
-        # a page in the nav marks its own item.
+        # a page in the nav marks its own item. (A page without a description gets the site's, as the theme
+        # would print it: one shell serves both.)
         folder = page.url.rstrip("/").rpartition("/")[0]
-        key = (folder, page.edit_url is not None, page.canonical_url is not None, bool(generated.description))
+        key = (folder, page.edit_url is not None, page.canonical_url is not None)
         return key + (page.file.src_uri,) if in_nav else key
 
-    def _shell(self, ctx: Any, page: Any, generated: Page, key: tuple | None = None) -> list[str]:
-        key = key or self._shell_key(page, generated)
+    def _shell(self, ctx: Any, page: Any, key: tuple | None = None) -> list[str]:
+        key = key or self._shell_key(page)
         shell = self.build.shells.get(key)
         if shell is None:
             saved = (page.content, page.canonical_url, page.edit_url, page.meta)
-            page.meta = dict(page.meta, title=_TOKENS["TITLE"], gk_head=_TOKENS["HEAD"])
-            if generated.description:
-                page.meta["description"] = _TOKENS["DESC"]
+            page.meta = dict(page.meta, title=_TOKENS["TITLE"], gk_head=_TOKENS["HEAD"], description=_TOKENS["DESC"])
             page.content = _TOKENS["CONTENT"] + "<h1>"  # Material adds an <h1> to content without one
             page.canonical_url = _TOKENS["CANON"] if saved[1] is not None else None
             page.edit_url = _TOKENS["EDIT"] if saved[2] is not None else None
@@ -479,13 +504,17 @@ class Session:
     def _fast_page(self, ctx: Any) -> str:
         page = ctx["page"]
         generated = self.build.pages[page.file.src_uri]
-        values = _page_values(page, generated)
-        nav_pages = ctx["nav"].pages
-        in_nav = page in nav_pages or any(p.url.startswith(page.url) for p in nav_pages if page.url)
+        in_nav = self._in_nav(page.url)
         if self.serving:  # the preview's fast path writes this page again after an edit (fast_update)
-            key = self._shell_key(page, generated, in_nav)
-            self._shell(ctx, page, generated, key)
+            key = self._shell_key(page, in_nav)
+            self._shell(ctx, page, key)
             self.records[page.file.src_uri] = (key, page.canonical_url or "", page.edit_url or "", page.file.abs_dest_path)
+        if self.build.deferred is not None and not in_nav:
+            # `gongkai build`: MkDocs writes no file for an empty page; on_post_build renders and writes these on every core
+            self.build.deferred.append((page.file.abs_dest_path, self._shell(ctx, page), page.canonical_url or "",
+                                        page.edit_url or "", generated))
+            return ""
+        values = _page_values(page, generated, self.build.site_description)
         if in_nav:
             # its nav item is active, or nav links point inside it: render it for real
             saved = page.meta
@@ -496,12 +525,7 @@ class Session:
                 return _render(ctx)
             finally:
                 page.meta = saved
-        shell = self._shell(ctx, page, generated)
-        if self.build.deferred is not None:
-            # `gongkai build`: MkDocs writes no file for an empty page; on_post_build writes these on every core
-            self.build.deferred.append((page.file.abs_dest_path, shell, values))
-            return ""
-        return _fill(shell, values)
+        return _fill(self._shell(ctx, page), values)
 
 
 def session_of(config: Any) -> Session:
@@ -554,13 +578,13 @@ class _AnchorIds(AbstractSet[str]):
     MkDocs only asks when a hand-written page links to an anchor in it; finding them in every page
     up front cost ~0.2 ms a page in the one process that runs MkDocs' page loop."""
 
-    def __init__(self, html: str) -> None:
-        self._html: str | None = html
+    def __init__(self, html: Callable[[], str]) -> None:
+        self._html: Callable[[], str] | None = html  # a page not rendered yet (_Later) is rendered only if asked
         self._ids: frozenset[str] = frozenset()
 
     def _found(self) -> frozenset[str]:
         if self._html is not None:
-            self._ids, self._html = frozenset(_ID.findall(self._html)), None
+            self._ids, self._html = frozenset(_ID.findall(self._html())), None
         return self._ids
 
     def __contains__(self, anchor: object) -> bool:
@@ -580,16 +604,20 @@ def _describe(exc: Exception) -> str:
 
 
 def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> None:
-    """In the forked writer: count the plans, wait for the hand-written pages, write the index."""
+    """In the forked writer: count the plans, wait for the hand-written pages, write the index.
+
+    In this one process: the build's page workers keep the cores busy meanwhile, and a pool of its own
+    (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its copy-on-write
+    copy of the project: 10,000 plans peaked at 1.5–1.9 GB."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
-    counted = search.count_first(docs, parallel=True)
+    counted = search.count_first(docs, parallel=False)
     try:
         with open(receiver.recv(), "rb") as f:
             handwritten = pickle.load(f)
     except EOFError:
         os._exit(3)  # the build stopped before on_env (it reports why): no index, and no message from here
-    search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=True, counted=counted)
+    search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=False, counted=counted)
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
@@ -597,8 +625,10 @@ def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]
     return search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
 
 
-def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = True) -> None:
-    """Open data, the 附件 copies (gongkai.pages.attachments) and the redirect map of 原网址 (gongkai.pages.redirects)."""
+def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = False) -> None:
+    """Open data, the 附件 copies (gongkai.pages.attachments) and the redirect map of 原网址 (gongkai.pages.redirects).
+
+    ``parallel``: the per-plan files on every core (when no search index writer runs beside)."""
     write_open_data(project, site_dir, page_urls, parallel=parallel, sitemap=False)
     attachments.copy_all(project, site_dir)
     for rel_path, data in redirects.redirect_files(project).items():
@@ -646,15 +676,53 @@ def _render(ctx: Any) -> str:
     return ctx.environment.get_template("main.html").render(ctx.get_all())
 
 
-def _page_values(page: Any, generated: Page) -> dict[str, str]:
+def _description(generated: Any, site_description: str) -> str:
+    """What the theme prints in <meta name="description">: the page's own, else the site's (already escaped)."""
+    return str(escape(generated.description)) if generated.description else site_description
+
+
+def _values(generated: Any, canonical: str, edit: str, content: str, site_description: str) -> dict[str, str]:
     return {
         _TOKENS["TITLE"]: str(escape(generated.title)),
-        _TOKENS["DESC"]: str(escape(generated.description)),
+        _TOKENS["DESC"]: _description(generated, site_description),
         _TOKENS["HEAD"]: "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in generated.meta),
-        _TOKENS["CANON"]: str(escape(page.canonical_url or "")),
-        _TOKENS["EDIT"]: str(escape(page.edit_url or "")),
-        _TOKENS["CONTENT"]: page.content if page.content is not None else generated.html,
+        _TOKENS["CANON"]: str(escape(canonical)),
+        _TOKENS["EDIT"]: str(escape(edit)),
+        _TOKENS["CONTENT"]: content,
     }
+
+
+def _page_values(page: Any, generated: Page, site_description: str) -> dict[str, str]:
+    return _values(generated, page.canonical_url or "", page.edit_url or "",
+                   page.content if page.content is not None else generated.html, site_description)
+
+
+def _fast_pages() -> bool:
+    return os.environ.get("GONGKAI_FAST_PAGES", "1") != "0"  # "0": the plain path, kept to test the fast one
+
+
+class _Later:
+    """A generated page listed before it is rendered (``gongkai build``): its URL, source name and data file
+    come from its job; anything else renders it here, once, on first use (a page in the nav, or one that a
+    hand-written page links into). The other pages are rendered by the worker that writes them (_write_page)."""
+
+    __slots__ = ("job", "url", "src_uri", "edit_path", "_page")
+
+    def __init__(self, job: Any) -> None:
+        self.job, self.url, self.src_uri, self.edit_path = job, job.key, src_of(job.key), job.source
+        self._page: Page | None = None
+
+    def __getattr__(self, name: str) -> Any:  # title, html, description, meta, kind
+        if self._page is None:
+            self._page = self.job.make()
+        return getattr(self._page, name)
+
+
+def _write_pages(write: Callable[[Any], None], pages: list[Any], *, parallel: bool) -> None:
+    try:
+        pmap(write, pages, parallel=parallel, interleave=True)
+    except OSError as exc:
+        raise DataError(f"\n网页文件写入失败，网站没有生成：{os_error_text(exc)}") from exc
 
 
 def _fill(shell: list[str], values: dict[str, str]) -> str:
@@ -664,9 +732,14 @@ def _fill(shell: list[str], values: dict[str, str]) -> str:
 _made_folders: set[str] = set()  # folders made by this process in this build (cleared before each build's writes)
 
 
-def _write_page(page: tuple[str, list[str], dict[str, str]]) -> None:
-    """Write one page _fast_page deferred (in a worker: the shells and HTML are inherited)."""
-    path, shell, values = page
+def _write_page(site_description: str, item: tuple[str, list[str], str, str, _Later]) -> None:
+    """Render and write one page _fast_page deferred (in a worker: the shells and the jobs are inherited;
+    the page is dropped once written, nothing goes back to the parent)."""
+    path, shell, canonical, edit, later = item
+    page = later.job.make()
+    if page.src_uri != later.src_uri:
+        raise RuntimeError(f"{later.job.key}: 生成的页面 {page.src_uri} 与任务不符")
+    values = _values(page, canonical, edit, page.html, site_description)
     folder = os.path.dirname(path)
     if folder not in _made_folders:
         os.makedirs(folder, exist_ok=True)

@@ -216,7 +216,7 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
         catalogues += _catalogue(ctx, versions, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
                                  by_year[y])
 
-    plan_jobs = [Job(p.url, ("plan", versions.of(p, "page")), functools.partial(_plan_page, ctx, p)) for p in plans]
+    plan_jobs = [Job(p.url, ("plan", versions.of(p, "page")), functools.partial(_plan_page, ctx, p), p.path) for p in plans]
     target_jobs = targets_pages.page_jobs(ctx, versions)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
     target_jobs += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
     counts = (tuple((s, len(by_dept.get(s, []))) for s in sorted(project.departments)), tuple(sorted(used_cats.items())),

@@ -251,7 +251,7 @@ def page_jobs(ctx: PageContext) -> list[Job]:
     is a whole rebuild in the preview."""
     by = {(r.department.slug, r.year): r for r in ctx.project.reports}
     index = Job(NIANBAO_URL, ("nianbao-index", tuple(r.id for r in ctx.project.reports)), partial(_index_page, ctx))
-    return [index] + [Job(r.url, ("nianbao", r.id), partial(_report_page, ctx, r, by.get((r.department.slug, r.year - 1))))
+    return [index] + [Job(r.url, ("nianbao", r.id), partial(_report_page, ctx, r, by.get((r.department.slug, r.year - 1))), r.path)
                       for r in ctx.project.reports]
 
 

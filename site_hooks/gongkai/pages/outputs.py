@@ -60,11 +60,14 @@ NO_VERSIONS = Versions()  # a full build: every facet at version 0
 
 @dataclass
 class Job:
-    """One generated page: its URL, what it depends on, how to render it."""
+    """One generated page: its URL, what it depends on, how to render it, and the data file it shows
+    (``source``, the page's edit link; known before it is rendered, so an engine can list the page first
+    and render it later, in another process)."""
 
     key: str
     sig: Any
     make: Callable[[], Page]
+    source: str | None = None
 
     def __call__(self) -> Page:
         return self.make()
