@@ -175,6 +175,8 @@ def test_pager_links_lead_to_the_pages_and_mark_the_current_one(paged):
     for url, page in pages.items():
         if not url.startswith(PAGED):
             continue
+        labels = re.findall(r'<nav [^>]*aria-label="([^"]+)"', page.html)
+        assert len(labels) == len(set(labels)), (url, labels)  # each navigation landmark has its own name
         for nav in PAGER.findall(page.html):
             links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>第(\d+)(?:页|部分)</a>', nav)
             assert [int(n) for _, _, n in links] == list(range(1, len(links) + 1))

@@ -49,16 +49,17 @@ def lead(text: str, limit: int = 120) -> str:
     return cut[:stop + 1] if stop >= limit // 2 else cut + "…"
 
 
-def pager(url: str, here: str, number: int, total: int, unit: str = "页") -> str:
+def pager(url: str, here: str, number: int, total: int, unit: str = "页", label: str = "") -> str:
     """The ``gk-pager`` navigation of page ``number`` of ``total`` of the paginated page ``url`` (empty for one page):
-    第1页 第2页 … for catalogues and 目标任务 tables, 第1部分 … (``unit``) for a 汇编."""
+    第1页 第2页 … for catalogues and 目标任务 tables, 第1部分 … (``unit``) for a 汇编; ``label`` names the navigation
+    (two on one page need two names)."""
     if total <= 1:
         return ""
     links = []
     for n in range(1, total + 1):
         attr = ' aria-current="page"' if n == number else ""
         links.append(f'<li><a href="{rel(here, page_url(url, n))}"{attr}>第{n}{unit}</a></li>')
-    label = "分页" if unit == "页" else f"各{unit}"
+    label = label or ("分页" if unit == "页" else f"各{unit}")
     return f'<nav class="gk-pager" aria-label="{label}"><ul>{"".join(links)}</ul></nav>'
 
 

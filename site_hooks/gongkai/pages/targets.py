@@ -414,7 +414,7 @@ def _compilation_page(ctx: PageContext, dept_slug: str, year: int, plans: list[P
             f'<div class="gk-body gk-compilation__body">{body}</div>{table}'
             f'<p class="gk-compilation__link"><a href="{rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
     if total > 1:
-        parts.append(pager(url, here, number, total, "部分"))
+        parts.append(pager(url, here, number, total, "部分", "各部分（页末）"))
     return _page(ctx, here, title, "".join(parts), "compilation", f"{dept.short_name}计划汇编")
 
 
