@@ -38,6 +38,8 @@ A11Y_PAGES = [
     ("search", "search/"),
     ("nianbao", "xxgk/nianbao/skjj/2024/"),  # 年报: the three tables (two-level headers), the chart
     ("nianbao-index", "xxgk/nianbao/"),
+    ("targets-year", "mbrw/2024/"),  # 目标任务: the year's overview (a table of departments)
+    ("targets-dept", "mbrw/2024/skjj/"),  # one department's targets of the year (the paginated page)
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 

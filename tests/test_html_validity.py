@@ -33,6 +33,7 @@ PAGE_TYPES = {
     "汇编": r"site/xxgk/hb/[^/]+/\d{4}/index\.html",
     "目标任务": r"site/mbrw/index\.html",
     "目标任务（年度）": r"site/mbrw/\d{4}/index\.html",
+    "目标任务（年度 × 发布机构）": r"site/mbrw/\d{4}/[a-z0-9-]+/index\.html",
     "指标": r"site/mbrw/zb/[^/]+/index\.html",
     "数据开放": r"site/sjkf/index\.html",
     "搜索": r"site/search/index\.html",

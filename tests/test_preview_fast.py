@@ -81,14 +81,14 @@ def test_a_renamed_plan_is_right_on_every_page_list_and_data_file(preview, tmp_p
     assert json.loads(s.get("sjkf/plans/skjj/2024/niandu-gongzuo-jihua.json"))["名称"] == FIRST
     assert FIRST in s.get("sjkf/targets.csv") and OLD_TITLE not in s.get("sjkf/targets.csv")
     assert FIRST in s.get("sjkf/atom.xml")
-    assert FIRST in s.get("mbrw/2024/") and FIRST in s.get("xxgk/hb/skjj/2024/")
+    assert FIRST in s.get("mbrw/2024/skjj/") and FIRST in s.get("xxgk/hb/skjj/2024/")
 
 
 def test_a_changed_target_is_right_on_the_plan_the_year_and_the_targets_files(preview):
     s = preview
     _edit(s, "    目标值: 80\n", "    目标值: 95\n", "达到 95")
     assert "达到 80" not in s.get(URL)
-    assert "达到 95" in s.get("mbrw/2024/")
+    assert "达到 95" in s.get("mbrw/2024/skjj/")
     rows = [r for r in s.get("sjkf/targets.csv").splitlines() if "chuangxin-xiangmu" in r]
     assert len(rows) == 1 and ",95," in rows[0]
     targets = json.loads(s.get("sjkf/targets.json"))["目标"]

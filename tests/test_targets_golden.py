@@ -27,6 +27,11 @@ def test_year_overview(golden, sample_site):
     golden("targets/page-overview-2024.html", _section(html, '<nav class="gk-breadcrumb"', "下载全部目标数据（CSV、JSON）</a></p>"))
 
 
+def test_year_department_page(golden, sample_site):
+    html = (sample_site / "mbrw/2024/skjj/index.html").read_text(encoding="utf-8")
+    golden("targets/page-year-dept-2024-skjj.html", _section(html, '<nav class="gk-breadcrumb"', "下载全部目标数据（CSV、JSON）</a></p>"))
+
+
 def test_indicator_page(golden, sample_site):
     html = (sample_site / "mbrw/zb/gaoqi-xinrending/index.html").read_text(encoding="utf-8")
     golden("targets/page-indicator-gaoqi-xinrending.html", _section(html, "<h1>", "</table></div>"))

@@ -22,9 +22,11 @@ from urllib.parse import unquote, urlsplit
 
 from gongkai.data import schema
 from gongkai.data.checker import FileChecker, is_web_url
+from gongkai.data.targets import Target
 from gongkai.data.urls import (CATALOGUE_FOLDERS, FEED, OPEN_DATA_URL, PAGE_SIZE, PLANS_JSON, SCHEMA_URLS, SITEMAP,
-                               SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, NIANBAO_URL, cat_url, dept_cat_url,
-                               dept_url, topic_url, year_url)
+                               SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, TARGETS_URL, XXGK, NIANBAO_URL, cat_url, compilation_parts,
+                               compilation_url, dept_cat_url, dept_url, indicator_url, page_url, target_pages, targets_dept_url,
+                               targets_year_url, topic_url, year_url)
 from gongkai.markup.body import render_body
 from gongkai.markup.removed import inventory
 
@@ -187,7 +189,39 @@ def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
     for r in project.reports:
         out.append((r.url, r.path, 0, f"年度报告“{r.title}”"))
     out.append((SITEMAP, "data/site.yml", 0, "网站地图"))
+    _targets_urls(project, out)
     return out
+
+
+def _targets_urls(project: "Project", out: list[tuple[str, str, int, str]]) -> None:
+    """The 目标任务 pages (per year, year × department, indicator; paginated) and the 汇编 parts
+    (:mod:`gongkai.pages.targets`), counted the way it paginates them."""
+    years: dict[int, dict[str, int]] = {}
+    indicators: dict[str, tuple[str, int]] = {}
+    compilations: dict[tuple[str, int], int] = {}
+    for p in project.plans:
+        compilations[(p.department.slug, p.year)] = compilations.get((p.department.slug, p.year), 0) + 1
+        for t in p.targets:
+            if isinstance(t, Target):
+                depts = years.setdefault(p.year, {})
+                depts[p.department.slug] = depts.get(p.department.slug, 0) + 1
+                slug, n = indicators.get(t.indicator.name, (t.indicator.slug, 0))
+                indicators[t.indicator.name] = (slug, n + 1)
+    where = "data/vocab/indicators.yml"
+    out.append((TARGETS_URL, "data/plans", 0, "目标任务首页"))
+    for year, depts in sorted(years.items()):
+        out.append((targets_year_url(year), "data/plans", 0, f"{year}年目标任务"))
+        for dept, count in sorted(depts.items()):
+            for n in range(1, target_pages(count) + 1):
+                out.append((page_url(targets_dept_url(year, dept), n), "data/plans", 0,
+                            f"“{project.departments[dept].short_name}”{year}年目标任务" + (f"第{n}页" if n > 1 else "")))
+    for name, (slug, count) in sorted(indicators.items()):
+        for n in range(1, target_pages(count) + 1):
+            out.append((page_url(indicator_url(slug), n), where, 0, f"指标“{name}”的页面" + (f"第{n}页" if n > 1 else "")))
+    for (dept, year), count in sorted(compilations.items()):
+        for n in range(1, compilation_parts(count) + 1):
+            out.append((page_url(compilation_url(dept, year), n), "data/plans", 0,
+                        f"“{project.departments[dept].short_name}”{year}年度计划汇编" + (f"第{n}部分" if n > 1 else "")))
 
 
 def output_names(project: "Project") -> dict[str, str]:

@@ -14,9 +14,9 @@ URL                         what                                         made by
 ``xxgk/<机构>/<年>/<文件>/``    a plan (:attr:`gongkai.data.model.Plan.url`)  gongkai.pages.generate
 ``xxgk/fl/ zt/ nd/``        across departments: 组配分类, 主题分类, 年度      gongkai.pages.generate
 ``xxgk/<机构>/<年>/<文件>/fj/<附件>``  a plan's attachments (:mod:`gongkai.data.attachments`)  gongkai.pages.attachments
-``xxgk/hb/<机构>/<年>/``       the printable 年度计划汇编                      gongkai.pages.targets
+``xxgk/hb/<机构>/<年>/``       the printable 年度计划汇编 (parts: ``<n>/``)     gongkai.pages.targets
 ``xxgk/nianbao/<机构>/<年>/``  政府信息公开工作年度报告; ``xxgk/nianbao/``: index  gongkai.pages.nianbao
-``mbrw/`` …                 目标任务: per year, per indicator (``zb/``)     gongkai.pages.targets
+``mbrw/`` …                 目标任务: per year, year × 机构, indicator (``zb/``)  gongkai.pages.targets
 ``sjkf/`` …                 数据开放: the page and the JSON/CSV/Atom files   gongkai.pages.opendata
 ``wzdt/``                   网站地图                                      gongkai.pages.generate
 ``redirects.json`` …        old platform URLs (``原网址``) → new pages      gongkai.pages.redirects
@@ -28,6 +28,30 @@ from typing import Any
 from urllib.parse import urlsplit
 
 PAGE_SIZE = 100  # catalogue entries per page: page n > 1 of a catalogue is <url><n>/
+# The large generated pages are split so that none of a 10,000-plan site is much over ~400 KB of HTML
+# (docs/benchmarks.md): a 目标任务 row is ~1.3 KB, an indicator's row with its chart bar ~1 KB, a 汇编 plan ~10 KB.
+TARGET_ROWS = 200  # target rows per page of mbrw/<年>/<机构>/ and of an indicator's table (mbrw/zb/<指标>/)
+COMPILATION_PLANS = 30  # plans per part of a 汇编 (xxgk/hb/<机构>/<年>/)
+
+
+def page_count(count: int, size: int) -> int:
+    """How many pages ``count`` items fill at ``size`` a page (at least one: an empty list still has its page)."""
+    return max(1, -(-count // size))
+
+
+def page_url(url: str, number: int) -> str:
+    """Page ``number`` (from 1) of a paginated page: the first keeps the page's own URL, the rest are <url><n>/."""
+    return url if number == 1 else f"{url}{number}/"
+
+
+def target_pages(count: int) -> int:
+    """Pages of ``count`` target rows (reads :data:`TARGET_ROWS` when called, so tests can change it)."""
+    return page_count(count, TARGET_ROWS)
+
+
+def compilation_parts(count: int) -> int:
+    """Parts of a 汇编 of ``count`` plans (reads :data:`COMPILATION_PLANS` when called)."""
+    return page_count(count, COMPILATION_PLANS)
 
 
 def base_path(base_url: str) -> str:
@@ -127,6 +151,11 @@ TARGETS_URL = "mbrw/"
 
 def targets_year_url(year: int) -> str:
     return f"mbrw/{year}/"
+
+
+def targets_dept_url(year: int, dept: str) -> str:
+    """One department's targets of one year (paginated: ``<n>/``); ``mbrw/<year>/`` is the overview."""
+    return f"mbrw/{year}/{dept}/"
 
 
 def indicator_url(slug: str) -> str:

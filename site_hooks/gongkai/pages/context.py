@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 
 from gongkai.data.model import Plan, Project
 from gongkai.data.targets import closings
-from gongkai.data.urls import XXGK, rel
+from gongkai.data.urls import XXGK, page_url, rel
 from gongkai.pages.components import RenderMemo, component
 
 ROOT = "@@GK_ROOT@@"  # replaced by the theme with the relative path to the site root
@@ -47,6 +47,20 @@ def lead(text: str, limit: int = 120) -> str:
     cut = plain[:limit]
     stop = max(cut.rfind(mark) for mark in "。；！？，")
     return cut[:stop + 1] if stop >= limit // 2 else cut + "…"
+
+
+def pager(url: str, here: str, number: int, total: int, unit: str = "页", label: str = "") -> str:
+    """The ``gk-pager`` navigation of page ``number`` of ``total`` of the paginated page ``url`` (empty for one page):
+    第1页 第2页 … for catalogues and 目标任务 tables, 第1部分 … (``unit``) for a 汇编; ``label`` names the navigation
+    (two on one page need two names)."""
+    if total <= 1:
+        return ""
+    links = []
+    for n in range(1, total + 1):
+        attr = ' aria-current="page"' if n == number else ""
+        links.append(f'<li><a href="{rel(here, page_url(url, n))}"{attr}>第{n}{unit}</a></li>')
+    label = label or ("分页" if unit == "页" else f"各{unit}")
+    return f'<nav class="gk-pager" aria-label="{label}"><ul>{"".join(links)}</ul></nav>'
 
 
 def esc(text: Any) -> str:

@@ -28,7 +28,7 @@ from gongkai.pages import attachments
 from gongkai.pages import nianbao as nianbao_pages
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
-from gongkai.pages.context import ROOT, Page, PageContext, esc, lead
+from gongkai.pages.context import ROOT, Page, PageContext, esc, lead, pager as pager_nav
 from gongkai.pages.outputs import NO_VERSIONS, Job, Versions, run
 from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
@@ -99,14 +99,7 @@ def _paged(entries: list[Plan], url: str) -> Iterable[tuple[int, int, str, list[
 def _catalogue_page(ctx: PageContext, url: str, title: str, trail: list[tuple[str, str]], count: int, number: int,
                     total: int, page_url: str, chunk: list[Plan], intro_html: str = "", extra_html: str = "") -> Page:
     heading = title if total == 1 else f"{title}（第{number}页，共{total}页）"
-    pager = ""
-    if total > 1:
-        links = []
-        for n in range(1, total + 1):
-            target = url if n == 1 else f"{url}{n}/"
-            attr = ' aria-current="page"' if n == number else ""
-            links.append(f'<li><a href="{rel(page_url, target)}"{attr}>第{n}页</a></li>')
-        pager = f'<nav class="gk-pager" aria-label="分页"><ul>{"".join(links)}</ul></nav>'
+    pager = pager_nav(url, page_url, number, total)
     crumbs = ctx.crumbs(page_url, trail)
     table = ctx.c["catalogue_list"]({"caption": f"{title} 信息列表", "entries": [ctx.entry(page_url, p) for p in chunk]})
     html = (f'{ctx.c["breadcrumb"](crumbs)}<h1>{esc(heading)}</h1>{intro_html if number == 1 else ""}'

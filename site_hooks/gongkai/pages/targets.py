@@ -5,9 +5,10 @@ year, and the 数据开放 page.
 URLs (stable, documented in docs/targets.md):
 
 - ``mbrw/``                      目标任务: years and indicators
-- ``mbrw/<年度>/``               every target of that year, by department and indicator, with counts
-- ``mbrw/zb/<指标标识>/``        one indicator over the years: chart and table
-- ``xxgk/hb/<机构>/<年度>/``     汇编: all the department's plans of the year on one printable page
+- ``mbrw/<年度>/``               that year's overview: counts by 完成情况, one row per department with a link
+- ``mbrw/<年度>/<机构>/``        every target of that department and year, by indicator (``<n>/``: page n)
+- ``mbrw/zb/<指标标识>/``        one indicator over the years: facts, chart and table (``<n>/``: page n)
+- ``xxgk/hb/<机构>/<年度>/``     汇编: all the department's plans of the year, printable (``<n>/``: part n)
 - ``sjkf/``                      数据开放: the open-data files (written by :mod:`gongkai.opendata`)
 """
 from __future__ import annotations
@@ -22,11 +23,12 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from gongkai.data.targets import GROWTH, QUALITATIVE, STATUSES, Target, all_targets, fmt_number, fmt_percent
-from gongkai.data.urls import (OPEN_DATA_URL, TARGETS_URL, compilation_url, indicator_url, plan_json_url, rel, src_of,
-                               targets_year_url as year_url)
+from gongkai.data import urls
+from gongkai.data.urls import (OPEN_DATA_URL, TARGETS_URL, compilation_parts, compilation_url, indicator_url, page_url,
+                               plan_json_url, rel, src_of, target_pages, targets_dept_url, targets_year_url as year_url)
 from gongkai.markup.anchors import anchored_body
 from gongkai.pages import opendata
-from gongkai.pages.context import Page, PageContext, esc
+from gongkai.pages.context import Page, PageContext, esc, pager
 from gongkai.pages.outputs import NO_VERSIONS, Job, Versions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -130,7 +132,9 @@ def plan_params(ctx: PageContext, plan: Plan, params: dict[str, Any]) -> None:
             "rows": [target_row(here, t, local=True) for t in targets],
             "note": _NOTE,
             "links": [{"text": "本文件数据（JSON）", "href": rel(here, plan_json_url(plan)), "type": "application/json"},
-                      {"text": f"{plan.year}年全部目标任务", "href": rel(here, year_url(plan.year))}],
+                      {"text": f"{plan.department.short_name}{plan.year}年全部目标任务",
+                       "href": rel(here, targets_dept_url(plan.year, plan.department.slug))},
+                      {"text": f"{plan.year}年各发布机构目标任务", "href": rel(here, year_url(plan.year))}],
         }
     closed = ctx.closings.get(plan.path, [])
     if closed:
@@ -201,49 +205,110 @@ def _status_counts(targets: list[Target]) -> str:
     return f'<dl class="gk-counts"><div class="gk-counts__item"><dt>目标总数</dt><dd>{len(targets)}项</dd></div>{items}</dl>'
 
 
-def _year_page(ctx: PageContext, year: int, targets: list[Target], order: dict[str, int]) -> Page:
-    c = ctx.components(_COMPONENTS)
-    here = year_url(year)
-    crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (f"{year}年", here)])
-    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{year}年目标任务</h1>",
-             f'<p class="gk-intro">{year}年各发布机构计划中的全部主要目标，按发布机构和指标排列。完成情况由计划、工作总结中登记的数据计算。</p>',
-             '<h2 id="gk-counts">按完成情况统计</h2>', _status_counts(targets)]
+def _chunk(items: list, number: int, size: int) -> list:
+    return items[(number - 1) * size:number * size]
+
+
+def _numbered(title: str, number: int, total: int, unit: str = "页") -> str:
+    return title if total == 1 else f"{title}（第{number}{unit}，共{total}{unit}）"
+
+
+def _dept_order(targets: list[Target], order: dict[str, int]) -> dict[str, list[Target]]:
+    """The targets of each department (by slug, sorted), each list by indicator in vocabulary order, then by plan."""
     by_dept: dict[str, list[Target]] = defaultdict(list)
     for t in targets:
         by_dept[t.plan.department.slug].append(t)
-    for slug in sorted(by_dept):
-        dept_targets = sorted(by_dept[slug], key=lambda t: (order.get(t.indicator.name, 1 << 20), t.plan.published, t.plan.id, t.line))
+    return {slug: sorted(by_dept[slug], key=lambda t: (order.get(t.indicator.name, 1 << 20), t.plan.published, t.plan.id, t.line))
+            for slug in sorted(by_dept)}
+
+
+def _summary(targets: list[Target]) -> str:
+    counts = Counter(t.status for t in targets)
+    return "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s])
+
+
+def _year_page(ctx: PageContext, year: int, targets: list[Target], by_dept: dict[str, list[Target]]) -> Page:
+    """The year's overview: counts by 完成情况 and one row per department, linking to its pages (the rows
+    themselves are on ``mbrw/<year>/<dept>/``: all of a year on one page reached 4 MB at 10,000 plans)."""
+    c = ctx.components(_COMPONENTS)
+    here = year_url(year)
+    crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (f"{year}年", here)])
+    rows = []
+    for slug, dept_targets in by_dept.items():
         dept = ctx.project.departments[slug]
         counts = Counter(t.status for t in dept_targets)
-        summary = "，".join(f"{s}{counts[s]}项" for s in STATUSES if counts[s])
-        table = c["targets_table"]({
-            "id": f"gk-dept-{slug}", "heading": dept.full_name,
-            "caption": f"{dept.full_name}{year}年目标（{len(dept_targets)}项：{summary}）",
-            "show_plan": True, "rows": [target_row(here, t, show_plan=True) for t in dept_targets],
-        })
-        parts.append(str(table))
-    parts.append(f'<p class="gk-targets__note">{esc(_NOTE)}</p>')
-    parts.append(f'<p><a href="{rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>')
+        pages = target_pages(len(dept_targets))
+        cells = "".join(f'<td data-label="{s}">{counts[s]}</td>' for s in STATUSES)
+        rows.append(f'<tr id="gk-dept-{slug}"><th scope="row"><a href="{rel(here, targets_dept_url(year, slug))}">{esc(dept.full_name)}</a></th>'
+                    f'<td data-label="目标数">{len(dept_targets)}</td>{cells}'
+                    f'<td data-label="页数">{pages}</td></tr>')
+    heads = "".join(f'<th scope="col">{s}</th>' for s in STATUSES)
+    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{year}年目标任务</h1>",
+             f'<p class="gk-intro">{year}年各发布机构计划中的全部主要目标，按发布机构分页列出（每个机构的目标按指标排列）。完成情况由计划、工作总结中登记的数据计算。</p>',
+             '<h2 id="gk-counts">按完成情况统计</h2>', _status_counts(targets),
+             '<h2 id="gk-by-dept">按发布机构</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-year-depts">'
+             f'<caption>{year}年各发布机构的目标（点击机构名称查看全部目标）</caption><thead><tr>'
+             f'<th scope="col">发布机构</th><th scope="col">目标数</th>{heads}<th scope="col">页数</th></tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table></div>',
+             f'<p class="gk-targets__note">{esc(_NOTE)}</p>',
+             f'<p><a href="{rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>']
     return _page(ctx, here, f"{year}年目标任务", "".join(parts), "targets", "目标任务")
 
 
-def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
+def _year_dept_page(ctx: PageContext, year: int, slug: str, dept_targets: list[Target], number: int) -> Page:
+    """Page ``number`` of one department's targets of ``year``: :data:`gongkai.data.urls.TARGET_ROWS` rows a page."""
+    c = ctx.components(_COMPONENTS)
+    dept = ctx.project.departments[slug]
+    url = targets_dept_url(year, slug)
+    here = page_url(url, number)
+    total = target_pages(len(dept_targets))
+    title = _numbered(f"{dept.full_name}{year}年目标任务", number, total)
+    trail = [("目标任务", TARGETS_URL), (f"{year}年", year_url(year)), (dept.short_name, url)]
+    if number > 1:
+        trail.append((f"第{number}页", here))
+    chunk = _chunk(dept_targets, number, urls.TARGET_ROWS)
+    first = (number - 1) * urls.TARGET_ROWS + 1
+    rng = f"，本页第{first}～{first + len(chunk) - 1}项" if total > 1 else ""
+    table = c["targets_table"]({
+        "id": f"gk-dept-{slug}", "heading": f"{dept.full_name}的目标",
+        "caption": f"{dept.full_name}{year}年目标（{len(dept_targets)}项：{_summary(dept_targets)}{rng}）",
+        "show_plan": True, "rows": [target_row(here, t, show_plan=True) for t in chunk],
+    })
+    parts = [str(c["breadcrumb"](ctx.crumbs(here, trail))), f"<h1>{esc(title)}</h1>",
+             f'<p class="gk-intro">{esc(dept.full_name)}{year}年计划中的全部主要目标，按指标排列。'
+             f'<a href="{rel(here, year_url(year))}">查看{year}年各发布机构的目标任务</a></p>',
+             '<h2 id="gk-counts">按完成情况统计</h2>' if number == 1 else "", _status_counts(dept_targets) if number == 1 else "",
+             str(table), pager(url, here, number, total),
+             f'<p class="gk-targets__note">{esc(_NOTE)}</p>',
+             f'<p><a href="{rel(here, OPEN_DATA_URL)}">下载全部目标数据（CSV、JSON）</a></p>']
+    return _page(ctx, here, title, "".join(parts), "targets", "目标任务")
+
+
+def _indicator_page(ctx: PageContext, targets: list[Target], number: int = 1) -> Page:
+    """Page ``number`` of an indicator: the facts of all its targets, then the chart and the table of
+    :data:`gongkai.data.urls.TARGET_ROWS` of them, in the order of the first page (oldest year first, then
+    department and plan), so each page's chart draws the same numbers as its table. The chart has a bar pair
+    per target and is paginated with the table: over all years it was 73,000 px tall (640 KB) at 10,000 plans."""
     c = ctx.components(_COMPONENTS)
     ind = targets[0].indicator
-    here = indicator_url(ind.slug)
-    crumbs = ctx.crumbs(here, [("目标任务", TARGETS_URL), (ind.name, here)])
-    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{esc(ind.name)}</h1>"]
+    url = indicator_url(ind.slug)
+    here = page_url(url, number)
+    total = target_pages(len(targets))
+    trail = [("目标任务", TARGETS_URL), (ind.name, url)] + ([(f"第{number}页", here)] if number > 1 else [])
+    crumbs = ctx.crumbs(here, trail)
+    parts = [str(c["breadcrumb"](crumbs)), f"<h1>{esc(_numbered(ind.name, number, total))}</h1>"]
     facts = [("单位", ind.unit or "（定性指标，没有单位）"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
              ("年度", "、".join(str(y) for y in sorted({t.plan.year for t in targets})))]
     parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
-    numeric = [t for t in targets if t.kind != QUALITATIVE]
+    chunk = _chunk(targets, number, urls.TARGET_ROWS)
+    numeric = [t for t in chunk if t.kind != QUALITATIVE]
     if numeric:
         chart = c["target_chart"](chart_params(ind.slug, ind.name, ind.unit, numeric))
         parts.append(f'<figure class="gk-chart-figure" aria-labelledby="gk-chart-caption"><figcaption id="gk-chart-caption">'
                      f'图：{esc(ind.name)}历年目标与实际（斜线条为目标，实心条为实际；“增长”类目标按基数换算成数值）</figcaption>'
                      f'<div class="gk-chart-wrap">{chart}</div></figure>')
     rows = []
-    for t in targets:
+    for t in chunk:
         latest = t.latest
         rows.append(
             f'<tr><th scope="row">{t.plan.year}</th>'
@@ -256,13 +321,16 @@ def _indicator_page(ctx: PageContext, targets: list[Target]) -> Page:
             f'<td data-label="完成率">{esc(fmt_percent(t.percent) or "—")}</td>'
             f'<td data-label="状态">{esc(t.status)}</td></tr>')
     unit = f"（{esc(ind.unit)}）" if ind.unit else ""
+    first = (number - 1) * urls.TARGET_ROWS + 1
+    rng = f"，第{first}～{first + len(chunk) - 1}项，共{len(targets)}项" if total > 1 else ""
     parts.append('<h2 id="gk-indicator-table">数据表</h2><div class="gk-table-wrap"><table class="gk-targets__table gk-indicator-table">'
-                 f"<caption>{esc(ind.name)}：历年目标与实际（与上图数字相同）</caption><thead><tr>"
+                 f"<caption>{esc(ind.name)}：历年目标与实际（与上图数字相同{rng}）</caption><thead><tr>"
                  '<th scope="col">年度</th><th scope="col">发布机构</th><th scope="col">计划</th><th scope="col">目标</th>'
                  f'<th scope="col">目标值{unit}</th><th scope="col">实际值{unit}</th><th scope="col">完成率</th><th scope="col">状态</th>'
                  f'</tr></thead><tbody>{"".join(rows)}</tbody></table></div>')
+    parts.append(pager(url, here, number, total))
     parts.append(f'<p class="gk-targets__note">{esc(_NOTE)}</p>')
-    return _page(ctx, here, f"{ind.name}（指标）", "".join(parts), "indicator", "目标任务")
+    return _page(ctx, here, _numbered(f"{ind.name}（指标）", number, total), "".join(parts), "indicator", "目标任务")
 
 
 def _index_page(ctx: PageContext, targets: list[Target], by_year: dict[int, list[Target]],
@@ -295,20 +363,39 @@ def prefix_ids(html: str, prefix: str) -> str:
     return _HASH_HREF.sub(lambda m: m.group(1) + prefix + m.group(2) + m.group(3), html)
 
 
-def _compilation_page(ctx: PageContext, dept_slug: str, year: int, plans: list[Plan]) -> Page:
+def _compilation_page(ctx: PageContext, dept_slug: str, year: int, plans: list[Plan], number: int = 1) -> Page:
+    """Part ``number`` of a 汇编: :data:`gongkai.data.urls.COMPILATION_PLANS` plans a part, each part with the
+    目录 of every part (a whole year of a large department was 1.4 MB on one page at 10,000 plans). With one
+    part the page is what it was before parts existed."""
     c = ctx.components(_COMPONENTS)
     dept = ctx.project.departments[dept_slug]
-    here = compilation_url(dept_slug, year)
-    title = f"{dept.full_name}{year}年度计划汇编（{len(plans)}篇）"
-    crumbs = ctx.crumbs(here, [(dept.short_name, f"xxgk/{dept_slug}/"), (f"{year}年度计划汇编", here)])
-    toc = "".join(f'<li><a href="#hb-{p.slug}">{esc(p.title)}</a>'
-                  f'<span class="gk-compilation__toc-meta">（{esc(p.published.isoformat())}{"，" + esc(p.doc_no) if p.doc_no else ""}）</span></li>'
-                  for p in plans)
+    url = compilation_url(dept_slug, year)
+    here = page_url(url, number)
+    size = urls.COMPILATION_PLANS
+    total = compilation_parts(len(plans))
+    title = _numbered(f"{dept.full_name}{year}年度计划汇编（{len(plans)}篇）", number, total, "部分")
+    trail = [(dept.short_name, f"xxgk/{dept_slug}/"), (f"{year}年度计划汇编", url)]
+    if number > 1:
+        trail.append((f"第{number}部分", here))
+    crumbs = ctx.crumbs(here, trail)
+
+    def toc_item(i: int, p: Plan) -> str:
+        part = i // size + 1
+        href = f"#hb-{p.slug}" if part == number else rel(here, page_url(url, part)) + f"#hb-{p.slug}"
+        return (f'<li><a href="{href}">{esc(p.title)}</a>'
+                f'<span class="gk-compilation__toc-meta">（{esc(p.published.isoformat())}{"，" + esc(p.doc_no) if p.doc_no else ""}'
+                f'{f"，第{part}部分" if total > 1 else ""}）</span></li>')
+
+    toc = "".join(toc_item(i, p) for i, p in enumerate(plans))
+    chunk = _chunk(plans, number, size)
+    hint = (f"本页汇集{esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。" if total == 1 else
+            f"{esc(dept.short_name)}{year}年度的全部计划分为{total}部分，本部分是第{(number - 1) * size + 1}～"
+            f"{(number - 1) * size + len(chunk)}篇，适合打印：每篇从新的一页开始。")
     parts = [str(c["breadcrumb"](crumbs)),
              f'<header class="gk-compilation__cover"><h1>{esc(title)}</h1>'
-             f'<p class="gk-compilation__hint">本页汇集{esc(dept.short_name)}{year}年度的全部计划，适合打印：每篇从新的一页开始。</p>'
+             f'<p class="gk-compilation__hint">{hint}</p>{pager(url, here, number, total, "部分")}'
              f'<nav class="gk-compilation__toc" aria-labelledby="gk-hb-toc"><h2 id="gk-hb-toc">目录</h2><ol>{toc}</ol></nav></header>']
-    for n, plan in enumerate(plans, 1):
+    for n, plan in enumerate(chunk, (number - 1) * size + 1):
         prefix = f"hb-{plan.slug}--"
         meta = [("索引号", plan.index_no), ("文号", plan.doc_no), ("发布日期", plan.published_text), ("来源", plan.source)]
         meta_html = "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in meta if v)
@@ -326,6 +413,8 @@ def _compilation_page(ctx: PageContext, dept_slug: str, year: int, plans: list[P
             f'<dl class="gk-compilation__meta">{meta_html}</dl>'
             f'<div class="gk-body gk-compilation__body">{body}</div>{table}'
             f'<p class="gk-compilation__link"><a href="{rel(here, plan.url)}">查看本篇的信息公开页面</a></p></article>')
+    if total > 1:
+        parts.append(pager(url, here, number, total, "部分", "各部分（页末）"))
     return _page(ctx, here, title, "".join(parts), "compilation", f"{dept.short_name}计划汇编")
 
 
@@ -365,7 +454,8 @@ def _plans_of(targets: list[Target]) -> list[Plan]:
 
 
 def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS) -> list[Job]:
-    """Every page of this module, as independent jobs (the year, indicator and 汇编 pages are large; the generator
+    """Every page of this module, as independent jobs (the department × year, indicator and 汇编 pages are
+    paginated, :data:`gongkai.data.urls.TARGET_ROWS` and :data:`~gongkai.data.urls.COMPILATION_PLANS`; the generator
     runs the jobs on every core with the plan pages). A 目标任务 or 指标 page depends on the ``targets`` facet of
     the plans it lists, a 汇编 page on the ``page`` facet of its plans (see :mod:`gongkai.pages.outputs`)."""
     project: Project = ctx.project
@@ -384,17 +474,30 @@ def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS) -> list[Job]:
     all_sig = versions.of_all(_plans_of(targets), "targets")
     out = [Job(TARGETS_URL, ("mbrw", all_sig, tuple(compilations)),
                partial(_index_page, ctx, targets, by_year, by_indicator, compilations))]
+    # A page of a department's year or of an indicator shows counts of all the list's targets, so it depends on
+    # all of them (and on the page sizes); a 汇编 part lists every plan's 目录 entry and the bodies of its own plans.
     if targets:
         for year in sorted(by_year, reverse=True):
-            out.append(Job(year_url(year), ("mbrw-year", year, versions.of_all(_plans_of(by_year[year]), "targets")),
-                           partial(_year_page, ctx, year, by_year[year], order)))
+            by_dept = _dept_order(by_year[year], order)
+            out.append(Job(year_url(year), ("mbrw-year", year, urls.TARGET_ROWS, versions.of_all(_plans_of(by_year[year]), "targets")),
+                           partial(_year_page, ctx, year, by_year[year], by_dept)))
+            for slug, ts in by_dept.items():
+                sig = versions.of_all(_plans_of(ts), "targets")
+                for n in range(1, target_pages(len(ts)) + 1):
+                    out.append(Job(page_url(targets_dept_url(year, slug), n), ("mbrw-dept", year, slug, n, urls.TARGET_ROWS, sig),
+                                   partial(_year_dept_page, ctx, year, slug, ts, n)))
         for ts in by_indicator.values():
-            out.append(Job(indicator_url(ts[0].indicator.slug), ("indicator", versions.of_all(_plans_of(ts), "targets")),
-                           partial(_indicator_page, ctx, ts)))
+            sig = versions.of_all(_plans_of(ts), "targets")
+            for n in range(1, target_pages(len(ts)) + 1):
+                out.append(Job(page_url(indicator_url(ts[0].indicator.slug), n), ("indicator", n, urls.TARGET_ROWS, sig),
+                               partial(_indicator_page, ctx, ts, n)))
+    size = urls.COMPILATION_PLANS
     for (dept, year), ps in sorted(plans_by.items()):
         ps = sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))
-        out.append(Job(compilation_url(dept, year), ("hb", versions.of_all(ps, "page")),
-                       partial(_compilation_page, ctx, dept, year, ps)))
+        entries = versions.of_all(ps, "entry")
+        for n in range(1, compilation_parts(len(ps)) + 1):
+            out.append(Job(page_url(compilation_url(dept, year), n), ("hb", n, size, entries, versions.of_all(_chunk(ps, n, size), "page")),
+                           partial(_compilation_page, ctx, dept, year, ps, n)))
     first = project.plans[0].id if project.plans else ""
     out.append(Job(OPEN_DATA_URL, ("sjkf", len(project.plans), len(targets), first),
                    partial(_open_data_page, ctx, targets)))
