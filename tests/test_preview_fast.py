@@ -101,6 +101,12 @@ def test_renamed_again_it_is_found_by_the_new_title_only_and_equals_a_full_build
     assert URL in _served_search(s, "春华秋实", tmp_path / "a")
     assert URL not in _served_search(s, "星火燎原", tmp_path / "b")
     assert _served_search(s, "星火燎原", tmp_path / "c") == []
+    # a body edit signs only the plan page and its 汇编 (gongkai.pages.incremental.reachable_jobs): 2 pages
+    _edit(s, "全力打造成为全省一流的创新驱动发展示范区", "全力打造成为全省领先的创新驱动发展示范区", "全省领先")
+    assert "全省领先" in s.get("xxgk/hb/skjj/2024/") and "全省一流的创新驱动" not in s.get("xxgk/hb/skjj/2024/")
+    assert "重新生成 2 个页面" in s.output().rsplit("已更新 niandu-gongzuo-jihua.yml", 1)[1].splitlines()[0]
+    # moving it to another 主题分类 signs every page again: both topic lists and the counts change
+    _edit(s, "主题分类: 科技、教育\\科技", "主题分类: 其他", "其他")
     # every file a fresh build of the edited project writes, served now: data files byte for byte, pages by
     # their content (the preview's pages name the preview's address where the build names the site's)
     built = tmp_path / "built"

@@ -378,9 +378,10 @@ def _json_bytes(data: Any, compact: bool = False) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
-    """A function giving one plan's open-data file as (site-relative path, bytes)."""
-    closed = closings(project.plans)
+def plan_files(project: Project, closed: dict[str, list[Target]] | None = None) -> Callable[[Plan], tuple[str, bytes]]:
+    """A function giving one plan's open-data file as (site-relative path, bytes); ``closed``: ``closings(project.plans)``
+    when the caller has it already."""
+    closed = closings(project.plans) if closed is None else closed
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
 
 
