@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ServeProcess, cli_build, copy_project, free_port
+from conftest import ROOT, ServeProcess, cli_build, copy_project, free_port
 from gongkai.pages import search
 
 PLAN = "data/plans/skjj/2024/niandu-gongzuo-jihua.yml"
@@ -184,3 +184,58 @@ def test_mkdocs_log_lines_are_chinese_or_dropped(name, level, message, shown):
     record = logging.LogRecord(name, getattr(logging, level), __file__, 1, message, (), None)
     kept = ChineseLog().filter(record)
     assert (record.getMessage() if kept else None) == shown
+
+
+def _sample():
+    from gongkai.data.loader import load_project
+    from gongkai.pages.components import make_env
+
+    project, _ = load_project(ROOT, drafts=True)
+    return project, make_env(ROOT / "templates")
+
+
+def test_a_body_edit_reaches_exactly_the_pages_whose_signature_reads_the_plans_page_facet():
+    """``incremental.reachable_jobs`` signs only the plan page and its 汇编 pages: for every plan of the sample,
+    they are the jobs whose signature changes when signing every job (``generate_jobs``) after the plan's
+    ``page`` facet is bumped, with the same signatures and HTML. A new page kind that shows what a plan's page
+    facet covers fails here until reachable_jobs knows it (gongkai.pages.outputs)."""
+    from gongkai.pages import incremental
+    from gongkai.pages.generate import generate_jobs
+    from gongkai.pages.outputs import Versions
+
+    project, env = _sample()
+    sigs = {j.key: j.sig for j in generate_jobs(project, env)}
+    assert len(project.plans) > 5
+    for plan in project.plans:
+        versions = Versions()
+        versions.bump(plan.id, {"page"})
+        full = {j.key: j for j in generate_jobs(project, env, versions=versions)}
+        changed = {k for k, j in full.items() if j.sig != sigs[k]}
+        state = incremental.Generated(project, dict(sigs), [], None, versions)
+        reached = incremental.reachable_jobs(state, project, plan, plan, {"page"}, [], env)
+        assert reached is not None, plan.path
+        assert {j.key for j in reached} == changed and len(changed) >= 2, plan.path
+        for j in reached:
+            assert j.sig == full[j.key].sig and j.make().html == full[j.key].make().html, j.key
+
+
+@pytest.mark.parametrize("change, facets, touched", [
+    ({"topic": "其他"}, {"page"}, False),  # moves between 主题分类 lists
+    ({"category": "工作总结"}, {"page"}, False),  # between 组配分类 lists
+    ({}, {"page", "entry"}, False),  # a list shows the change
+    ({}, {"page", "targets"}, False),  # the 目标任务 pages show it
+    ({}, {"page"}, True),  # another plan's page names it
+])
+def test_an_edit_that_reaches_further_signs_every_page(change, facets, touched):
+    import dataclasses
+
+    from gongkai.pages import incremental
+    from gongkai.pages.generate import generate_jobs
+
+    project, env = _sample()
+    old = next(p for p in project.plans if p.topic != "其他" and p.category != "工作总结")
+    new = dataclasses.replace(old, **change)
+    state = incremental.Generated(project, {j.key: j.sig for j in generate_jobs(project, env)}, [], None)
+    others = [p for p in project.plans if p is not old][:1] if touched else []
+    assert incremental.reachable_jobs(state, project, new, old, facets, others, env) is None
+    assert incremental.reachable_jobs(state, project, old, old, {"page"}, [], env) is not None

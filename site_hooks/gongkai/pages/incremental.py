@@ -18,6 +18,10 @@ title (名称)           + the catalogue pages listing it (department, 组配分
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
 =====================  ==============================================================================
 
+Only the jobs an edit can reach are signed when it bumps the ``page`` facet alone and moves the plan between
+no lists (:func:`reachable_jobs`: the plan page and its 汇编 pages); any other edit signs every job and
+renders those whose signature changed.
+
 An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue) returns
 None: the caller builds the whole site. So does an edit the loader cannot check alone (dates, 索引号, …).
 """
