@@ -23,6 +23,8 @@ URL = "xxgk/skjj/2024/niandu-gongzuo-jihua/"
 OLD_TITLE = "市科学技术局2024年度工作计划"
 FIRST, SECOND = "市科学技术局2024年度星火燎原计划", "市科学技术局2024年度春华秋实计划"
 LINKED_FROM = "xxgk/gdkjj/2024/gongzuo-jihua/"  # its 相关文件 names the plan by its title
+# made 已失效 here, its 替代文件 the plan: its 失效 notice names the plan by its title too
+WITHDRAWN = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
 # every list that shows the plan: department, department × 组配分类, 组配分类, 主题分类, year, 政府信息公开首页
 CATALOGUES = ["xxgk/skjj/", "xxgk/skjj/ghjh/", "xxgk/fl/ghjh/", "xxgk/zt/kjjy-kj/", "xxgk/nd/2024/", "xxgk/"]
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
@@ -31,21 +33,27 @@ ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</arti
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("fast") / "proj")
+    path = root / WITHDRAWN
+    text = path.read_text(encoding="utf-8")
+    assert "发布日期: 2024-03-01\n" in text
+    path.write_text(text.replace("发布日期: 2024-03-01\n", "发布日期: 2024-03-01\n有效性: 已失效\n失效日期: 2024-12-31\n"
+                                 "替代文件: skjj/2024/niandu-gongzuo-jihua\n", 1), encoding="utf-8")
     s = ServeProcess(root, ready=URL)
     yield s
     s.stop()
 
 
-def _edit(s: ServeProcess, old: str, new: str, visible: str, *, fast: bool = True) -> None:
+def _edit(s: ServeProcess, old: str, new: str, visible: str, *, fast: bool = True, plan: str = PLAN, url: str = URL) -> None:
     """Replace ``old`` by ``new`` in the plan file and wait until the plan page shows ``visible``."""
-    path = s.root / PLAN
-    before = s.output().count("已更新 niandu-gongzuo-jihua.yml")
+    path = s.root / plan
+    done = f"已更新 {Path(plan).name}"
+    before = s.output().count(done)
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    s.wait_until(lambda: visible in s.get(URL), 60, f"the preview did not show {visible}")
+    s.wait_until(lambda: visible in s.get(url), 60, f"the preview did not show {visible}")
     if fast:  # the fast path did it (a full build would be correct too, but slow at 10,000 plans)
-        s.wait_until(lambda: s.output().count("已更新 niandu-gongzuo-jihua.yml") > before, 10, "no fast update")
+        s.wait_until(lambda: s.output().count(done) > before, 10, "no fast update")
 
 
 def _served_search(s: ServeProcess, query: str, scratch: Path) -> list[str]:
@@ -74,7 +82,8 @@ def test_a_renamed_plan_is_right_on_every_page_list_and_data_file(preview, tmp_p
     for url in CATALOGUES:
         html = s.get(url)
         assert FIRST in html and OLD_TITLE not in html, url
-    assert FIRST in s.get(LINKED_FROM)  # the other plan's 相关文件 link carries the new title
+    linked = s.get(LINKED_FROM)  # the other plan's 相关文件 link and its 失效 notice carry the new title
+    assert FIRST in linked and OLD_TITLE not in linked and "已失效" in linked
     assert URL in _served_search(s, "星火燎原", tmp_path / "a")
     plans = json.loads(s.get("sjkf/plans.json"))["条目"]
     assert [p["名称"] for p in plans if p["标识"] == "skjj/2024/niandu-gongzuo-jihua"] == [FIRST]
@@ -105,6 +114,8 @@ def test_renamed_again_it_is_found_by_the_new_title_only_and_equals_a_full_build
     _edit(s, "全力打造成为全省一流的创新驱动发展示范区", "全力打造成为全省领先的创新驱动发展示范区", "全省领先")
     assert "全省领先" in s.get("xxgk/hb/skjj/2024/") and "全省一流的创新驱动" not in s.get("xxgk/hb/skjj/2024/")
     assert "重新生成 2 个页面" in s.output().rsplit("已更新 niandu-gongzuo-jihua.yml", 1)[1].splitlines()[0]
+    # a withdrawn plan's body edit takes the fast path too (its 失效日期 and 替代文件 as loaded)
+    _edit(s, "(一)持续加大企业", "(一)进一步加大企业", "进一步加大企业", plan=WITHDRAWN, url=LINKED_FROM)
     # moving it to another 主题分类 signs every page again: both topic lists and the counts change
     _edit(s, "主题分类: 科技、教育\\科技", "主题分类: 其他", "其他")
     # every file a fresh build of the edited project writes, served now: data files byte for byte, pages by
