@@ -56,6 +56,7 @@ class Generated:
     # targets.closings(project.plans): the same after every fast-path edit (reload_plan sends an edit to a 工作总结,
     # or to a plan whose targets one closes, to the whole build), so computed once
     closed: dict[str, list[Target]] | None = None
+    records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
 
     def closings(self) -> dict[str, list[Target]]:
         if self.closed is None:
@@ -140,8 +141,8 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     if facets & {"entry", "targets"}:
         _write(site_dir, PLANS_JSON, opendata.plans_json(project))
     if "targets" in facets:
-        _write(site_dir, TARGETS_JSON, opendata.targets_json(project))
-        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project))
+        _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
+        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))
     newest = project.plans[:opendata.FEED_SIZE]
     if any(p is plan for p in newest):
         _write(site_dir, FEED, opendata.atom_feed(project))
