@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ServeProcess, cli_build, copy_project, free_port
+from conftest import ROOT, ServeProcess, cli_build, copy_project, free_port
 from gongkai.pages import search
 
 PLAN = "data/plans/skjj/2024/niandu-gongzuo-jihua.yml"
@@ -23,6 +23,8 @@ URL = "xxgk/skjj/2024/niandu-gongzuo-jihua/"
 OLD_TITLE = "市科学技术局2024年度工作计划"
 FIRST, SECOND = "市科学技术局2024年度星火燎原计划", "市科学技术局2024年度春华秋实计划"
 LINKED_FROM = "xxgk/gdkjj/2024/gongzuo-jihua/"  # its 相关文件 names the plan by its title
+# made 已失效 here, its 替代文件 the plan: its 失效 notice names the plan by its title too
+WITHDRAWN = "data/plans/gdkjj/2024/gongzuo-jihua.yml"
 # every list that shows the plan: department, department × 组配分类, 组配分类, 主题分类, year, 政府信息公开首页
 CATALOGUES = ["xxgk/skjj/", "xxgk/skjj/ghjh/", "xxgk/fl/ghjh/", "xxgk/zt/kjjy-kj/", "xxgk/nd/2024/", "xxgk/"]
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
@@ -31,21 +33,27 @@ ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</arti
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     root = copy_project(tmp_path_factory.mktemp("fast") / "proj")
+    path = root / WITHDRAWN
+    text = path.read_text(encoding="utf-8")
+    assert "发布日期: 2024-03-01\n" in text
+    path.write_text(text.replace("发布日期: 2024-03-01\n", "发布日期: 2024-03-01\n有效性: 已失效\n失效日期: 2024-12-31\n"
+                                 "替代文件: skjj/2024/niandu-gongzuo-jihua\n", 1), encoding="utf-8")
     s = ServeProcess(root, ready=URL)
     yield s
     s.stop()
 
 
-def _edit(s: ServeProcess, old: str, new: str, visible: str, *, fast: bool = True) -> None:
+def _edit(s: ServeProcess, old: str, new: str, visible: str, *, fast: bool = True, plan: str = PLAN, url: str = URL) -> None:
     """Replace ``old`` by ``new`` in the plan file and wait until the plan page shows ``visible``."""
-    path = s.root / PLAN
-    before = s.output().count("已更新 niandu-gongzuo-jihua.yml")
+    path = s.root / plan
+    done = f"已更新 {Path(plan).name}"
+    before = s.output().count(done)
     text = path.read_text(encoding="utf-8")
     assert old in text
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
-    s.wait_until(lambda: visible in s.get(URL), 60, f"the preview did not show {visible}")
+    s.wait_until(lambda: visible in s.get(url), 60, f"the preview did not show {visible}")
     if fast:  # the fast path did it (a full build would be correct too, but slow at 10,000 plans)
-        s.wait_until(lambda: s.output().count("已更新 niandu-gongzuo-jihua.yml") > before, 10, "no fast update")
+        s.wait_until(lambda: s.output().count(done) > before, 10, "no fast update")
 
 
 def _served_search(s: ServeProcess, query: str, scratch: Path) -> list[str]:
@@ -74,7 +82,8 @@ def test_a_renamed_plan_is_right_on_every_page_list_and_data_file(preview, tmp_p
     for url in CATALOGUES:
         html = s.get(url)
         assert FIRST in html and OLD_TITLE not in html, url
-    assert FIRST in s.get(LINKED_FROM)  # the other plan's 相关文件 link carries the new title
+    linked = s.get(LINKED_FROM)  # the other plan's 相关文件 link and its 失效 notice carry the new title
+    assert FIRST in linked and OLD_TITLE not in linked and "已失效" in linked
     assert URL in _served_search(s, "星火燎原", tmp_path / "a")
     plans = json.loads(s.get("sjkf/plans.json"))["条目"]
     assert [p["名称"] for p in plans if p["标识"] == "skjj/2024/niandu-gongzuo-jihua"] == [FIRST]
@@ -101,6 +110,14 @@ def test_renamed_again_it_is_found_by_the_new_title_only_and_equals_a_full_build
     assert URL in _served_search(s, "春华秋实", tmp_path / "a")
     assert URL not in _served_search(s, "星火燎原", tmp_path / "b")
     assert _served_search(s, "星火燎原", tmp_path / "c") == []
+    # a body edit signs only the plan page and its 汇编 (gongkai.pages.incremental.reachable_jobs): 2 pages
+    _edit(s, "全力打造成为全省一流的创新驱动发展示范区", "全力打造成为全省领先的创新驱动发展示范区", "全省领先")
+    assert "全省领先" in s.get("xxgk/hb/skjj/2024/") and "全省一流的创新驱动" not in s.get("xxgk/hb/skjj/2024/")
+    assert "重新生成 2 个页面" in s.output().rsplit("已更新 niandu-gongzuo-jihua.yml", 1)[1].splitlines()[0]
+    # a withdrawn plan's body edit takes the fast path too (its 失效日期 and 替代文件 as loaded)
+    _edit(s, "(一)持续加大企业", "(一)进一步加大企业", "进一步加大企业", plan=WITHDRAWN, url=LINKED_FROM)
+    # moving it to another 主题分类 signs every page again: both topic lists and the counts change
+    _edit(s, "主题分类: 科技、教育\\科技", "主题分类: 其他", "其他")
     # every file a fresh build of the edited project writes, served now: data files byte for byte, pages by
     # their content (the preview's pages name the preview's address where the build names the site's)
     built = tmp_path / "built"
@@ -178,3 +195,58 @@ def test_mkdocs_log_lines_are_chinese_or_dropped(name, level, message, shown):
     record = logging.LogRecord(name, getattr(logging, level), __file__, 1, message, (), None)
     kept = ChineseLog().filter(record)
     assert (record.getMessage() if kept else None) == shown
+
+
+def _sample():
+    from gongkai.data.loader import load_project
+    from gongkai.pages.components import make_env
+
+    project, _ = load_project(ROOT, drafts=True)
+    return project, make_env(ROOT / "templates")
+
+
+def test_a_body_edit_reaches_exactly_the_pages_whose_signature_reads_the_plans_page_facet():
+    """``incremental.reachable_jobs`` signs only the plan page and its 汇编 pages: for every plan of the sample,
+    they are the jobs whose signature changes when signing every job (``generate_jobs``) after the plan's
+    ``page`` facet is bumped, with the same signatures and HTML. A new page kind that shows what a plan's page
+    facet covers fails here until reachable_jobs knows it (gongkai.pages.outputs)."""
+    from gongkai.pages import incremental
+    from gongkai.pages.generate import generate_jobs
+    from gongkai.pages.outputs import Versions
+
+    project, env = _sample()
+    sigs = {j.key: j.sig for j in generate_jobs(project, env)}
+    assert len(project.plans) > 5
+    for plan in project.plans:
+        versions = Versions()
+        versions.bump(plan.id, {"page"})
+        full = {j.key: j for j in generate_jobs(project, env, versions=versions)}
+        changed = {k for k, j in full.items() if j.sig != sigs[k]}
+        state = incremental.Generated(project, dict(sigs), [], None, versions)
+        reached = incremental.reachable_jobs(state, project, plan, plan, {"page"}, [], env)
+        assert reached is not None, plan.path
+        assert {j.key for j in reached} == changed and len(changed) >= 2, plan.path
+        for j in reached:
+            assert j.sig == full[j.key].sig and j.make().html == full[j.key].make().html, j.key
+
+
+@pytest.mark.parametrize("change, facets, touched", [
+    ({"topic": "其他"}, {"page"}, False),  # moves between 主题分类 lists
+    ({"category": "工作总结"}, {"page"}, False),  # between 组配分类 lists
+    ({}, {"page", "entry"}, False),  # a list shows the change
+    ({}, {"page", "targets"}, False),  # the 目标任务 pages show it
+    ({}, {"page"}, True),  # another plan's page names it
+])
+def test_an_edit_that_reaches_further_signs_every_page(change, facets, touched):
+    import dataclasses
+
+    from gongkai.pages import incremental
+    from gongkai.pages.generate import generate_jobs
+
+    project, env = _sample()
+    old = next(p for p in project.plans if p.topic != "其他" and p.category != "工作总结")
+    new = dataclasses.replace(old, **change)
+    state = incremental.Generated(project, {j.key: j.sig for j in generate_jobs(project, env)}, [], None)
+    others = [p for p in project.plans if p is not old][:1] if touched else []
+    assert incremental.reachable_jobs(state, project, new, old, facets, others, env) is None
+    assert incremental.reachable_jobs(state, project, old, old, {"page"}, [], env) is not None

@@ -15,12 +15,19 @@ from gongkai.bench import run as bench
 
 def _sizes(text: str) -> tuple[int, ...]:
     try:
-        sizes = tuple(int(x.replace("_", "")) for x in text.split(",") if x.strip())
+        sizes = tuple(int(x.replace("_", "")) for x in text.replace("，", ",").split(",") if x.strip())  # 全角逗号也可以
     except ValueError:
         raise argparse.ArgumentTypeError(f"规模应写成逗号分隔的整数，例如 100,1000,10000；现在是“{text}”") from None
     if not sizes or min(sizes) < 1:
         raise argparse.ArgumentTypeError("规模至少要有一个正整数")
     return sizes
+
+
+def _preview_sizes(text: str) -> tuple[int, ...]:
+    """``--preview-size``: like ``--sizes``; ``0`` alone measures no preview."""
+    if text.strip() == "0":
+        return ()
+    return _sizes(text)
 
 
 def register(sub):
@@ -34,7 +41,8 @@ def register(sub):
     p.add_argument("--speed-sizes", type=_sizes, default=None, help="MkDocs 提速配置的计划数（默认与 --sizes 相同）")
     p.add_argument("--no-baseline", action="store_true", help="不与 MkDocs + Material 对比（不需要对照环境）")
     p.add_argument("--no-page", action="store_true", help="不在 Chromium 中测量页面大小")
-    p.add_argument("--preview-size", type=int, default=1000, help="测量预览延迟的计划数（默认 1000;0 表示不测）")
+    p.add_argument("--preview-size", type=_preview_sizes, default=(1000, 10000), metavar="N[,N…]",
+                   help="测量 gongkai serve 预览延迟的计划数，逗号分隔（默认 1000,10000；对照系统只在最小的规模上测；0 表示不测）")
     p.add_argument("--preview-edits", type=int, default=5, help="预览测量中修改文件的次数（默认 5，取中位数）")
     p.add_argument("--no-peers-preview", action="store_true", help="不测量 mkdocs serve --dirty 和 zensical serve 的预览延迟")
     p.add_argument("--no-zensical", action="store_true", help="不安装、不测量 zensical")
@@ -58,7 +66,7 @@ def register(sub):
 def run(args) -> int:
     opts = bench.Options(
         sizes=args.sizes, seed=args.seed, default_sizes=args.default_sizes, speed_sizes=args.speed_sizes,
-        baseline=not args.no_baseline, page=not args.no_page, preview_size=args.preview_size or None, preview_edits=max(1, args.preview_edits),
+        baseline=not args.no_baseline, page=not args.no_page, preview_sizes=args.preview_size, preview_edits=max(1, args.preview_edits),
         work=args.work, keep=args.keep, settle_s=max(0.0, args.settle), repeats=max(1, args.repeats),
         flat_rounds=max(0, args.flat_rounds), peers_preview=not args.no_peers_preview, zensical=not args.no_zensical,
         memory=not args.no_memory,

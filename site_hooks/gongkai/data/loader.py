@@ -390,6 +390,26 @@ _ACROSS_FILES = ("index_no", "index_assigned", "historic_index", "published", "p
 _WITHDRAWAL_FIELDS = ("失效日期", "替代文件", "失效说明", "目标完成情况")
 
 
+def _same_withdrawal(data: dict, old: Plan) -> bool:
+    """Whether a withdrawn plan's 失效日期, 替代文件 and 失效说明 in ``data`` are those ``old`` was loaded with."""
+    date_text = str(data.get("失效日期") or "").strip()
+    target = str(data.get("替代文件") or "").strip()
+    if str(data.get("失效说明") or "").strip() != old.validity_note:
+        return False
+    if date_text:
+        try:
+            if codes.parse_date(date_text) != old.withdrawn_on:
+                return False
+        except codes.CodeError:
+            return False
+    elif old.withdrawn_on is not None:
+        return False
+    r = old.replaced_by
+    if not target:
+        return r is None
+    return r is not None and (r.plan_id == target if r.internal else r.href == target)
+
+
 def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | None, list[Plan], Problems]:
     """The preview's fast path: one edited plan file read and checked again against a loaded ``project``.
 
@@ -407,14 +427,20 @@ def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | No
         return None, None, [], problems
     bits = {"departments": project.departments, "topics": project.topics, "validity": project.validity}
     plan, c = _load_plan(path, root, bits, problems)
-    if plan is None or c is None or problems or any(c.doc.data.get(f) for f in _WITHDRAWAL_FIELDS):
+    if plan is None or c is None or problems or c.doc.data.get("目标完成情况"):
         return None, None, [], problems
     checkers = {plan.path: c}
     index_numbers.assign(project.site, [plan], checkers, problems)
-    withdrawal.check([plan], checkers, project.validity, problems)
+    withdrawn = any(c.doc.data.get(f) for f in _WITHDRAWAL_FIELDS) or plan.validity != "有效"
+    if not withdrawn:
+        withdrawal.check([plan], checkers, project.validity, problems)
     targets.check(root, [plan], checkers, problems)
-    if problems or any(getattr(plan, f) != getattr(old, f) for f in _ACROSS_FILES) or plan.validity != "有效":
+    if problems or any(getattr(plan, f) != getattr(old, f) for f in _ACROSS_FILES):
         return None, None, [], problems
+    if withdrawn:  # a 失效/废止/修订 plan: only when its 失效日期, 替代文件 and 失效说明 are as loaded (替代文件 names another file)
+        if not _same_withdrawal(c.doc.data, old):
+            return None, None, [], problems
+        plan.withdrawn_on, plan.replaced_by, plan.validity_note = old.withdrawn_on, old.replaced_by, old.validity_note
     plan.related = list(old.related)  # 相关文件 unchanged: the same links to the same (unchanged) plans
     touched = []
     if plan.title != old.title:
@@ -423,6 +449,10 @@ def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | No
             for i in hits:
                 r = other.related[i]
                 other.related[i] = Related(plan.title, r.href, r.relation, True, plan.id)
+            r = other.replaced_by  # 替代文件 names it: the other page's 失效 notice shows its title
+            if r is not None and r.internal and r.plan_id == plan.id:
+                other.replaced_by = Related(plan.title, r.href, r.relation, True, plan.id)
+                hits.append(-1)
             if hits:
                 touched.append(other)
     plans = [plan if p is old else p for p in project.plans]

@@ -71,13 +71,15 @@ def esc(text: Any) -> str:
 class PageContext:
     """What every page of one generation shares: the project, the components, breadcrumbs, list entries."""
 
-    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None):
+    def __init__(self, project: Project, env: Environment, memo: RenderMemo | None = None,
+                 closed: dict[str, list[Any]] | None = None):
+        """``closed``: ``closings(project.plans)`` when the caller has it already (the preview keeps it)."""
         self.project = project
         self.env = env
         self.memo = memo
         self.c = {name: component(env, name, memo) for name in (
             "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
-        self.closings = closings(project.plans)  # 工作总结 → the targets it closes, computed once
+        self.closings = closings(project.plans) if closed is None else closed  # 工作总结 → the targets it closes, once
         self._components: dict[str, Callable[[dict[str, Any]], Markup]] = dict(self.c)
 
     def components(self, names: Iterable[str]) -> dict[str, Callable[[dict[str, Any]], Markup]]:

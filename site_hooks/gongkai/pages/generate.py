@@ -150,10 +150,10 @@ def render(jobs: list[Job], *, parallel: bool = False) -> list[Page]:
 
 
 def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None = None,
-                  versions: Versions = NO_VERSIONS) -> list[Job]:
+                  versions: Versions = NO_VERSIONS, closed: dict[str, list[Any]] | None = None) -> list[Job]:
     """Every generated page as a :class:`~gongkai.pages.outputs.Job` (URL, signature, renderer), in the order
     :func:`generate` returns the pages: plan pages, catalogues, 政府信息公开首页, 目标任务/汇编 pages, 网站地图."""
-    ctx = PageContext(project, env, memo)
+    ctx = PageContext(project, env, memo, closed)
     plans = project.plans  # newest first
     link_list = ctx.c["link_list"]
     catalogues: list[Job] = []  # each catalogue's pages
@@ -209,7 +209,7 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
         catalogues += _catalogue(ctx, versions, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
                                  by_year[y])
 
-    plan_jobs = [Job(p.url, ("plan", versions.of(p, "page")), functools.partial(_plan_page, ctx, p), p.path) for p in plans]
+    plan_jobs = [plan_job(ctx, p, versions) for p in plans]
     target_jobs = targets_pages.page_jobs(ctx, versions)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
     target_jobs += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
     counts = (tuple((s, len(by_dept.get(s, []))) for s in sorted(project.departments)), tuple(sorted(used_cats.items())),
@@ -219,6 +219,11 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     groups = _sitemap_groups(project, years)
     site_map = Job(SITEMAP, ("sitemap", groups), functools.partial(_sitemap_page, ctx, groups))
     return plan_jobs + catalogues + [home] + target_jobs + [site_map]
+
+
+def plan_job(ctx: PageContext, plan: Plan, versions: Versions = NO_VERSIONS) -> Job:
+    """The job of a plan's own page: it depends on the plan's ``page`` facet alone."""
+    return Job(plan.url, ("plan", versions.of(plan, "page")), functools.partial(_plan_page, ctx, plan), plan.path)
 
 
 def _home_page(ctx: PageContext, by_dept: dict[str, list[Plan]], used_cats: dict[Any, int], topic_counts: dict[str, int],

@@ -18,6 +18,10 @@ title (名称)           + the catalogue pages listing it (department, 组配分
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
 =====================  ==============================================================================
 
+Only the jobs an edit can reach are signed when it bumps the ``page`` facet alone and moves the plan between
+no lists (:func:`reachable_jobs`: the plan page and its 汇编 pages); any other edit signs every job and
+renders those whose signature changed.
+
 An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue) returns
 None: the caller builds the whole site. So does an edit the loader cannot check alone (dates, 索引号, …).
 """
@@ -31,12 +35,13 @@ from typing import Any
 from jinja2 import Environment
 
 from gongkai.data.model import Plan, Project
-from gongkai.data.targets import Target
-from gongkai.data.urls import FEED, PLANS_JSON, TARGETS_CSV, TARGETS_JSON
+from gongkai.data.targets import Target, closings
+from gongkai.data.urls import FEED, PLANS_JSON, TARGETS_CSV, TARGETS_JSON, compilation_url
 from gongkai.pages import opendata, search
-from gongkai.pages.context import Page
-from gongkai.pages.generate import generate_jobs
-from gongkai.pages.outputs import Versions
+from gongkai.pages import targets as targets_pages
+from gongkai.pages.context import Page, PageContext
+from gongkai.pages.generate import generate_jobs, plan_job
+from gongkai.pages.outputs import Job, Versions
 
 
 @dataclass
@@ -48,6 +53,15 @@ class Generated:
     handwritten: list[tuple[str, str, str]]  # (url, title, html) of the hand-written pages, for the search index
     search: search.IndexState | None = None
     versions: Versions = field(default_factory=Versions)
+    # targets.closings(project.plans): the same after every fast-path edit (reload_plan sends an edit to a 工作总结,
+    # or to a plan whose targets one closes, to the whole build), so computed once
+    closed: dict[str, list[Target]] | None = None
+    records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
+
+    def closings(self) -> dict[str, list[Target]]:
+        if self.closed is None:
+            self.closed = closings(self.project.plans)
+        return self.closed
 
 
 def _target_key(t: Any) -> tuple:
@@ -67,6 +81,32 @@ def facets_changed(old: Plan, new: Plan) -> set[str]:
     return facets
 
 
+def _groups(plan: Plan) -> tuple:
+    """What decides the lists a plan is in and where: its department, 组配分类, 主题分类, year, URL."""
+    return plan.department.slug, plan.category, plan.topic, plan.year, plan.url
+
+
+def reachable_jobs(state: Generated, project: Project, plan: Plan, old: Plan, facets: set[str], touched: list[Plan],
+                   env: Environment) -> list[Job] | None:
+    """The jobs an edit that bumps only the ``page`` facet of one plan can change: the plan's page and its 汇编
+    pages (signed here without signing the other 10,000 pages). None when the edit may reach further
+    (another facet, other plans' pages, a move between lists): then every job is signed and compared."""
+    if facets != {"page"} or touched or _groups(old) != _groups(plan):
+        return None
+    ctx = PageContext(project, env, closed=state.closings())
+    jobs = [plan_job(ctx, plan, state.versions)]
+    # The 汇编 of the plan's department and year depends on that department-year's plans alone: its jobs from
+    # a project of just those plans (the closed targets of the whole project), the same pages.
+    dept, year = plan.department.slug, plan.year
+    group = [p for p in project.plans if p.year == year and p.department.slug == dept]
+    part = PageContext(dataclasses.replace(project, plans=group), env, closed=ctx.closings)
+    prefix = compilation_url(dept, year)
+    compiled = [j for j in targets_pages.page_jobs(part, state.versions) if j.key.startswith(prefix)]
+    if {j.key for j in compiled} != {k for k in state.sigs if k.startswith(prefix)}:
+        return None  # its pages come or go: every job
+    return jobs + compiled
+
+
 def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
     path = site_dir / rel_path
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,8 +122,12 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     state.versions.bump(plan.id, facets)
     for other in touched:
         state.versions.bump(other.id, {"page"})
-    jobs = generate_jobs(project, env, versions=state.versions)
-    if len(jobs) != len(state.sigs) or any(j.key not in state.sigs for j in jobs):
+    jobs = reachable_jobs(state, project, plan, old, facets, touched, env)
+    if jobs is None:
+        jobs = generate_jobs(project, env, versions=state.versions, closed=state.closings())
+        if len(jobs) != len(state.sigs) or any(j.key not in state.sigs for j in jobs):
+            return None
+    elif any(j.key not in state.sigs for j in jobs):
         return None
     todo = [j for j in jobs if state.sigs[j.key] != j.sig]
     pages = [j.make() for j in todo]
@@ -91,14 +135,14 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
         state.sigs[j.key] = j.sig
 
     # open data (gongkai.pages.opendata): the plan's own file and those of the plans showing it
-    one_plan = opendata.plan_files(project)
+    one_plan = opendata.plan_files(project, state.closings())
     for p in [plan, *touched]:
         _write(site_dir, *one_plan(p))
     if facets & {"entry", "targets"}:
         _write(site_dir, PLANS_JSON, opendata.plans_json(project))
     if "targets" in facets:
-        _write(site_dir, TARGETS_JSON, opendata.targets_json(project))
-        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project))
+        _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
+        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))
     newest = project.plans[:opendata.FEED_SIZE]
     if any(p is plan for p in newest):
         _write(site_dir, FEED, opendata.atom_feed(project))

@@ -137,6 +137,27 @@ def target_record(t: Target, base_url: str) -> dict[str, Any]:
     }
 
 
+class RecordCache:
+    """:func:`target_record` results kept from one preview update to the next. A target object's record is made
+    once: the preview's fast path gives the edited plan new target objects and keeps every other one."""
+
+    def __init__(self) -> None:
+        self._by: dict[tuple, tuple[Target, str, dict[str, Any]]] = {}
+
+    def record(self, t: Target, base_url: str) -> dict[str, Any]:
+        key = (t.plan.id, t.key, t.line)
+        hit = self._by.get(key)
+        if hit is not None and hit[0] is t and hit[1] == base_url:
+            return hit[2]
+        made = target_record(t, base_url)
+        self._by[key] = (t, base_url, made)
+        return made
+
+
+def _records(cache: RecordCache | None) -> Callable[[Target, str], dict[str, Any]]:
+    return target_record if cache is None else cache.record
+
+
 def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str, Any]:
     """A plan as open data; ``closed``: the targets it closes (``targets.closings(plans)[plan.path]``)."""
     base = project.site.base_url
@@ -181,20 +202,23 @@ def plans_index(project: Project) -> dict[str, Any]:
     }
 
 
-def targets_document(project: Project) -> dict[str, Any]:
+def targets_document(project: Project, cache: RecordCache | None = None) -> dict[str, Any]:
     base = project.site.base_url
+    record = _records(cache)
     return {"$schema": _abs(base, SCHEMA_URLS["targets"]), "网站": project.site.name, "网址": base,
-            "目标": [target_record(t, base) for t in all_targets(project.plans)]}
+            "目标": [record(t, base) for t in all_targets(project.plans)]}
 
 
-def targets_csv(project: Project) -> bytes:
-    """Every target as CSV: UTF-8 with a byte-order mark (Excel in China then reads it right), CRLF lines."""
+def targets_csv(project: Project, cache: RecordCache | None = None) -> bytes:
+    """Every target as CSV: UTF-8 with a byte-order mark (Excel in China then reads it right), CRLF lines.
+    ``cache``: the preview's records kept from the last update."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([name for name, _ in CSV_COLUMNS])
     base = project.site.base_url
+    record = _records(cache)
     for t in all_targets(project.plans):
-        r = target_record(t, base)
+        r = record(t, base)
         writer.writerow([
             r["计划"], t.plan.title, t.plan.department.short_name, t.plan.year, r["编号"], r["指标"], r["指标标识"],
             r["类型"], fmt_number(t.value), r["单位"] or "", fmt_number(t.baseline), fmt_number(t.level),
@@ -378,9 +402,10 @@ def _json_bytes(data: Any, compact: bool = False) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def plan_files(project: Project) -> Callable[[Plan], tuple[str, bytes]]:
-    """A function giving one plan's open-data file as (site-relative path, bytes)."""
-    closed = closings(project.plans)
+def plan_files(project: Project, closed: dict[str, list[Target]] | None = None) -> Callable[[Plan], tuple[str, bytes]]:
+    """A function giving one plan's open-data file as (site-relative path, bytes); ``closed``: ``closings(project.plans)``
+    when the caller has it already."""
+    closed = closings(project.plans) if closed is None else closed
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, []))))
 
 
@@ -388,8 +413,8 @@ def plans_json(project: Project) -> bytes:
     return _json_bytes(plans_index(project), compact=True)
 
 
-def targets_json(project: Project) -> bytes:
-    return _json_bytes(targets_document(project), compact=True)
+def targets_json(project: Project, cache: RecordCache | None = None) -> bytes:
+    return _json_bytes(targets_document(project, cache), compact=True)
 
 
 def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True,

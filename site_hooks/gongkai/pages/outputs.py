@@ -17,7 +17,9 @@ Facets of a plan (bumped by :func:`gongkai.pages.incremental.facets_changed` whe
     what the 目标任务 and 指标 pages and the targets files show: the plan's title, URL and 指标.
 
 A new page kind (年报, …) adds its jobs with a signature built the same way; the preview then
-updates it without further code.
+updates it without further code, except a page that reads the ``page`` facet (like the 汇编): an edit that
+bumps only that facet signs just the jobs :func:`gongkai.pages.incremental.reachable_jobs` names (not all
+10,000 plan pages), so such a page kind is added there too (``tests/test_preview_fast.py`` compares both).
 """
 from __future__ import annotations
 

@@ -361,13 +361,14 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
             total = sum(pmap(write_shard, range(shards), parallel=parallel))
             total += sum(pmap(write_doc, range(len(docs)), parallel=parallel))
         filters = [doc.filters for doc in docs]
-        total += _write(out / "f.json", _filter_text(filters))
+        labels = _labels(filters)
+        total += _write(out / "f.json", _filter_text(filters, labels))
         urls = [d.url for d in docs]
-        total += _write(out / "meta.json", _meta_text(urls, total, shards, filters))
+        total += _write(out / "meta.json", _meta_text(urls, total, shards, filters, labels))
     except OSError as exc:
         raise SearchIndexError(f"无法写入站内搜索索引 {out}:{os_error_text(exc)}") from exc
     return {"documents": len(docs), "terms": len(postings), "shards": shards, "bytes": total,
-            "state": IndexState(raw, total - (out / "meta.json").stat().st_size, shards, filters, urls)}
+            "state": IndexState(raw, total - (out / "meta.json").stat().st_size, shards, filters, urls, labels)}
 
 
 def _doc_text(doc: SearchDoc) -> str:
@@ -422,6 +423,7 @@ class IndexState:
     shards: int
     filters: list[dict[str, list[str]]]
     urls: list[str]
+    labels: dict[str, list[str]] | None = None  # _labels(filters), once an update needed them
 
 
 def _weights(doc: SearchDoc) -> dict[str, int]:
@@ -478,19 +480,22 @@ def update_document(site_dir: Path | str, number: int, old: SearchDoc, new: Sear
             texts[path] = _dump({term: shard[term] for term in sorted(shard)})
         if max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES))) != state.shards:
             return None
-        filters = list(state.filters)
-        filters[number] = new.filters
+        filters, labels = state.filters, state.labels
         doc_path, f_path = out / "d" / f"{number}.json", out / "f.json"
-        total -= doc_path.stat().st_size + f_path.stat().st_size
+        total -= doc_path.stat().st_size
         texts[doc_path] = _doc_text(new)
-        labels = _labels(filters)
-        texts[f_path] = _filter_text(filters, labels)
+        if labels is None or filters[number] != new.filters:  # f.json stays as it is when the filters do
+            filters = list(filters)
+            filters[number] = new.filters
+            labels = _labels(filters)
+            total -= f_path.stat().st_size
+            texts[f_path] = _filter_text(filters, labels)
         for path, text in texts.items():
             total += _write(path, text)
         _write(out / "meta.json", _meta_text(state.urls, total, state.shards, filters, labels))
     except (OSError, ValueError) as exc:
         raise SearchIndexError(f"无法更新站内搜索索引 {out}:{os_error_text(exc) if isinstance(exc, OSError) else exc}") from exc
-    return IndexState(raw, total, state.shards, filters, state.urls)
+    return IndexState(raw, total, state.shards, filters, state.urls, labels)
 
 
 # --- the same search in Python (tests and the benchmark compare it with search.js) ---------
