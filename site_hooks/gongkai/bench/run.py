@@ -842,7 +842,7 @@ def run(root: Path, opts: Options, say: Callable[[str], None] = lambda s: print(
         results["previews"] = previews({"previews": [*results["previews"], got]})
         results["preview"] = results["previews"][0]  # the size the peers are compared at
         save()
-        say(f"[{n} 条] gongkai serve:中位数 {got['median_s']} 秒")
+        say(f"[{n} 条] gongkai serve：中位数 {got['median_s']} 秒")
         if n != preview_sizes[0]:
             return
         peers = [("mkdocs", python), ("zensical", zensical)] if opts.peers_preview else []
