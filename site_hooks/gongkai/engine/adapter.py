@@ -79,7 +79,8 @@ class Build:
         self.search_done: Any = None  # gongkai build: waits for the search index writer running beside MkDocs
         self.search_pages: Any = None  # gongkai build: the pipe that tells that writer where the hand-written pages are
         self.search_pages_file: str | None = None  # … and that file (removed after the writer has finished)
-        self.deferred: list[tuple[str, list[str], dict[str, str]]] | None = None  # gongkai build: pages written in on_post_build
+        # gongkai build: the pages on_post_build renders and writes: (file, theme shell, canonical URL, edit URL, page)
+        self.deferred: list[tuple[str, list[str], str, str, _Later]] | None = None
         self.sigs: dict[str, Any] = {}  # preview: each generated page's signature (gongkai.pages.outputs)
         self.nav_urls: list[str] = []  # the URLs of the pages in the nav (on_nav)
         self.site_description = ""  # <meta name="description"> of a page that has none (escaped)
@@ -89,10 +90,9 @@ class Build:
         if self.search_pages is not None:  # stopped before on_env: the search writer sees the end of input and stops
             self.search_pages.close()
             self.search_pages = None
-        for name in ("search_done",):  # stopped before on_post_build
-            if getattr(self, name) is not None:
-                getattr(self, name)()
-                setattr(self, name, None)
+        if self.search_done is not None:  # stopped before on_post_build
+            self.search_done()
+            self.search_done = None
         if self.search_pages_file is not None:
             Path(self.search_pages_file).unlink(missing_ok=True)
             self.search_pages_file = None
@@ -269,7 +269,7 @@ class Session:
         generated = self.build.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
-        if os.environ.get("GONGKAI_FAST_PAGES", "1") == "0":  # the plain path, kept to test the fast one
+        if not _fast_pages():
             values = _page_values(page, generated, self.build.site_description)
             page.meta.update(title=values[_TOKENS["TITLE"]], gk_head=values[_TOKENS["HEAD"]])
             if generated.description:
@@ -403,12 +403,7 @@ class Session:
         panel = self.preview.panel_html()
         for page in pages:
             key, canonical, edit, dest = self.records[page.src_uri]
-            values = {
-                _TOKENS["TITLE"]: str(escape(page.title)), _TOKENS["DESC"]: _description(page, self.build.site_description),
-                _TOKENS["HEAD"]: "".join(f'<meta name="{n}" content="{escape(v)}">' for n, v in page.meta),
-                _TOKENS["CANON"]: str(escape(canonical)), _TOKENS["EDIT"]: str(escape(edit)),
-                _TOKENS["CONTENT"]: panel + page.html,
-            }
+            values = _values(page, canonical, edit, panel + page.html, self.build.site_description)
             with open(dest, "wb") as f:
                 f.write(_fill(self.shells[key], values).encode("utf-8", errors="xmlcharrefreplace"))
             self.page_keys[page.src_uri] = digest(page)  # what a later dirty build compares with
@@ -607,9 +602,9 @@ def _describe(exc: Exception) -> str:
 def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> None:
     """In the forked writer: count the plans, wait for the hand-written pages, write the index.
 
-    In this one process: the build's page workers keep the cores busy meanwhile, and a pool of its own
-    (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its copy-on-write
-    copy of the project: 10,000 plans peaked at 1.5–1.9 GB."""
+    In this one process: the main process keeps the other core busy meanwhile (MkDocs, open data, pages).
+    A pool of its own (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its
+    copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
     counted = search.count_first(docs, parallel=False)

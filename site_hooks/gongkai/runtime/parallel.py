@@ -14,11 +14,22 @@ import os
 import pickle
 import sys
 import tempfile
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
 
-_work: tuple[Any, ...] | None = None  # the current map: (runner, func, items, tasks, shared task counter)
+
+class _Map(NamedTuple):
+    """The map in progress: inherited by the forked workers, read by this process's own share too."""
+
+    runner: Callable[[Any], Any]  # runs one task
+    func: Callable[..., Any]  # what the caller maps
+    items: Sequence[Any]
+    tasks: list[Any]
+    counter: Any  # shared: the next task to take
+
+
+_work: _Map | None = None
 
 
 def jobs() -> int:
@@ -31,20 +42,18 @@ def jobs() -> int:
 
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _work is not None
-    _, func, items, _, _ = _work
-    return [func(items[i]) for i in range(*bounds)]
+    return [_work.func(_work.items[i]) for i in range(*bounds)]
 
 
 def _run_strided(start_step: tuple[int, int]) -> list[Any]:
     assert _work is not None
-    _, func, items, _, _ = _work
+    func, items = _work.func, _work.items
     return [func(items[i]) for i in range(start_step[0], len(items), start_step[1])]
 
 
 def _run_block(bounds: tuple[int, int]) -> Any:
     assert _work is not None
-    _, func, items, _, _ = _work
-    return func(bounds[0], items[bounds[0]:bounds[1]])
+    return _work.func(bounds[0], _work.items[bounds[0]:bounds[1]])
 
 
 def _fork_ok(parallel: bool, count: int) -> bool:
@@ -67,7 +76,7 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
     never pickled."""
     global _work
     context = multiprocessing.get_context("fork")
-    _work = (runner, func, items, tasks, context.Value("i", 0))
+    _work = _Map(runner, func, items, tasks, context.Value("i", 0))
     frozen = _freeze()
     try:
         with context.Pool(jobs() - 1) as pool:
@@ -88,7 +97,7 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
 def _drain(_worker: int) -> list[tuple[int, Any]]:
     """Run the next task of the current map until there is none left: [(task number, result)]."""
     assert _work is not None
-    runner, _, _, tasks, counter = _work
+    runner, tasks, counter = _work.runner, _work.tasks, _work.counter
     done = []
     while True:
         with counter.get_lock():
