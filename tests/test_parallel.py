@@ -210,3 +210,66 @@ def test_background_writers_that_cannot_start_fail_the_build_in_chinese(tmp_path
     """)
     assert_failed_keeping_the_old_site(proc, site, "站内搜索索引生成失败，网站没有生成：磁盘空间不足")
     assert "Errno" not in proc.stderr
+
+
+def test_writers_end_when_the_build_is_killed(tmp_path):
+    """A killed build (SIGKILL: a cancelled CI job, the OOM killer) takes its forked writers and workers with it:
+    otherwise they go on writing into its temporary site folder after the next build has removed it."""
+    import subprocess
+    import sys
+    import textwrap
+    import time
+
+    from conftest import ROOT
+
+    script = textwrap.dedent(f"""
+        import os, sys, time
+        sys.path.insert(0, {str(ROOT / "site_hooks")!r})
+        os.environ["GONGKAI_JOBS"] = "2"
+        from gongkai.runtime import parallel
+        def late(path):
+            time.sleep(1.5)
+            open(path, "w").write("written")
+        def slow(x):
+            time.sleep(0.01)
+            return x
+        parallel.background("写入", late, {str(tmp_path / "background.txt")!r})
+        parallel.MIN_ITEMS = 1
+        print("ready", flush=True)
+        parallel.pmap(slow, list(range(10000)))
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "ready"
+    time.sleep(0.3)  # the pool's worker is working
+    children = _children(proc.pid)
+    assert len(children) >= 2  # the background writer and the pool's worker
+    proc.kill()
+    proc.wait()
+    proc.stdout.close()
+    time.sleep(2)
+    assert not (tmp_path / "background.txt").exists()  # the writer ended with the build
+    assert [pid for pid in children if _alive(pid)] == []
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (from /proc: field 4 of /proc/<n>/stat)."""
+    import pathlib
+
+    out = []
+    for stat in pathlib.Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            out.append(int(stat.parent.name))
+    return out
+
+
+def _alive(pid: int) -> bool:
+    import os
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True

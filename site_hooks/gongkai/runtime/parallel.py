@@ -8,10 +8,12 @@ threads; it calls with parallel=False).
 """
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
 import pickle
+import signal
 import sys
 import tempfile
 from typing import Any, Callable, NamedTuple, Sequence
@@ -79,7 +81,7 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
     _work = _Map(runner, func, items, tasks, context.Value("i", 0))
     frozen = _freeze()
     try:
-        with context.Pool(jobs() - 1) as pool:
+        with context.Pool(jobs() - 1, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
             theirs = pool.map_async(_drain, range(jobs() - 1))
             mine = _drain(-1)
             parts = [mine, *theirs.get()]
@@ -147,7 +149,7 @@ def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool 
     os.close(fd)
     sys.stdout.flush()  # the child must not write the parent's buffered output a second time
     sys.stderr.flush()
-    proc = multiprocessing.get_context("fork").Process(target=_background_child, args=(label, func, args, out))
+    proc = multiprocessing.get_context("fork").Process(target=_background_child, args=(label, func, args, out, os.getpid()))
     if _freeze():
         proc.start()
         gc.unfreeze()  # the child keeps its frozen copy; this process goes on as before
@@ -168,7 +170,21 @@ def background(label: str, func: Callable[..., Any], *args: Any, parallel: bool 
     return wait
 
 
-def _background_child(label: str, func: Callable[..., Any], args: tuple, out: str) -> None:
+def die_with_parent(parent: int) -> None:
+    """In a forked process: end when ``parent`` ends, even killed (SIGKILL, a cancelled CI job, the OOM killer).
+
+    Otherwise a writer outlives a killed build and goes on writing into its temporary site folder after the
+    next build has removed it (Linux: PR_SET_PDEATHSIG; elsewhere nothing is done)."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent ended before the call: the signal will not come
+        os._exit(1)
+
+
+def _background_child(label: str, func: Callable[..., Any], args: tuple, out: str, parent: int) -> None:
+    die_with_parent(parent)
     try:
         result = func(*args)
         with open(out, "wb") as f:
