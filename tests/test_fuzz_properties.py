@@ -11,7 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import ROOT as REPO_ROOT
 from conftest_fuzz import scratch  # noqa: F401 - fixture
+from gongkai.data.checker import VALIDATORS, is_valid
 from gongkai.rules import codes
 from gongkai.pages.generate import generate
 from gongkai.data.loader import load_project
@@ -197,3 +199,41 @@ def test_any_plan_loads_or_is_explained(scratch, changes):
             generate(project, make_env(scratch / "templates"))
     finally:
         path.write_bytes(saved)
+
+
+# --- the fast schema verdict (fastjsonschema) against jsonschema's ---------------------------------------
+
+ANY_VALUE = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(-10**20, 10**20), st.floats(allow_nan=False), EDITOR_TEXT, CJK,
+              st.sampled_from(["", " ", "2024-03-01", "２０２４-03-01", "达到", "规划计划", "（一）", "gaoqi", "0"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.one_of(CJK, st.sampled_from(
+        ["编号", "指标", "类型", "目标值", "原文", "出处", "进展", "日期", "数值", "说明", "来源", "单位"])), inner, max_size=3)),
+    max_leaves=8)
+TARGET_KEYS = ["编号", "指标", "类型", "目标值", "单位", "原文", "出处", "进展", "说明"]
+_SAMPLE_PLAN = yaml.safe_load((REPO_ROOT / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8"))
+
+
+def _agree(kind: str, data) -> None:
+    assert is_valid(kind, data) == VALIDATORS[kind].is_valid(data), (kind, data)
+
+
+@given(st.dictionaries(st.sampled_from(PLAN_KEYS), ANY_VALUE, max_size=4),
+       st.dictionaries(st.sampled_from(TARGET_KEYS), ANY_VALUE, max_size=3), st.booleans())
+def test_fast_schema_verdict_is_jsonschemas(changes, target_changes, drop):
+    data = {**_SAMPLE_PLAN, **changes}
+    if isinstance(data.get("指标"), list) and data["指标"] and isinstance(data["指标"][0], dict):
+        data["指标"] = [{**data["指标"][0], **target_changes}, *data["指标"][1:]]
+    if drop:
+        data.pop(next(iter(data)))
+    _agree("plan", data)
+
+
+def test_fast_schema_verdict_is_jsonschemas_on_every_data_file():
+    kinds = {"departments": "department", "plans": "plan"}
+    checked = 0
+    for path in sorted((REPO_ROOT / "data").rglob("*.yml")):
+        kind = kinds.get(path.relative_to(REPO_ROOT / "data").parts[0]) or path.stem
+        if kind in VALIDATORS:
+            _agree(kind, parse_text(path.read_text(encoding="utf-8")).data)
+            checked += 1
+    assert checked >= 15

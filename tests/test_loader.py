@@ -32,7 +32,12 @@ def write(project: Path, rel: str, text: str, encoding: str = "utf-8") -> None:
 
 
 def errors_of(project: Path):
+    """The loader's verdict, which must be the same on the large-build path (files parsed and schema-checked
+    up front, as ``parallel`` does) as on the serial one."""
     loaded, problems = load_project(project)
+    up_front, problems_up_front = load_project(project, parallel=True)
+    assert list(map(str, problems_up_front.errors)) == list(map(str, problems.errors))
+    assert (up_front is None) == (loaded is None)
     return loaded, problems.errors
 
 
@@ -105,6 +110,7 @@ BAD_PLANS = [
     ("empty-file", "", (1, "", "文件是空的")),
     ("comment-only", "# 只有注释\n", (1, "", "文件是空的")),
     ("a-list-not-fields", "- 名称: 测试\n", (1, "", "“字段: 值”的形式")),
+    ("blank-category", _replace("组配分类: 规划计划", "组配分类: ' '"), (3, "组配分类", "不能为空")),
     ("unclosed-quote", _replace('发布时间: "15:00"', '发布时间: "15:00'), (0, "", "")),
 ]
 

@@ -112,10 +112,29 @@ def run_case(root: Path, case: Case, env, max_seconds: float = 5.0) -> Outcome:
     start = time.perf_counter()
     with applied(root, case):
         valid, errors, bad = check(root, env, max_seconds)
+        bad += schema_disagreement(root, case.target)
     seconds = time.perf_counter() - start
     if seconds > max_seconds:
         bad.append(f"took {seconds:.1f} s (limit {max_seconds} s)")
     return Outcome(case, seconds, valid, errors, bad)
+
+
+def schema_disagreement(root: Path, rel: str) -> list[str]:
+    """The loader takes fastjsonschema's verdict and asks jsonschema only for the messages: on the changed file
+    (when it parses) the two must agree, or a broken file would pass without a message."""
+    from gongkai.data.checker import VALIDATORS, is_valid
+    from gongkai.data.yamlio import load_file
+
+    path, parts = root / rel, Path(rel).parts
+    kinds = {"plans": "plan", "departments": "department", "nianbao": "nianbao"}
+    kind = kinds.get(parts[1]) if len(parts) > 2 and parts[0] == "data" else None
+    kind = kind or (path.stem if path.stem in VALIDATORS else None)
+    if kind is None or not path.is_file() or path.is_symlink():
+        return []
+    doc = load_file(path)
+    if doc.errors or is_valid(kind, doc.data) == VALIDATORS[kind].is_valid(doc.data):
+        return []
+    return [f"fastjsonschema and jsonschema disagree on {rel} ({kind})"]
 
 
 def run_import_case(root: Path, work: Path, name: str, content: bytes, max_seconds: float) -> list[str]:

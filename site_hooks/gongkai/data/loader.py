@@ -15,7 +15,7 @@ import stat
 from pathlib import Path
 
 from gongkai.data import attachments, drafts, history, index_numbers, nianbao, redirects, schema, security, targets, urls, withdrawal
-from gongkai.data.checker import VALIDATORS, FileChecker, Parsed, is_web_url, read_file, relpath
+from gongkai.data.checker import FileChecker, is_valid, Parsed, is_web_url, read_file, relpath
 from gongkai.data.model import Category, Department, Plan, Project, Related, Site, Topic, Validity
 from gongkai.data.yamlio import load_file
 from gongkai.markup import prime
@@ -188,7 +188,7 @@ def _parse_one(path: Path) -> Parsed | None:
     if path.is_symlink():
         return None  # _read reports links; never follow them
     doc = load_file(path)
-    return doc, not doc.errors and VALIDATORS["plan"].is_valid(doc.data)
+    return doc, not doc.errors and is_valid("plan", doc.data)
 
 
 def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, Parsed]:
@@ -198,6 +198,7 @@ def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | Non
     ``reuse`` (the preview server's, kept between its builds) holds each file's result by
     (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
     build gets fresh objects (the checks may change ``doc.data``)."""
+    is_valid("plan", {})  # compiles the validator here, not once in every forked worker
     if reuse is None:
         return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None} if parallel else {}
     out: dict[Path, Parsed] = {}
