@@ -62,3 +62,15 @@ def test_text_params_are_escaped_and_html_params_are_not():
         "related": {"links": []},
     })
     assert "&lt;i&gt;标题&lt;/i&gt;" in page and "<p>正文</p>" in page
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_macro_is_compiled_with_its_template_written_in(name):
+    """ComponentLoader puts template.html into macro.html (no include per call); only the component's own."""
+    env = make_env(ROOT / "templates")
+    source = env.loader.get_source(env, f"components/{name}/macro.html")[0]
+    own = (COMPONENTS / name / "template.html").read_text(encoding="utf-8").removesuffix("\n")
+    assert f'components/{name}/template.html"' not in source
+    assert own in source
+    assert "include" not in (COMPONENTS / name / "macro.html").read_text(encoding="utf-8").replace(
+        f'{{% include "components/{name}/template.html" %}}', "")
