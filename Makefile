@@ -81,7 +81,7 @@ golden: $(TEST_STAMP) ## 重新生成组件和页面的 golden HTML（检查差�
 	GONGKAI_UPDATE_GOLDEN=1 $(BIN)/pytest -q --update-golden -k golden $(call FAIL,重新生成 golden 文件)
 
 clean: ## 删除 site/、site-admin/ 和临时文件（保留 .venv）
-	rm -rf site site-admin .site.tmp-* .site.old-* .pytest_cache $(call FAIL,删除生成的文件)
+	rm -rf site site-admin .site.tmp-* .site.old-* .site.trash-* .pytest_cache $(call FAIL,删除生成的文件)
 
 new: $(STAMP) ## 新建计划文件，例如 make new DEPT=skjj TITLE="市科学技术局2025年工作计划"（名称中没有年份时加 YEAR=2025）
 	GONGKAI_MAKE=1 $(BIN)/gongkai new $(if $(DEPT),--dept "$(DEPT)") $(if $(TITLE),--title "$(TITLE)") $(if $(YEAR),--year "$(YEAR)") $(if $(DATE),--date "$(DATE)") $(call FAIL,新建计划文件)

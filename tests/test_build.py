@@ -4,6 +4,7 @@ from __future__ import annotations
 import posixpath
 import re
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -281,3 +282,15 @@ def test_description_lead(text, expected):
     from gongkai.pages.context import lead
 
     assert lead(text) == expected
+
+
+def test_rebuild_swaps_the_new_site_in_and_deletes_the_old_one_in_the_background(project):
+    assert run_cli(project, "build").returncode == 0
+    (project / "site" / "leftover.txt").write_text("上一次的网站", encoding="utf-8")
+    assert run_cli(project, "build").returncode == 0
+    assert (project / "site" / PLAN).is_file() and not (project / "site" / "leftover.txt").exists()
+    assert not list(project.glob(".site.old-*")), "recover() must never find the deleted copy"
+    deadline = time.monotonic() + 60
+    while list(project.glob(".site.trash-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not list(project.glob(".site.trash-*")), "the replaced site is deleted after the build"

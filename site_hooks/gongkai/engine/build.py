@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -35,13 +36,33 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
+# Deletes a folder at low priority, in a process of its own that does not end with the build.
+_DELETER = "import os, shutil, sys; os.nice(10); shutil.rmtree(sys.argv[1], ignore_errors=True)"
+
+
+def _remove_in_background(path: Path) -> None:
+    """Delete the folder ``path`` after the build has ended: the replaced site of a 10,000-plan project
+    is ~160,000 files, and deleting them took 6.4 s of the build's time."""
+    try:
+        subprocess.Popen([sys.executable, "-c", _DELETER, str(path)], start_new_session=True, close_fds=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except OSError:
+        _remove(path)
+
+
 def swap_in(tmp: Path, site_dir: Path) -> None:
-    """Replace ``site_dir`` by ``tmp`` with two renames (the old copy is deleted afterwards)."""
+    """Replace ``site_dir`` by ``tmp`` with two renames; the old copy is renamed to ``.<site>.trash-…`` (which
+    :func:`recover` never puts back) and deleted in the background."""
     old = site_dir.with_name(f".{site_dir.name}.old-{os.getpid()}")
     if site_dir.exists() or site_dir.is_symlink():
         os.replace(site_dir, old)
     os.replace(tmp, site_dir)
-    _remove(old)
+    if old.is_dir() and not old.is_symlink():
+        trash = site_dir.with_name(f".{site_dir.name}.trash-{os.getpid()}-{time.time_ns()}")
+        os.replace(old, trash)
+        _remove_in_background(trash)
+    elif old.exists() or old.is_symlink():
+        _remove(old)
 
 
 def recover(site_dir: Path) -> None:
@@ -77,6 +98,8 @@ def build_site(root: Path, site_dir: Path | None = None, *, quiet: bool = False,
         print(warning, file=sys.stderr)
     for stale in site_dir.parent.glob(f".{site_dir.name}.tmp-*"):
         _remove(stale)  # left by a build that was killed
+    for stale in site_dir.parent.glob(f".{site_dir.name}.trash-*"):
+        _remove_in_background(stale)  # a deletion that was cut short (or is still going on: both end it)
     tmp = site_dir.with_name(f".{site_dir.name}.tmp-{os.getpid()}")
     _remove(tmp)
     mkdocs_log = logging.getLogger("mkdocs")
