@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
-from gongkai.markup.body import body_html_unsanitised, sanitize
+from gongkai.markup.body import BODY_CACHE, body_html_unsanitised, sanitize
 
 
 class Inventory(HTMLParser):
@@ -94,7 +94,7 @@ def removed_from_body(body: str) -> tuple[str, ...]:
     lost = REMOVED_CACHE.get(body)
     if lost is None:
         raw = body_html_unsanitised(body)
-        clean = sanitize(raw)
+        clean = BODY_CACHE.get(body) or sanitize(raw)  # the page's HTML, when rendered already
         # the same text has the same inventory: nothing was removed (most bodies whose "&" or "{" made them suspects)
         lost = REMOVED_CACHE[body] = () if clean == raw else tuple(removed_html(raw, clean))
     return lost
