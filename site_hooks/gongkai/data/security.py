@@ -14,6 +14,7 @@ Called by the loader; every finding is a Chinese ``path:line`` problem:
 from __future__ import annotations
 
 import posixpath
+from collections import Counter
 import re
 import unicodedata
 from pathlib import Path, PurePosixPath
@@ -168,22 +169,26 @@ def planned_urls(project: "Project") -> list[tuple[str, str, int, str]]:
         out.append((p.url, p.path, 0, f"计划“{p.title}”"))
         for i, a in enumerate(p.attachments):
             out.append((a.url, p.path, p.line_of.get(("附件", i, "文件"), 0), f"附件“{a.file}”"))
+    # counted in one pass (counting per list was 500,000 comparisons at 10,000 plans, twice a build)
+    per_dept = Counter(p.department.slug for p in plans)
+    per_dept_cat = Counter((p.department.slug, p.category) for p in plans)
+    per_cat = Counter(p.category for p in plans)
+    per_topic = Counter(p.topic for p in plans)
+    per_first_topic = Counter(p.topic.split("\\")[0] for p in plans)  # a plan of “一级\\二级” is listed under 一级 too
     for slug, dept in sorted(project.departments.items()):
-        mine = [p for p in plans if p.department.slug == slug]
-        paged(dept_url(slug), len(mine), dept.path, 0, f"发布机构“{dept.short_name}”的目录")
+        paged(dept_url(slug), per_dept[slug], dept.path, 0, f"发布机构“{dept.short_name}”的目录")
         for name in dept.categories:
             cat = project.category(name)
-            paged(dept_cat_url(slug, cat.slug), sum(p.category == name for p in mine), dept.path, 0, f"“{dept.short_name} {name}”目录")
+            paged(dept_cat_url(slug, cat.slug), per_dept_cat[(slug, name)], dept.path, 0, f"“{dept.short_name} {name}”目录")
     for cat in project.categories:
-        count = sum(p.category == cat.name for p in plans)
-        if count:
-            paged(cat_url(cat.slug), count, "data/vocab/categories.yml", 0, f"组配分类“{cat.name}”目录")
+        if per_cat[cat.name]:
+            paged(cat_url(cat.slug), per_cat[cat.name], "data/vocab/categories.yml", 0, f"组配分类“{cat.name}”目录")
     for t in project.topics:
-        count = sum(p.topic == t.name or p.topic.split("\\")[0] == t.name for p in plans)
+        count = per_topic[t.name] if "\\" in t.name else per_first_topic[t.name]
         if count:
             paged(topic_url(t.slug), count, "data/vocab/topics.yml", 0, f"主题分类“{t.name}”目录")
-    for year in sorted({p.year for p in plans}):
-        paged(year_url(year), sum(p.year == year for p in plans), "data/plans", 0, f"{year}年度目录")
+    for year, count in sorted(Counter(p.year for p in plans).items()):
+        paged(year_url(year), count, "data/plans", 0, f"{year}年度目录")
     out.append((XXGK, "data/plans", 0, "政府信息公开首页"))
     out.append((NIANBAO_URL, "data/nianbao", 0, "政府信息公开年报目录"))
     for r in project.reports:
