@@ -45,8 +45,8 @@ class ComponentLoader(FileSystemLoader):
     The files keep GOV.UK's shape (the macro includes its template), but an ``include`` at run time
     makes a new context on every call: the progress bar, called for every 主要目标 row (90,000 times
     at 10,000 plans), rendered twice as fast with its template in the macro, the 主要目标 table 1.6×.
-    The output is the same (tests/test_components.py's golden HTML). A template error in a
-    template.html is reported at the line of its macro.html."""
+    The output is the same (tests/test_components.py's golden HTML). A syntax error in a template.html is
+    still reported in that file at its line (it is parsed alone first); an error while rendering names macro.html."""
 
     def get_source(self, environment: Environment, template: str):
         source, filename, uptodate = super().get_source(environment, template)
@@ -56,7 +56,9 @@ class ComponentLoader(FileSystemLoader):
             def own(m: re.Match) -> str:
                 if m.group(2) != folder:
                     return m.group(0)
-                return super(ComponentLoader, self).get_source(environment, m.group(1))[0].removesuffix("\n")
+                text, path, _ = super(ComponentLoader, self).get_source(environment, m.group(1))
+                environment.parse(text, m.group(1), path)  # a syntax error names template.html and its line
+                return text.removesuffix("\n")
 
             source = _OWN_TEMPLATE.sub(own, source)
         return source, filename, uptodate
