@@ -53,8 +53,8 @@ class Generated:
     handwritten: list[tuple[str, str, str]]  # (url, title, html) of the hand-written pages, for the search index
     search: search.IndexState | None = None
     versions: Versions = field(default_factory=Versions)
-    # targets.closings(project.plans): the same after every fast-path edit (reload_plan sends an edit to a 工作总结,
-    # or to a plan whose targets one closes, to the whole build), so computed once
+    # targets.closings(project.plans): the same after every fast-path edit (an edit to a 工作总结 that closes targets,
+    # or to a plan whose targets one closes, goes to the whole build: reload_plan, update), so computed once
     closed: dict[str, list[Target]] | None = None
     records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
 
@@ -118,6 +118,10 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     """The pages to write after ``old`` became ``plan`` in ``project`` (``touched``: other plans whose pages
     show it); the open-data files and the search index in ``site_dir`` are updated here. None: the edit
     adds or removes pages, build the whole site (``state`` is then stale)."""
+    if old.path in state.closings():
+        # A 工作总结 that closed targets: reload_plan declines it while the file has 目标完成情况, but one that lost
+        # the section comes here, and the plans it closed (their pages, 目标任务 and 指标 pages, targets files) change.
+        return None
     facets = facets_changed(old, plan)
     state.versions.bump(plan.id, facets)
     for other in touched:
