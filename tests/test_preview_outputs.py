@@ -51,13 +51,14 @@ class Preview:
         text = path.read_text(encoding="utf-8")
         assert old in text, old
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
-        project, plan, touched, _ = reload_plan(self.state.project, path)
+        project, plan, touched, _ = reload_plan(self.state.project, path, self.state.closings())  # as the adapter
         before = project and next(p for p in self.state.project.plans if p.path == plan.path)
         pages = project and incremental.update(self.state, project, plan, before, touched, self.env, self.site)
         if pages is None:
             self.build()
             return False
         self.pages.update({p.url: p.html for p in pages})
+        self.rendered = [p.url for p in pages]
         return True
 
     def assert_as_built(self) -> None:
@@ -124,26 +125,48 @@ def test_a_compilation_in_parts_is_right_after_an_edit_of_one_of_its_plans(previ
     p.assert_as_built()
 
 
-# --- 2. and 3. a 工作总结's 目标完成情况 ----------------------------------------------------------------------
+# --- 2. and 3. a 工作总结's 目标完成情况: the fast path sets the closings again (data.targets.close_again) ------------
 
 
 def test_a_summary_that_loses_its_closings_leaves_no_closed_status(preview):
+    closed = urls.plan_url("skjj", 2021, "keji-gongzuo-yaodian")
+    assert "，最终结果）" in preview.pages[closed] and "gk-targets__final" in preview.pages[closed]
     text = (preview.root / SUMMARY).read_text(encoding="utf-8")
     head, _, _ = text.partition("\n目标完成情况:\n")
-    preview.edit(SUMMARY, text, head + "\n")
-    preview.assert_as_built()
+    assert preview.edit(SUMMARY, text, head + "\n")
+    preview.assert_as_built()  # the closed plan's page, 目标任务 and 指标 pages, targets.json/.csv, both plans' JSON
+    assert "，最终结果）" not in preview.pages[closed] and "gk-targets__final" not in preview.pages[closed]
+    assert "gk-targets__final" not in preview.pages["mbrw/2021/skjj/"]
 
 
 def test_a_summary_that_drops_one_closing_reopens_that_target_everywhere(preview):
     closing = "  - 计划: skjj/2021/keji-gongzuo-yaodian\n    编号: yinjin-qiye\n    数值: 87\n    日期: 2021-12-31\n" \
               "    说明: 未完成，下一年加强招商对接\n"
-    preview.edit(SUMMARY, closing, "")
+    assert preview.edit(SUMMARY, closing, "")
     preview.assert_as_built()
-    preview.edit(SUMMARY, "  - 计划: skjj/2021/keji-gongzuo-yaodian\n    编号: chengguo-zhuanhua\n",
-                 closing + "  - 计划: skjj/2021/keji-gongzuo-yaodian\n    编号: chengguo-zhuanhua\n")
+    assert preview.edit(SUMMARY, "  - 计划: skjj/2021/keji-gongzuo-yaodian\n    编号: chengguo-zhuanhua\n",
+                        closing + "  - 计划: skjj/2021/keji-gongzuo-yaodian\n    编号: chengguo-zhuanhua\n")
     preview.assert_as_built()
 
 
-def test_a_changed_closing_value_is_shown_on_the_closed_plans_pages(preview):
-    preview.edit(SUMMARY, "    编号: yinjin-qiye\n    数值: 87\n", "    编号: yinjin-qiye\n    数值: 120\n")
+def test_a_changed_closing_value_or_summary_title_is_shown_on_the_closed_plans_pages(preview):
+    assert preview.edit(SUMMARY, "    编号: yinjin-qiye\n    数值: 87\n", "    编号: yinjin-qiye\n    数值: 120\n")
     preview.assert_as_built()
+    assert preview.edit(SUMMARY, "名称: 市科学技术局2021年科技工作总结", "名称: 市科学技术局2021年度科技工作总结")
+    preview.assert_as_built()
+    assert "市科学技术局2021年度科技工作总结" in preview.pages["mbrw/2021/skjj/"]
+    # a body edit of the summary changes no final result: only its page and its 汇编 part are signed and rendered
+    assert preview.edit(SUMMARY, "各项工作取得新进展", "各项工作取得明显进展")
+    assert sorted(preview.rendered) == sorted([urls.plan_url("skjj", 2021, "keji-gongzuo-zongjie"), "xxgk/hb/skjj/2021/"])
+    preview.assert_as_built()
+
+
+def test_a_closing_with_a_problem_goes_to_the_whole_build_and_changes_nothing(preview):
+    state = preview.state
+    before = {t.uid: t.closing for ts in state.closings().values() for t in ts}
+    path = preview.root / SUMMARY
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("    编号: yinjin-qiye\n", "    编号: yinjin-qiy\n", 1), encoding="utf-8")
+    project, plan, _, problems = reload_plan(state.project, path, state.closings())
+    assert project is None and "yinjin-qiye" in problems.report()
+    assert {t.uid: t.closing for p in state.project.plans for t in p.targets if t.closing is not None} == before

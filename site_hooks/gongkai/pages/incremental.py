@@ -53,8 +53,8 @@ class Generated:
     handwritten: list[tuple[str, str, str]]  # (url, title, html) of the hand-written pages, for the search index
     search: search.IndexState | None = None
     versions: Versions = field(default_factory=Versions)
-    # targets.closings(project.plans): the same after every fast-path edit (an edit to a 工作总结 that closes targets,
-    # or to a plan whose targets one closes, goes to the whole build: reload_plan, update), so computed once
+    # targets.closings(project.plans): computed once, and again only after an edit to a 工作总结 changed a final
+    # result (reload_plan sends an edit to a plan whose targets one closes to the whole build)
     closed: dict[str, list[Target]] | None = None
     records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
 
@@ -116,16 +116,20 @@ def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
 def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: list[Plan], env: Environment,
            site_dir: Path) -> list[Page] | None:
     """The pages to write after ``old`` became ``plan`` in ``project`` (``touched``: other plans whose pages
-    show it); the open-data files and the search index in ``site_dir`` are updated here. None: the edit
-    adds or removes pages, build the whole site (``state`` is then stale)."""
-    if old.path in state.closings():
-        # A 工作总结 that closed targets: reload_plan declines it while the file has 目标完成情况, but one that lost
-        # the section comes here, and the plans it closed (their pages, 目标任务 and 指标 pages, targets files) change.
-        return None
+    show it; :func:`gongkai.data.loader.reload_plan` was given ``state.closings()``, made before it changed any
+    closing); the open-data files and the search index in ``site_dir`` are updated here. None: the edit adds or
+    removes pages, build the whole site (``state`` is then stale)."""
     facets = facets_changed(old, plan)
     state.versions.bump(plan.id, facets)
+    # the plans whose targets' final results a 工作总结's edit changed (reload_plan set them): their own pages and
+    # 汇编 entries, every 目标任务 and 指标 page listing them, the targets files; the map of closings is made again
+    was = {id(t.plan) for t in state.closings().get(old.path, [])}
+    reclosed = [p for p in touched if id(p) in was or any(
+        isinstance(t, Target) and t.closing is not None and t.closing.summary is plan for t in p.targets)]
+    if reclosed:
+        state.closed = None
     for other in touched:
-        state.versions.bump(other.id, {"page"})
+        state.versions.bump(other.id, {"page", "targets"} if any(other is p for p in reclosed) else {"page"})
     jobs = reachable_jobs(state, project, plan, old, facets, touched, env)
     if jobs is None:
         jobs = generate_jobs(project, env, versions=state.versions, closed=state.closings())
@@ -144,7 +148,7 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
         _write(site_dir, *one_plan(p))
     if facets & {"entry", "targets"}:
         _write(site_dir, PLANS_JSON, opendata.plans_json(project))
-    if "targets" in facets:
+    if "targets" in facets or reclosed:
         _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
         _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))
     newest = project.plans[:opendata.FEED_SIZE]
