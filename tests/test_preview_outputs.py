@@ -167,6 +167,30 @@ def test_a_closing_with_a_problem_goes_to_the_whole_build_and_changes_nothing(pr
     path = preview.root / SUMMARY
     text = path.read_text(encoding="utf-8")
     path.write_text(text.replace("    编号: yinjin-qiye\n", "    编号: yinjin-qiy\n", 1), encoding="utf-8")
-    project, plan, _, problems = reload_plan(state.project, path, state.closings())
+    project, _, _, problems = reload_plan(state.project, path, state.closings())
     assert project is None and "yinjin-qiye" in problems.report()
     assert {t.uid: t.closing for p in state.project.plans for t in p.targets if t.closing is not None} == before
+
+
+# --- the served preview: a page that a full build no longer makes is gone ------------------------------------
+
+
+def test_the_served_preview_drops_the_pages_an_edit_removes(tmp_path):
+    """The fast path declines an edit that removes pages; the preview's dirty build then empties the site folder
+    (the list of pages changed: engine.adapter._skip_unchanged) so the surplus page is not served any more."""
+    from conftest import ServeProcess, copy_project
+
+    root = copy_project(tmp_path / "proj")
+    url, indicator = urls.plan_url("skjj", 2024, "niandu-gongzuo-jihua"), "mbrw/zb/chuangxin-xiangmu/"  # its own
+    s = ServeProcess(root, ready=indicator)
+    try:
+        assert 'id="gk-targets"' in s.get(url) and "chuangxin-xiangmu" in s.get("mbrw/")
+        built = s.output().count("网站已生成")
+        text = (root / PLAN).read_text(encoding="utf-8")
+        (root / PLAN).write_text(_remove_targets(text), encoding="utf-8")
+        s.wait_until(lambda: s.output().count("网站已生成") > built, 90, "no build after the edit")
+        plan_page, index = s.get(url), s.get("mbrw/")
+        assert plan_page and 'id="gk-targets"' not in plan_page and index and "chuangxin-xiangmu" not in index
+        assert s.get(indicator) == "" and s.get("mbrw/zb/gaoqi-xinrending/")  # gone; another indicator's is there
+    finally:
+        s.stop()

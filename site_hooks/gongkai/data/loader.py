@@ -385,7 +385,8 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
 
 # What an edit may change for :func:`reload_plan` to check it alone: every other field takes part in a
 # check across files (索引号 numbering and duplicates, the order of the lists, 相关文件, 替代文件, 原网址,
-# 附件 and 目标完成情况), and an edit to it loads the whole project again.
+# 附件), and an edit to it loads the whole project again. 目标完成情况 is checked again against every plan
+# (targets.close_again); a plan whose targets a 工作总结 closes is not checked alone.
 _ACROSS_FILES = ("index_no", "index_assigned", "historic_index", "published", "published_time", "created",
                  "validity", "related_raw", "old_paths", "attachments")
 _WITHDRAWAL_FIELDS = ("失效日期", "替代文件", "失效说明", "目标完成情况")

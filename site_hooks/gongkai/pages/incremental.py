@@ -16,14 +16,20 @@ title (名称)           + the catalogue pages listing it (department, 组配分
 文号                   + the catalogue pages listing it, ``plans.json``, ``feed.xml``
 指标                   + 目标任务 (index and year) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
+目标完成情况 (工作总结)  + for each plan whose targets' final result it changes (added, dropped, another value,
+                       the summary's new title: :func:`gongkai.data.targets.close_again` in ``reload_plan``):
+                       that plan's page, its 汇编 page and JSON, the 目标任务/指标 pages listing it,
+                       ``targets.json``/``.csv`` (its ``page`` and ``targets`` facets are bumped)
 =====================  ==============================================================================
 
 Only the jobs an edit can reach are signed when it bumps the ``page`` facet alone and moves the plan between
 no lists (:func:`reachable_jobs`: the plan page and its 汇编 pages); any other edit signs every job and
 renders those whose signature changed.
 
-An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue) returns
-None: the caller builds the whole site. So does an edit the loader cannot check alone (dates, 索引号, …).
+An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue, a page of
+目标任务, 指标 or 汇编 parts fewer) returns None: the caller builds the whole site (MkDocs' dirty build empties
+the site folder when the list of pages changes, so no surplus page stays). So does an edit the loader cannot
+check alone (dates, 索引号, an edit to a plan whose targets a 工作总结 closes, …).
 """
 from __future__ import annotations
 
