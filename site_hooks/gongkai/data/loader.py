@@ -385,7 +385,8 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
 
 # What an edit may change for :func:`reload_plan` to check it alone: every other field takes part in a
 # check across files (索引号 numbering and duplicates, the order of the lists, 相关文件, 替代文件, 原网址,
-# 附件 and 目标完成情况), and an edit to it loads the whole project again.
+# 附件), and an edit to it loads the whole project again. 目标完成情况 is checked again against every plan
+# (targets.close_again); a plan whose targets a 工作总结 closes is not checked alone.
 _ACROSS_FILES = ("index_no", "index_assigned", "historic_index", "published", "published_time", "created",
                  "validity", "related_raw", "old_paths", "attachments")
 _WITHDRAWAL_FIELDS = ("失效日期", "替代文件", "失效说明", "目标完成情况")
@@ -411,12 +412,15 @@ def _same_withdrawal(data: dict, old: Plan) -> bool:
     return r is not None and (r.plan_id == target if r.internal else r.href == target)
 
 
-def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | None, list[Plan], Problems]:
+def reload_plan(project: Project, path: Path, closed: dict[str, list] | None = None
+                ) -> tuple[Project | None, Plan | None, list[Plan], Problems]:
     """The preview's fast path: one edited plan file read and checked again against a loaded ``project``.
 
     Returns ``(project, plan, touched, problems)``: the project with the new plan in the old one's place,
     the new plan, and the other plans whose pages show something of it (相关文件 links carrying its title,
-    updated in place). Returns ``(None, None, [], problems)`` when the file has a problem, or when the edit
+    updated in place; for a 工作总结, the plans whose targets' final results it changed, their closings set in
+    place: :func:`gongkai.data.targets.close_again`; ``closed``: ``targets.closings(project.plans)`` if the caller
+    keeps it). A plan whose targets a 工作总结 closes is not checked alone. Returns ``(None, None, [], problems)`` when the file has a problem, or when the edit
     changes something checked across files (see ``_ACROSS_FILES``): the caller then loads the whole
     project with :func:`load_project`, which reports every problem."""
     root = project.root
@@ -428,14 +432,14 @@ def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | No
         return None, None, [], problems
     bits = {"departments": project.departments, "topics": project.topics, "validity": project.validity}
     plan, c = _load_plan(path, root, bits, problems)
-    if plan is None or c is None or problems or c.doc.data.get("目标完成情况"):
+    if plan is None or c is None or problems:
         return None, None, [], problems
     checkers = {plan.path: c}
     index_numbers.assign(project.site, [plan], checkers, problems)
     withdrawn = any(c.doc.data.get(f) for f in _WITHDRAWAL_FIELDS) or plan.validity != "有效"
     if not withdrawn:
         withdrawal.check([plan], checkers, project.validity, problems)
-    targets.check(root, [plan], checkers, problems)
+    targets.check(root, [plan], checkers, problems, close=False)  # its 目标完成情况 below, against every plan
     if problems or any(getattr(plan, f) != getattr(old, f) for f in _ACROSS_FILES):
         return None, None, [], problems
     if withdrawn:  # a 失效/废止/修订 plan: only when its 失效日期, 替代文件 and 失效说明 are as loaded (替代文件 names another file)
@@ -458,4 +462,10 @@ def reload_plan(project: Project, path: Path) -> tuple[Project | None, Plan | No
                 touched.append(other)
     plans = [plan if p is old else p for p in project.plans]
     new = dataclasses.replace(project, plans=plans)  # every other part (年报, aliases, …) as it was
+    before = (targets.closings(project.plans) if closed is None else closed).get(old.path, [])
+    if before or c.doc.data.get("目标完成情况"):
+        reclosed = targets.close_again(root, plan, c, plans, before, problems)
+        if reclosed is None:
+            return None, None, [], problems
+        touched += [p for p in reclosed if all(p is not t for t in touched)]
     return new, plan, touched, problems

@@ -404,8 +404,10 @@ def _check_closings(summary: Plan, c: FileChecker, by_uid: dict[str, Target], pl
                 continue
         target.closing = Closing(summary, date, value, status, str(raw.get("说明") or ""))
 
-def check(root: Path, plans: list[Plan], checkers: dict[str, FileChecker], problems: Problems) -> None:
-    """Check every plan's 指标 and 目标完成情况; replace ``plan.targets`` with :class:`Target` objects."""
+def check(root: Path, plans: list[Plan], checkers: dict[str, FileChecker], problems: Problems, *,
+          close: bool = True) -> None:
+    """Check every plan's 指标 and 目标完成情况 (not the latter if not ``close``: :func:`close_again` does it for
+    one file); replace ``plan.targets`` with :class:`Target` objects."""
     needed = any(p.targets or checkers[p.path].doc.data.get("目标完成情况") for p in plans)
     vocab = load_vocab(Path(root), problems, needed)
     if not needed:
@@ -429,9 +431,50 @@ def check(root: Path, plans: list[Plan], checkers: dict[str, FileChecker], probl
                 by_uid[target.uid] = target
     plan_ids = {p.id for p in plans}
     closed_by: dict[str, tuple[str, int]] = {}
-    for plan in sorted(plans, key=lambda p: p.path):
+    for plan in sorted(plans, key=lambda p: p.path) if close else []:
         if checkers[plan.path].doc.data.get("目标完成情况"):
             _check_closings(plan, checkers[plan.path], by_uid, plan_ids, closed_by, vocab, problems.unavailable)
+
+def _shown(closing: Closing | None) -> tuple | None:
+    """What the pages and the open data show of a closing (the summary's title and URL too)."""
+    if closing is None:
+        return None
+    return closing.summary.title, closing.summary.url, closing.summary.id, closing.date, closing.value, closing.status, closing.note
+
+
+def close_again(root: Path, summary: Plan, c: FileChecker, plans: list[Plan], before: list[Target],
+                problems: Problems) -> list[Plan] | None:
+    """The preview's fast path: the 目标完成情况 of one edited file (``summary``, already in ``plans``) checked again
+    against the loaded ``plans``; ``before``: the targets it closed until now. Sets those targets' closings and
+    returns the plans whose shown final results changed; None when the section has a problem, or closes a target
+    another summary closes too (the whole project is loaded then, and reports it; the closings stay as they were)."""
+    errors = problems.error_count
+    vocab = load_vocab(Path(root), problems, True)
+    by_uid = {t.uid: t for p in plans for t in p.targets if isinstance(t, Target)}
+    closed_by = {uid: (t.closing.summary.path, 0) for uid, t in by_uid.items()
+                 if t.closing is not None and t.closing.summary.path != summary.path}
+    was = [(t, t.closing) for t in before]
+    for t, _ in was:
+        t.closing = None
+    if vocab.loaded:
+        _check_closings(summary, c, by_uid, {p.id for p in plans}, closed_by, vocab, problems.unavailable)
+    now = [t for t in by_uid.values() if t.closing is not None and t.closing.summary is summary]
+    if problems.error_count > errors or not vocab.loaded:
+        for t in now:
+            t.closing = None
+        for t, closing in was:
+            t.closing = closing
+        return None
+    changed: dict[int, Plan] = {}
+    old = {id(t): closing for t, closing in was}
+    for t in now:
+        if id(t) not in old or _shown(old[id(t)]) != _shown(t.closing):
+            changed[id(t.plan)] = t.plan
+    for t, _ in was:
+        if t.closing is None:
+            changed[id(t.plan)] = t.plan
+    return list(changed.values())
+
 
 def all_targets(plans: list[Plan]) -> list[Target]:
     """Every target of every plan, in a stable order: year, department, plan, then as listed."""

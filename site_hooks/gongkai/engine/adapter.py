@@ -390,7 +390,7 @@ class Session:
                 gc.enable()
 
     def _fast_update(self, g: incremental.Generated, path: Path, site_dir: Path) -> int | None:
-        project, plan, touched, _ = reload_plan(g.project, path)
+        project, plan, touched, _ = reload_plan(g.project, path, g.closings())
         if project is None or plan is None:
             return None
         old = next(p for p in g.project.plans if p.path == plan.path)

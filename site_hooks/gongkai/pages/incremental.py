@@ -16,14 +16,20 @@ title (名称)           + the catalogue pages listing it (department, 组配分
 文号                   + the catalogue pages listing it, ``plans.json``, ``feed.xml``
 指标                   + 目标任务 (index and year) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
+目标完成情况 (工作总结)  + for each plan whose targets' final result it changes (added, dropped, another value,
+                       the summary's new title: :func:`gongkai.data.targets.close_again` in ``reload_plan``):
+                       that plan's page, its 汇编 page and JSON, the 目标任务/指标 pages listing it,
+                       ``targets.json``/``.csv`` (its ``page`` and ``targets`` facets are bumped)
 =====================  ==============================================================================
 
 Only the jobs an edit can reach are signed when it bumps the ``page`` facet alone and moves the plan between
 no lists (:func:`reachable_jobs`: the plan page and its 汇编 pages); any other edit signs every job and
 renders those whose signature changed.
 
-An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue) returns
-None: the caller builds the whole site. So does an edit the loader cannot check alone (dates, 索引号, …).
+An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue, a page of
+目标任务, 指标 or 汇编 parts fewer) returns None: the caller builds the whole site (MkDocs' dirty build empties
+the site folder when the list of pages changes, so no surplus page stays). So does an edit the loader cannot
+check alone (dates, 索引号, an edit to a plan whose targets a 工作总结 closes, …).
 """
 from __future__ import annotations
 
@@ -53,8 +59,8 @@ class Generated:
     handwritten: list[tuple[str, str, str]]  # (url, title, html) of the hand-written pages, for the search index
     search: search.IndexState | None = None
     versions: Versions = field(default_factory=Versions)
-    # targets.closings(project.plans): the same after every fast-path edit (reload_plan sends an edit to a 工作总结,
-    # or to a plan whose targets one closes, to the whole build), so computed once
+    # targets.closings(project.plans): computed once, and again only after an edit to a 工作总结 changed a final
+    # result (reload_plan sends an edit to a plan whose targets one closes to the whole build)
     closed: dict[str, list[Target]] | None = None
     records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
 
@@ -116,12 +122,20 @@ def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
 def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: list[Plan], env: Environment,
            site_dir: Path) -> list[Page] | None:
     """The pages to write after ``old`` became ``plan`` in ``project`` (``touched``: other plans whose pages
-    show it); the open-data files and the search index in ``site_dir`` are updated here. None: the edit
-    adds or removes pages, build the whole site (``state`` is then stale)."""
+    show it; :func:`gongkai.data.loader.reload_plan` was given ``state.closings()``, made before it changed any
+    closing); the open-data files and the search index in ``site_dir`` are updated here. None: the edit adds or
+    removes pages, build the whole site (``state`` is then stale)."""
     facets = facets_changed(old, plan)
     state.versions.bump(plan.id, facets)
+    # the plans whose targets' final results a 工作总结's edit changed (reload_plan set them): their own pages and
+    # 汇编 entries, every 目标任务 and 指标 page listing them, the targets files; the map of closings is made again
+    was = {id(t.plan) for t in state.closings().get(old.path, [])}
+    reclosed = [p for p in touched if id(p) in was or any(
+        isinstance(t, Target) and t.closing is not None and t.closing.summary is plan for t in p.targets)]
+    if reclosed:
+        state.closed = None
     for other in touched:
-        state.versions.bump(other.id, {"page"})
+        state.versions.bump(other.id, {"page", "targets"} if any(other is p for p in reclosed) else {"page"})
     jobs = reachable_jobs(state, project, plan, old, facets, touched, env)
     if jobs is None:
         jobs = generate_jobs(project, env, versions=state.versions, closed=state.closings())
@@ -140,7 +154,7 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
         _write(site_dir, *one_plan(p))
     if facets & {"entry", "targets"}:
         _write(site_dir, PLANS_JSON, opendata.plans_json(project))
-    if "targets" in facets:
+    if "targets" in facets or reclosed:
         _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
         _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))
     newest = project.plans[:opendata.FEED_SIZE]

@@ -142,15 +142,16 @@ class RecordCache:
     once: the preview's fast path gives the edited plan new target objects and keeps every other one."""
 
     def __init__(self) -> None:
-        self._by: dict[tuple, tuple[Target, str, dict[str, Any]]] = {}
+        self._by: dict[tuple, tuple[Target, Any, str, dict[str, Any]]] = {}
 
     def record(self, t: Target, base_url: str) -> dict[str, Any]:
         key = (t.plan.id, t.key, t.line)
         hit = self._by.get(key)
-        if hit is not None and hit[0] is t and hit[1] == base_url:
-            return hit[2]
+        # the closing too: an edited 工作总结 gives the targets it closes new closings (targets.close_again)
+        if hit is not None and hit[0] is t and hit[1] is t.closing and hit[2] == base_url:
+            return hit[3]
         made = target_record(t, base_url)
-        self._by[key] = (t, base_url, made)
+        self._by[key] = (t, t.closing, base_url, made)
         return made
 
 
