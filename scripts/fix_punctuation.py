@@ -3,6 +3,11 @@
 Usage:
     .venv/bin/python scripts/fix_punctuation.py                      # every .py under site_hooks/gongkai/
     .venv/bin/python scripts/fix_punctuation.py site_hooks/gongkai/engine/preview.py --dry-run
+    .venv/bin/python scripts/fix_punctuation.py --markdown README.md docs/editing-guide.md   # Chinese documents
+
+With ``--markdown`` the files are Markdown documents: their prose is fixed (rules.punctuation.fix_markdown:
+not code blocks, code spans, link targets, HTML, URLs or English lines); tests/test_punctuation.py lists the
+documents it checks.
 
 Rewrites, in place, the string literals (and the literal parts of f-strings) that contain Chinese: an ASCII
 , ; : ? ! ( ) touching Chinese text becomes full-width, both parentheses of a pair together, with the
@@ -129,8 +134,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="把 Python 源码中中文提示的半角标点改为全角")
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "site_hooks" / "gongkai"], help="文件或文件夹")
     parser.add_argument("--dry-run", action="store_true", help="只列出会改的文件，不写入")
+    parser.add_argument("--markdown", action="store_true", help="给出的是 Markdown 文档（README、docs/），改其中的中文正文")
     args = parser.parse_args(argv)
     total = 0
+    if args.markdown:
+        from gongkai.rules.punctuation import fix_markdown, markdown_problems
+
+        for path in args.paths:
+            text = path.read_text(encoding="utf-8")
+            n = len(markdown_problems(text))
+            if n and not args.dry_run:
+                path.write_text(fix_markdown(text), encoding="utf-8")
+            if n:
+                print(f"{path}：{n} 处")
+            total += n
+        print(f"共 {total} 处" + ("（没有写入）" if args.dry_run else ""))
+        return 1 if args.dry_run and total else 0
     for arg in args.paths:
         for path in sorted(arg.rglob("*.py")) if arg.is_dir() else [arg]:
             n = convert_file(path, write=not args.dry_run)

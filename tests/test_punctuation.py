@@ -99,3 +99,34 @@ def test_the_rule(text, bad):
     assert fixed.count("(") == fixed.count(")") and fixed.count("（") == fixed.count("）")
     if not bad:
         assert fixed == text
+
+
+# --- README and the Chinese documents ------------------------------------------------------------------
+
+ENGLISH_DOCS = {"docs/benchmarks.md", "docs/search.md"}  # written in English; their Chinese terms keep ASCII marks
+CHINESE_DOCS = ["README.md", "SECURITY.md"] + sorted(
+    p.relative_to(ROOT).as_posix() for p in (ROOT / "docs").glob("*.md")
+    if p.relative_to(ROOT).as_posix() not in ENGLISH_DOCS)
+
+
+@pytest.mark.parametrize("rel", CHINESE_DOCS)
+def test_chinese_documents_use_full_width_punctuation(rel):
+    text = (ROOT / rel).read_text(encoding="utf-8")
+    lines = text.split("\n")
+    found = [f"{rel}:{line}:{col}: {lines[line - 1][max(0, col - 12):col + 12]}"
+             for line, col in punctuation.markdown_problems(text)]
+    assert not found, "ASCII punctuation in Chinese text (fix: scripts/fix_punctuation.py --markdown):\n" + "\n".join(found[:20])
+
+
+@pytest.mark.parametrize("text, fixed", [
+    ("说明:每份计划(一个文件),见下。", "说明：每份计划（一个文件），见下。"),
+    ("写成 `字段: 值`,冒号后空一格", "写成 `字段: 值`，冒号后空一格"),  # code stays as typed
+    ("```yaml\n名称: 示例(一)\n```\n之后,再看", "```yaml\n名称: 示例(一)\n```\n之后，再看"),  # a code block too
+    ("见[指南](docs/guide.md)(第二节)", "见[指南](docs/guide.md)（第二节）"),  # a link's target is not prose
+    ("**编辑**:`make new`", "**编辑**：`make new`"),  # bold belongs to the Chinese it wraps
+    ("The site (政府信息公开) is static, fast, and small.", "The site (政府信息公开) is static, fast, and small."),
+    ("打开 <http://127.0.0.1:8000>,再看", "打开 <http://127.0.0.1:8000>，再看"),
+])
+def test_markdown_fix(text, fixed):
+    assert punctuation.fix_markdown(text) == fixed
+    assert not punctuation.markdown_problems(fixed)

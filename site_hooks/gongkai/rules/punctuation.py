@@ -118,3 +118,47 @@ def not_messages(tree: ast.AST) -> list[ast.AST]:
         if isinstance(node, ast.Compare):
             out += [o for o in [node.left, *node.comparators] if isinstance(o, ast.Constant)]
     return out
+
+
+# --- Markdown documents (README.md, docs/) -------------------------------------------------------------
+
+_FENCE = re.compile(r"[ \t]*(```|~~~)")
+# not prose: a link's target, an HTML tag or autolink, a bare URL, code in backticks, an indented code line
+_MD_NOT_PROSE = re.compile(r"\]\([^)\n]*\)|<[^>\n]*>|https?://[^\s)）]+|`[^`\n]*`|^(?: {4,}|\t)(?![-*+] |\d+\. ).*$")
+
+
+def _english(line: str) -> bool:
+    """An English sentence with Chinese terms in it (its punctuation stays ASCII): more English words than Han."""
+    return len(re.findall(r"[A-Za-z]{2,}", line)) > len(HAN.findall(line))
+
+
+def _prose_lines(text: str) -> list[tuple[int, str, str]]:
+    """(line number, line, the line with what is not prose masked) for every line outside fenced code."""
+    out: list[tuple[int, str, str]] = []
+    fence: str | None = None
+    for number, line in enumerate(text.split("\n"), 1):
+        m = _FENCE.match(line)
+        if m:
+            fence = None if fence == m.group(1) else (fence or m.group(1))
+            continue
+        if fence is None and HAN.search(line) and not _english(line):
+            masked = _MD_NOT_PROSE.sub(lambda x: "\x01" * len(x.group(0)), line)
+            # bold (**…**) is part of the Chinese it wraps: “**编辑**:” is a Chinese colon too
+            out.append((number, line, re.sub(r"(?<=[\u3400-\u9fff])\*\*|\*\*(?=[\u3400-\u9fff])", "\u3000\u3000", masked)))
+    return out
+
+
+def markdown_problems(text: str) -> list[tuple[int, int]]:
+    """(line, column) of each ASCII mark touching Chinese in a Markdown document's prose (see the module's
+    exceptions; code fences, code spans, link targets, HTML and URLs are not prose)."""
+    return [(number, col + 1) for number, _, masked in _prose_lines(text) for col in problems(masked)]
+
+
+def fix_markdown(text: str) -> str:
+    """``text`` (Markdown) with :func:`markdown_problems` made full-width."""
+    lines = text.split("\n")
+    for number, line, masked in _prose_lines(text):
+        fixed = fix(masked)
+        if fixed != masked:
+            lines[number - 1] = "".join(f if f != m else c for c, m, f in zip(line, masked, fixed))
+    return "\n".join(lines)
