@@ -32,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "site_hooks"))
 
-from gongkai.rules.punctuation import HAN, fix, not_messages  # noqa: E402 - after the path is set
+from gongkai.rules.punctuation import HAN, fix, fix_markdown, markdown_problems, not_messages  # noqa: E402 - after the path is set
 
 REGEXY = re.compile(r"\(\?|\\\\[dswDSW]|\\[dswDSW]|\[\^|\][+*?]|\{\d+(,\d*)?\}")
 
@@ -130,6 +130,15 @@ def convert_file(path: Path, write: bool = True) -> int:
     return len(edits)
 
 
+def convert_markdown(path: Path, write: bool) -> int:
+    """Fix a Markdown document's prose (rules.punctuation.fix_markdown); return how many marks it had."""
+    text = path.read_text(encoding="utf-8")
+    n = len(markdown_problems(text))
+    if n and write:
+        path.write_text(fix_markdown(text), encoding="utf-8")
+    return n
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="把 Python 源码中中文提示的半角标点改为全角")
     parser.add_argument("paths", nargs="*", type=Path, default=[ROOT / "site_hooks" / "gongkai"], help="文件或文件夹")
@@ -138,24 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     total = 0
     if args.markdown:
-        from gongkai.rules.punctuation import fix_markdown, markdown_problems
-
-        for path in args.paths:
-            text = path.read_text(encoding="utf-8")
-            n = len(markdown_problems(text))
-            if n and not args.dry_run:
-                path.write_text(fix_markdown(text), encoding="utf-8")
-            if n:
-                print(f"{path}：{n} 处")
-            total += n
-        print(f"共 {total} 处" + ("（没有写入）" if args.dry_run else ""))
-        return 1 if args.dry_run and total else 0
-    for arg in args.paths:
-        for path in sorted(arg.rglob("*.py")) if arg.is_dir() else [arg]:
-            n = convert_file(path, write=not args.dry_run)
-            if n:
-                print(f"{path}：{n} 处")
-            total += n
+        files = [(path, convert_markdown) for path in args.paths]
+    else:
+        files = [(path, convert_file) for arg in args.paths for path in (sorted(arg.rglob("*.py")) if arg.is_dir() else [arg])]
+    for path, convert in files:
+        n = convert(path, write=not args.dry_run)
+        if n:
+            print(f"{path}：{n} 处")
+        total += n
     print(f"共 {total} 处" + ("（没有写入）" if args.dry_run else ""))
     return 1 if args.dry_run and total else 0
 
