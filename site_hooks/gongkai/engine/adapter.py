@@ -607,7 +607,7 @@ def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, 
     copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
-    counted = search.count_first(docs, parallel=False)
+    counted = search.count_first(docs)
     try:
         with open(receiver.recv(), "rb") as f:
             handwritten = pickle.load(f)

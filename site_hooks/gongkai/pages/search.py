@@ -44,13 +44,16 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from gongkai.data.model import topic_text
 from gongkai.rules.codes import DOC_NO_LOOSE, DOC_NO_LOOSE_SOURCE
 from gongkai.runtime.parallel import pmap, pmap_blocks
 from gongkai.problems import os_error_text
 from gongkai.runtime.timing import phase
+
+if TYPE_CHECKING:
+    from gongkai.pages.search_postings import Postings
 
 BUNDLE_DIR = "search-index"  # inside the built site; search.js finds it from the site root
 FORMAT_VERSION = 1
@@ -258,7 +261,7 @@ def count_terms(docs: Sequence[SearchDoc], parallel: bool = False) -> dict[str, 
     The build's largest search cost (counting the terms of every document), so with ``parallel``
     each core counts one block of consecutive documents and the blocks' lists are joined in order.
     """
-    return _join(count_first(docs, parallel)[1])
+    return _join(pmap_blocks(_block_postings, docs, parallel=parallel))
 
 
 def _join(blocks: Iterable[dict[str, list[int]]]) -> dict[str, list[int]]:
@@ -313,23 +316,28 @@ def _write(path: Path, text: str) -> int:
     return len(text.encode("utf-8"))
 
 
-Counted = tuple[int, list[dict[str, list[int]]]]  # (how many documents, their postings in blocks)
-
-
-def count_first(docs: Sequence[SearchDoc], parallel: bool = False) -> Counted:
+def count_first(docs: Sequence[SearchDoc]) -> Postings:
     """The terms of the first documents, counted before the rest are known (for :func:`write_index`'s
     ``counted``): the build counts the plans while MkDocs is still reading the hand-written pages."""
-    return len(docs), pmap_blocks(_block_postings, docs, parallel=parallel)
+    from gongkai.pages.search_postings import Postings  # numpy: imported only by what writes an index
+
+    counted = Postings()
+    counted.add(docs, fold)
+    return counted
 
 
 def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool = False,
-                counted: Counted | None = None) -> dict[str, Any]:
+                counted: Postings | None = None) -> dict[str, Any]:
     """Write ``site_dir/search-index/`` for ``docs``; return figures (documents, terms, shards, bytes).
 
     Raises :class:`SearchIndexError` (Chinese message) when there is nothing to index or
-    the files cannot be written. ``parallel`` counts terms on every core (it forks).
+    the files cannot be written. ``parallel`` writes the files on every core (it forks).
     ``counted``: :func:`count_first` of ``docs[:n]``, already done; only the rest are counted here.
+    The postings are counted on arrays (``pages/search_postings.py``); they are the same as
+    :func:`count_terms`, which counts one document at a time.
     """
+    from gongkai.pages.search_postings import joined
+
     site_dir = Path(site_dir)
     if not docs:
         raise SearchIndexError("站内搜索索引是空的：没有可以检索的页面。")
@@ -340,24 +348,21 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "t").mkdir(parents=True)
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
-            if counted is None:
-                postings = count_terms(docs, parallel)
-            else:
-                first, blocks = counted
-                postings = _join([*blocks, _block_postings(first, docs[first:])])
-        raw = sum(len(t.encode()) + 4 + 4 * len(v) for t, v in postings.items())
+            postings = counted if counted is not None else count_first([])
+            postings.add(docs[postings.count:], fold)
+            terms = joined(postings)
+        raw = terms.raw_size()
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
-        buckets: list[list[str]] = [[] for _ in range(shards)]
-        for term in sorted(postings):
-            buckets[term_shard(term, shards)].append(term)
-
-        def write_shard(n: int) -> int:  # runs in forked workers, which inherit the postings
-            return _write(out / "t" / f"{n}.json", _dump({term: postings[term] for term in buckets[n]}))
-
-        def write_doc(n: int) -> int:
-            return _write(out / "d" / f"{n}.json", _doc_text(docs[n]))
-
         with phase("搜索：写文件"):
+            shard_texts, term_count = terms.shard_texts(shards), len(terms.terms)
+            del terms
+
+            def write_shard(n: int) -> int:  # runs in forked workers, which inherit the texts
+                return _write(out / "t" / f"{n}.json", shard_texts[n])
+
+            def write_doc(n: int) -> int:
+                return _write(out / "d" / f"{n}.json", _doc_text(docs[n]))
+
             total = sum(pmap(write_shard, range(shards), parallel=parallel))
             total += sum(pmap(write_doc, range(len(docs)), parallel=parallel))
         filters = [doc.filters for doc in docs]
@@ -367,7 +372,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         total += _write(out / "meta.json", _meta_text(urls, total, shards, filters, labels))
     except OSError as exc:
         raise SearchIndexError(f"无法写入站内搜索索引 {out}:{os_error_text(exc)}") from exc
-    return {"documents": len(docs), "terms": len(postings), "shards": shards, "bytes": total,
+    return {"documents": len(docs), "terms": term_count, "shards": shards, "bytes": total,
             "state": IndexState(raw, total - (out / "meta.json").stat().st_size, shards, filters, urls, labels)}
 
 

@@ -1,0 +1,234 @@
+"""The search index's postings for many documents at once, counted on arrays with numpy.
+
+``pages/search.py`` defines the terms (``index_terms``) and the posting format (``_block_postings``:
+for each term, its documents in order as ``(gap << 5) | weight``). Counting them one document at a
+time in Python was the build's largest cost: 9.3 s of CPU at 10,000 plans, for some 9 million
+postings, in the one process that writes the index beside the build. The full build counts here
+instead (about 2.5 s). ``_block_postings`` stays the definition, and the preview's one-document update
+uses it; ``tests/test_search_postings.py`` checks that both give the same postings and shard files.
+
+How: the folded texts of a block of documents are joined into one string, a line break after each,
+and read as an array of code points. A table gives each code point's class (Chinese character, ASCII
+letter or digit, other). Every term occurrence becomes one 64-bit number: its term, its document
+within the block and its field (title, metadata, body). The term's number is
+
+* for a single Chinese character, its code point (< 2**16: every indexed character is in the BMP);
+* for a pair of Chinese characters, ``first << 16 | second``;
+* for an ASCII word, ``2**32 +`` its number in a vocabulary shared by the whole index.
+
+Sorting the occurrences brings together those of one term in one document; their count is the term
+frequency, and their fields give META_BIT and TITLE_BIT.
+
+Memory: a block's arrays are a few tens of MB; the joined rows are 8 bytes a posting (75 MB at 10,000
+plans) and a few arrays of that size while the gaps are taken, less than the Python lists they replace.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+TF_MAX, META_BIT, TITLE_BIT = 7, 8, 16  # the same as pages/search.py
+
+# Every Chinese character pages/search.py indexes is in the Basic Multilingual Plane (search._CJK), so a
+# pair fits in 32 bits: ``first << 16 | second``, above every single character; words are numbered from 2**32.
+CJK_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_WORD = 1 << 32
+MAX_WORDS = 1 << 29                    # so that a term number needs at most 33 bits
+_LOCAL_BITS = 21                       # a document's number within its block
+_WEIGHT_BITS = 5
+BLOCK = 2048                           # documents counted together: ~4 million characters, arrays that stay cached
+_FIELD_BITS = 2                        # 0 body, 1 metadata, 2 title
+_CJK, _ALNUM = 1, 2
+
+_classes: np.ndarray | None = None
+
+
+def _class_table() -> np.ndarray:
+    """The class of every code point (Chinese character, ASCII letter or digit, other), made on first use."""
+    global _classes
+    if _classes is None:
+        table = np.zeros(0x110000, dtype=np.uint8)
+        for low, high in CJK_RANGES:
+            table[low:high + 1] = _CJK
+        table[ord("0"):ord("9") + 1] = _ALNUM
+        table[ord("a"):ord("z") + 1] = _ALNUM
+        _classes = table
+    return _classes
+
+
+@dataclass
+class Postings:
+    """Counted documents, as one array per block of one 64-bit row per (term, document):
+    ``term number << 26 | document << 5 | weight``, the document counted within its block.
+
+    ``words``: the ASCII words by number, shared by every block. ``count``: documents counted so far."""
+
+    blocks: list[tuple[int, np.ndarray]] = field(default_factory=list)  # (first document, rows)
+    words: dict[str, int] = field(default_factory=dict)
+    count: int = 0
+
+    def add(self, docs: Sequence[Any], fold: Callable[[str], str]) -> None:
+        """Count ``docs`` (SearchDocs), numbered from ``self.count``, in blocks of BLOCK documents."""
+        for start in range(0, len(docs), BLOCK):
+            block = docs[start:start + BLOCK]
+            self.blocks.append((self.count, _block_rows(block, fold, self.words)))
+            self.count += len(block)
+
+
+def _block_rows(docs: Sequence[Any], fold: Callable[[str], str], words: dict[str, int]) -> np.ndarray:
+    """The rows of one block (see :class:`Postings`), sorted; ``words`` gets the block's new words."""
+    pieces: list[str] = []
+    for doc in docs:  # each document's fields in this order: title (with the exact keys), metadata, body
+        pieces.append(" ".join([fold(doc.title), *doc.keys]))
+        pieces.append(fold(doc.meta_text))
+        pieces.append(fold(doc.text))
+    text = "\n".join(pieces) + "\n"  # a line break ends every piece: no term runs from one into the next
+    points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+    # what each character belongs to: document << 2 | field (title 2, metadata 1, body 0)
+    piece_codes = (np.arange(len(docs), dtype=np.uint64).repeat(3) << np.uint64(_FIELD_BITS)) | np.tile(
+        np.array([2, 1, 0], dtype=np.uint64), len(docs))
+    lengths = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces)) + 1
+    owner = piece_codes.repeat(lengths)
+    cls = _class_table()[points]
+    cjk = cls == _CJK
+    next_cjk = np.zeros_like(cjk)
+    next_cjk[:-1] = cjk[1:]
+    prev_cjk = np.zeros_like(cjk)
+    prev_cjk[1:] = cjk[:-1]
+
+    # pairs: two Chinese characters side by side (a character is < 2**16, see CJK_RANGES)
+    pair_at = np.flatnonzero(cjk & next_cjk)
+    pair_keys = (points[pair_at].astype(np.uint64) << np.uint64(16)) | points[pair_at + 1]
+    # single characters: all in titles and metadata; in bodies only those standing alone
+    single_at = np.flatnonzero(cjk & (((owner & np.uint64(3)) != 0) | ~(prev_cjk | next_cjk)))
+    # ASCII words: runs of letters and digits
+    edges = np.diff((cls == _ALNUM).view(np.int8), prepend=np.int8(0))
+    word_at = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1)  # text ends with a line break: every run has its end
+    number = words.setdefault
+    word_ids = np.fromiter((number(text[a:b], len(words)) for a, b in zip(word_at.tolist(), ends.tolist())),
+                           dtype=np.uint64, count=len(word_at))
+
+    keys = np.concatenate([pair_keys, points[single_at].astype(np.uint64), word_ids + np.uint64(_WORD)])
+    at = np.concatenate([pair_at, single_at, word_at])
+    occurrences = (keys << np.uint64(30)) | owner[at]  # term << 30 | document << 2 | field
+    if not len(occurrences):  # nothing to index in the whole block
+        return np.zeros(0, dtype=np.uint64)
+    occurrences.sort()
+    term_doc = occurrences >> np.uint64(_FIELD_BITS)
+    first = np.flatnonzero(np.concatenate([[True], term_doc[1:] != term_doc[:-1]]))
+    tf = np.diff(np.append(first, len(occurrences)))
+    bits = np.array([0, META_BIT, TITLE_BIT], dtype=np.uint64)[(occurrences & np.uint64(3)).astype(np.intp)]
+    flags = np.bitwise_or.reduceat(bits, first)
+    if len(words) > MAX_WORDS:
+        raise ValueError("too many distinct ASCII words for the search index")
+    row = term_doc[first]  # term << 28 | document
+    local = row & np.uint64((1 << 28) - 1)
+    return ((row >> np.uint64(28)) << np.uint64(_LOCAL_BITS + _WEIGHT_BITS)) | (local << np.uint64(_WEIGHT_BITS)) \
+        | np.minimum(tf, TF_MAX).astype(np.uint64) | flags
+
+
+@dataclass
+class Terms:
+    """Every term of counted documents with its postings, ready to be written in shards.
+
+    ``terms`` in Python's sort order; ``values[start[i]:stop[i]]`` are the postings of ``terms[i]``
+    (``(gap << 5) | weight``, the first gap counted from document -1)."""
+
+    terms: list[str]
+    start: np.ndarray
+    stop: np.ndarray
+    values: np.ndarray
+
+    def raw_size(self) -> int:
+        """``sum(len(term in UTF-8) + 4 + 4 * len(postings))``: what the shard count is chosen from."""
+        return sum(len(t.encode()) for t in self.terms) + 4 * len(self.terms) + 4 * len(self.values)
+
+    def shard_texts(self, shards: int) -> list[str]:
+        """The JSON text of every shard: ``{term: postings}`` of its terms in sorted order, compact, as
+        ``search._dump`` writes it (the terms are Chinese characters and ASCII letters and digits: nothing
+        to escape)."""
+        of = shards_of(self.terms, shards)
+        members: list[list[int]] = [[] for _ in range(shards)]
+        for i, n in enumerate(of.tolist()):
+            members[n].append(i)
+        texts = []
+        terms, start, stop, values = self.terms, self.start.tolist(), self.stop.tolist(), self.values
+        for chosen in members:
+            parts = []
+            for i in chosen:
+                parts.append(f'"{terms[i]}":[{",".join(map(str, values[start[i]:stop[i]].tolist()))}]')
+            texts.append("{" + ",".join(parts) + "}")
+        return texts
+
+
+def joined(postings: Postings) -> Terms:
+    """The postings of every block as one sorted list of terms, documents numbered across the blocks."""
+    if not any(len(rows) for _, rows in postings.blocks):
+        return Terms([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
+    doc_bits = max(1, (postings.count - 1).bit_length())
+    if 33 + doc_bits + _WEIGHT_BITS > 64:
+        raise ValueError("too many documents for the search index")
+    parts = []
+    for begin, rows in postings.blocks:  # term << (doc_bits + 5) | document << 5 | weight
+        local = (rows >> np.uint64(_WEIGHT_BITS)) & np.uint64((1 << _LOCAL_BITS) - 1)
+        parts.append(((rows >> np.uint64(_LOCAL_BITS + _WEIGHT_BITS)) << np.uint64(doc_bits + _WEIGHT_BITS))
+                     | ((local + np.uint64(begin)) << np.uint64(_WEIGHT_BITS)) | (rows & np.uint64(31)))
+    rows = np.concatenate(parts)
+    del parts, local
+    rows.sort()
+    keys = rows >> np.uint64(doc_bits + _WEIGHT_BITS)
+    first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+    names = _names(keys[first], postings.words)
+    del keys
+    values = ((rows >> np.uint64(_WEIGHT_BITS)) & np.uint64((1 << doc_bits) - 1)).astype(np.int64)  # documents
+    gaps = np.empty_like(values)
+    gaps[0] = values[0] + 1
+    np.subtract(values[1:], values[:-1], out=gaps[1:])
+    gaps[first] = values[first] + 1  # a term's first document counted from -1
+    del values
+    gaps <<= 5
+    gaps |= (rows & np.uint64(31)).astype(np.int64)
+    del rows
+    # Python's string order (ASCII words below every Chinese character, a single character before the
+    # pairs it begins): sorting the names is simplest and, with some 10**5 terms, cheap.
+    order = sorted(range(len(names)), key=names.__getitem__)
+    stop = np.append(first[1:], len(gaps))
+    return Terms([names[i] for i in order], first[order], stop[order], gaps)
+
+
+def _names(keys: np.ndarray, words: dict[str, int]) -> list[str]:
+    """The text of each term number."""
+    by_number = list(words)  # numbered in insertion order
+    names: list[str] = [""] * len(keys)
+    is_word = keys >= np.uint64(_WORD)
+    is_pair = ~is_word & (keys >= np.uint64(1 << 16))
+    is_single = ~is_word & ~is_pair
+    at = np.flatnonzero(is_single)
+    for i, c in zip(at.tolist(), keys[at].astype("<u4").tobytes().decode("utf-32-le")):
+        names[i] = c
+    at = np.flatnonzero(is_pair)
+    two = np.empty((len(at), 2), dtype="<u4")
+    two[:, 0] = keys[at] >> np.uint64(16)
+    two[:, 1] = keys[at] & np.uint64(0xFFFF)
+    text = two.tobytes().decode("utf-32-le")
+    for n, i in enumerate(at.tolist()):
+        names[i] = text[2 * n:2 * n + 2]
+    for i, k in zip(np.flatnonzero(is_word).tolist(), (keys[is_word] - np.uint64(_WORD)).tolist()):
+        names[i] = by_number[k]
+    return names
+
+
+def shards_of(terms: list[str], shards: int) -> np.ndarray:
+    """``term_shard(term, shards)`` of every term (FNV-1a of the UTF-8 bytes), computed on arrays."""
+    raw = np.frombuffer("".join(terms).encode("utf-8"), dtype=np.uint8)
+    lengths = np.fromiter((len(t.encode("utf-8")) for t in terms), dtype=np.int64, count=len(terms))
+    starts = np.cumsum(lengths) - lengths
+    h = np.full(len(terms), 0x811C9DC5, dtype=np.uint32)
+    prime = np.uint32(0x01000193)
+    for k in range(int(lengths.max()) if len(terms) else 0):
+        live = np.flatnonzero(lengths > k)
+        h[live] = (h[live] ^ raw[starts[live] + k]) * prime
+    return h % np.uint32(shards)
