@@ -304,7 +304,7 @@ class Session:
                 # through a file: a pipe holds 64 KB, and the writer reads only after counting the plans
                 fd, b.search_pages_file = tempfile.mkstemp(prefix="gongkai-pages-", suffix=".pickle")
                 with os.fdopen(fd, "wb") as f:
-                    pickle.dump(list(b.handwritten), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump((list(b.handwritten), b.page_urls), f, protocol=pickle.HIGHEST_PROTOCOL)
                 sender.send(b.search_pages_file)
             except OSError as exc:  # the writer sees the end of input and stops quietly; finish() waits for it
                 raise _writer_failed("站内搜索索引", exc) from exc
@@ -327,10 +327,8 @@ class Session:
             # Each writer is taken out of the build just before it is waited for: if one fails,
             # finish() still waits for the others.
             if b.project is not None:
-                # Here, while the search index writer (started in on_files) works on the other core: one process
-                # more beside it would hold its own copy-on-write copy of the project (issue 18: memory).
-                _finish("数据开放文件", None, _write_open_data, b.project, site_dir, b.page_urls,
-                        self.parallel and b.search_done is None)
+                if b.search_done is None:  # else the search index writer beside writes the open data (when it is done)
+                    _finish("数据开放文件", None, _write_open_data, b.project, site_dir, b.page_urls, self.parallel)
                 _finish("网站地图（sitemap.xml）", None, _write_sitemap, b.project, site_dir, b.page_urls)
             _made_folders.clear()  # a second build in this process writes into a new folder of the same name
             pages, b.deferred = b.deferred or [], None
@@ -345,6 +343,8 @@ class Session:
                     start += 20
             done, b.search_done = b.search_done, None  # taken out just before it is waited for (see above)
             figures = _finish("站内搜索索引", done, _write_search_index, b.project, b.handwritten, site_dir, self.parallel)
+            if done is not None and figures["open_data"] is not None:
+                raise DataError(f"\n数据开放文件生成失败，网站没有生成：{figures['open_data']}")
             with phase("计划页、目标任务页、汇编页（生成并写入文件）"):
                 # interleaved: the large 目标任务/汇编 pages come last in MkDocs' order
                 _write_pages(write, pages[start:], parallel=self.parallel)
@@ -542,10 +542,10 @@ def _finish(what: str, done: Any, func: Any, *args: Any) -> Any:
     A failure stops the build (the forked process has printed its reason on the line above)."""
     if done is not None:
         with phase(f"{what}（等待后台进程）"):
-            ok, _ = done()
+            ok, result = done()
         if not ok:
             raise DataError(f"\n{what}生成失败，网站没有生成（原因见上一行）。")
-        return None
+        return result
     try:
         with phase(what):
             return func(*args)
@@ -599,21 +599,30 @@ def _describe(exc: Exception) -> str:
     return f"{where}模板有错误（{type(exc).__name__}: {getattr(exc, 'message', None) or exc}）— 请检查刚才修改的模板"
 
 
-def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> None:
-    """In the forked writer: count the plans, wait for the hand-written pages, write the index.
+def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> dict[str, Any]:
+    """In the forked writer: count the plans, wait for the hand-written pages, write the index, then the open data.
 
-    In this one process: the main process keeps the other core busy meanwhile (MkDocs, open data, pages).
+    In this one process: the main process keeps the other core busy meanwhile (MkDocs, then the pages).
     A pool of its own (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its
-    copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB."""
+    copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB. The open data is written here
+    too since the index is counted on arrays (issue 18, third round): the index takes about 3 s of the
+    main process's 12 s after MkDocs' page loop, so this process would otherwise wait.
+    Returns ``{"open_data": None}``, or why the open data could not be written (the index was)."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
     counted = search.count_first(docs)
     try:
         with open(receiver.recv(), "rb") as f:
-            handwritten = pickle.load(f)
+            handwritten, page_urls = pickle.load(f)
     except EOFError:
         os._exit(3)  # the build stopped before on_env (it reports why): no index, and no message from here
     search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=False, counted=counted)
+    del docs, counted
+    try:
+        _write_open_data(project, site_dir, page_urls)
+    except OSError as exc:  # the parent stops the build with this, as when it writes the open data itself
+        return {"open_data": os_error_text(exc)}
+    return {"open_data": None}
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
