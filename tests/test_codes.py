@@ -141,3 +141,21 @@ def test_index_format_builds_numbers():
     fmt = codes.INDEX_FORMATS["安徽"]
     assert fmt.format("1134172300325409XR", fmt.period_of(dt.date(2024, 3, 1)), 2) == "1134172300325409XR/202403-00002"
     assert codes.INDEX_FORMATS["广东"].period_of(dt.date(2024, 3, 1)) == "2024"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("", ""), ("科技", "科技"), ("２０２４：１２／３１－１", "2024:12/31-1"), ("一　二", "一 二"),
+    ("广科〔２０２４〕３号", "广科〔2024〕3号"), ("（１）ＡＢＣ", "（1）ＡＢＣ"),  # only digits, - / : and the space
+])
+def test_to_halfwidth(text, expected):
+    assert codes.to_halfwidth(text) == expected
+
+
+def test_to_halfwidth_is_the_translation_table_on_any_text():
+    from hypothesis import given, strategies as st
+
+    @given(st.text(alphabet=st.sampled_from(list("０１２３４５６７８９－／：　0123-/: 科技（）ＡＢ\n")) | st.characters()))
+    def check(text):
+        assert codes.to_halfwidth(text) == text.translate(codes._FULLWIDTH)
+
+    check()
