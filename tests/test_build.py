@@ -284,6 +284,32 @@ def test_description_lead(text, expected):
     assert lead(text) == expected
 
 
+def test_description_lead_of_a_long_body_is_that_of_the_whole_text():
+    """lead() reads only the beginning of a long body: the same result as on the whole text, links cut there too."""
+    from hypothesis import given, settings, strategies as st
+
+    from gongkai.pages import context
+
+    def whole(text, limit=120):
+        plain = context._SPACES.sub(" ", context._MARKDOWN.sub(" ", text)).strip()
+        if len(plain) <= limit:
+            return plain
+        cut = plain[:limit]
+        stop = max(cut.rfind(mark) for mark in "。；！？，")
+        return cut[:stop + 1] if stop >= limit // 2 else cut + "…"
+
+    pieces = st.sampled_from(["甲", "乙，", "。", " ", "\n\n", "#", "**", "[", "](", ")", "(https://a.gov.cn/", "x" * 50,
+                              "(http://b/" + "y" * 600 + ")", "  \t", "|", "`"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=400), st.integers(1, 200))
+    def check(parts, limit):
+        text = "".join(parts)
+        assert context.lead(text, limit) == whole(text, limit)
+
+    check()
+
+
 def test_rebuild_swaps_the_new_site_in_and_deletes_the_old_one_in_the_background(project):
     assert run_cli(project, "build").returncode == 0
     (project / "site" / "leftover.txt").write_text("上一次的网站", encoding="utf-8")

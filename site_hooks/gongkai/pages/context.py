@@ -41,7 +41,20 @@ _SPACES = re.compile(r"\s+")
 def lead(text: str, limit: int = 120) -> str:
     """The first ``limit`` characters of a plan's text (Markdown marks dropped), for ``<meta name="description">``:
     cut after the last full stop, semicolon or comma inside the limit."""
-    plain = _SPACES.sub(" ", _MARKDOWN.sub(" ", str(text))).strip()
+    text = str(text)
+    plain = None
+    # Only the beginning of a long body matters: what the marks and spaces of its first 4 × limit characters
+    # become is the beginning of what the whole becomes (a link's "(http…)" cut there is taken up to its ")").
+    end = 4 * limit
+    if len(text) > end:
+        opened = text.rfind("(", 0, end)
+        if opened >= 0 and text.find(")", opened, end) < 0:
+            closed = text.find(")", end)
+            end = len(text) if closed < 0 else closed + 1
+        head = _SPACES.sub(" ", _MARKDOWN.sub(" ", text[:end])).strip()
+        plain = head if len(head) > limit + 1 else None
+    if plain is None:
+        plain = _SPACES.sub(" ", _MARKDOWN.sub(" ", text)).strip()
     if len(plain) <= limit:
         return plain
     cut = plain[:limit]
