@@ -320,3 +320,26 @@ def test_rebuild_swaps_the_new_site_in_and_deletes_the_old_one_in_the_background
     while list(project.glob(".site.trash-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not list(project.glob(".site.trash-*")), "the replaced site is deleted after the build"
+
+
+def test_the_build_raises_the_collectors_thresholds_and_puts_them_back(tmp_path, monkeypatch, capsys):
+    import gc
+
+    from gongkai.engine import build as build_module
+
+    seen = []
+
+    class Problems:
+        def report(self):
+            return "（测试）"
+
+    def load(*args, **options):
+        seen.append(gc.get_threshold())
+        return None, Problems()
+
+    monkeypatch.setattr(build_module, "load_project", load)
+    before = gc.get_threshold()
+    assert build_module.build_site(tmp_path, quiet=True) == 1
+    assert seen == [build_module.BUILD_GC_THRESHOLD] != [before]
+    assert gc.get_threshold() == before
+    assert "数据检查未通过" in capsys.readouterr().err
