@@ -6,7 +6,10 @@ import csv
 import gzip
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -224,3 +227,33 @@ def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(p
         assert opendata.targets_json(project, cache) == opendata.targets_json(project)
         assert opendata.targets_csv(project, cache) == opendata.targets_csv(project)
     json.loads(opendata.targets_json(project, cache))
+
+
+def test_the_open_data_paths_are_the_files_the_open_data_writer_writes(tmp_path, project):
+    """The build checks hand-written files against _open_data_paths (the writer beside MkDocs writes these while
+    MkDocs copies content/): the list must be every file it writes, attachments, 年报 tables and redirects too."""
+    from gongkai.engine.adapter import _open_data_paths, _write_open_data
+
+    _write_open_data(project, tmp_path)
+    written = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert written == _open_data_paths(project)
+    assert any(p.startswith("sjkf/plans/") for p in written) and "redirects.map" in written
+    assert any(a.url in written for plan in project.plans for a in plan.attachments)
+    assert any(p.endswith(".html") for p in written)  # a redirect page at an old path
+    assert any(r.department.slug in p and p.endswith(".csv") for r in project.reports for p in written)
+
+
+@pytest.mark.parametrize("jobs", ["2", "1"])
+def test_a_hand_written_file_where_open_data_goes_stops_the_build_in_chinese(tmp_path, jobs):
+    from conftest import copy_project
+
+    root = copy_project(tmp_path / "proj")
+    (root / "content/sjkf").mkdir(parents=True)
+    (root / "content/sjkf/plans.json").write_text("{}", encoding="utf-8")
+    site = tmp_path / "site"
+    code = "import sys; from gongkai.cli import main; sys.exit(main(sys.argv[1:]))"
+    proc = subprocess.run([sys.executable, "-c", code, "--root", str(root), "build", "--site-dir", str(site)],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "GONGKAI_JOBS": jobs})
+    assert proc.returncode == 1, proc.stderr
+    assert "content/sjkf/plans.json: 与自动生成的数据开放文件 sjkf/plans.json 重名 — 请给这个文件换一个名字或位置" in proc.stderr
+    assert "Traceback" not in proc.stderr and not site.exists()

@@ -37,7 +37,8 @@ from gongkai.engine.preview import Preview, placeholder_pages
 from gongkai.pages import attachments, incremental, redirects, search
 from gongkai.pages.components import RenderMemo, digest, make_env
 from gongkai.pages.context import ROOT, Page
-from gongkai.data.urls import src_of
+from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, TARGETS_CSV, TARGETS_JSON, base_path, nianbao_data_url,
+                               plan_json_url, src_of)
 from gongkai.pages.generate import chrome, generate_jobs, render
 from gongkai.pages.opendata import sitemap_files, write_open_data
 from gongkai.problems import os_error_text
@@ -225,6 +226,10 @@ class Session:
                 f.edit_uri = "../" + page.edit_path  # edit_uri is relative to content/; the YAML lives in data/
             files.append(f)
             b.pages[page.src_uri] = page
+        if b.project is not None:  # the open data is written beside MkDocs, which must not copy a file over it
+            taken = _open_data_paths(b.project)
+            clashes += [f"content/{f.src_uri}: 与自动生成的数据开放文件 {f.dest_uri} 重名 — 请给这个文件换一个名字或位置"
+                        for f in files if f.dest_uri in taken and f.generated_by is None]
         if clashes and self.serving:
             for clash in clashes:
                 self.preview.record_message(*clash.split(": ", 1))
@@ -304,7 +309,7 @@ class Session:
                 # through a file: a pipe holds 64 KB, and the writer reads only after counting the plans
                 fd, b.search_pages_file = tempfile.mkstemp(prefix="gongkai-pages-", suffix=".pickle")
                 with os.fdopen(fd, "wb") as f:
-                    pickle.dump((list(b.handwritten), b.page_urls), f, protocol=pickle.HIGHEST_PROTOCOL)
+                    pickle.dump(list(b.handwritten), f, protocol=pickle.HIGHEST_PROTOCOL)
                 sender.send(b.search_pages_file)
             except OSError as exc:  # the writer sees the end of input and stops quietly; finish() waits for it
                 raise _writer_failed("站内搜索索引", exc) from exc
@@ -327,8 +332,8 @@ class Session:
             # Each writer is taken out of the build just before it is waited for: if one fails,
             # finish() still waits for the others.
             if b.project is not None:
-                if b.search_done is None:  # else the search index writer beside writes the open data (when it is done)
-                    _finish("数据开放文件", None, _write_open_data, b.project, site_dir, b.page_urls, self.parallel)
+                if b.search_done is None:  # else the search index writer beside has written it
+                    _finish("数据开放文件", None, _write_open_data, b.project, site_dir, self.parallel)
                 _finish("网站地图（sitemap.xml）", None, _write_sitemap, b.project, site_dir, b.page_urls)
             _made_folders.clear()  # a second build in this process writes into a new folder of the same name
             pages, b.deferred = b.deferred or [], None
@@ -600,29 +605,31 @@ def _describe(exc: Exception) -> str:
 
 
 def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, site_dir: Path) -> dict[str, Any]:
-    """In the forked writer: count the plans, wait for the hand-written pages, write the index, then the open data.
+    """In the forked writer: count the plans, write the open data, wait for the hand-written pages, write the index.
 
     In this one process: the main process keeps the other core busy meanwhile (MkDocs, then the pages).
     A pool of its own (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its
     copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB. The open data is written here
-    too since the index is counted on arrays (issue 18, third round): the index takes about 3 s of the
-    main process's 12 s after MkDocs' page loop, so this process would otherwise wait.
-    Returns ``{"open_data": None}``, or why the open data could not be written (the index was)."""
+    too since the index is counted on arrays (issue 18, third round), while MkDocs reads the hand-written
+    pages: it needs none of them. Returns ``{"open_data": None}``, or why the open data could not be
+    written (then no index is written either: the build stops)."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
     counted = search.count_first(docs)
     try:
-        with open(receiver.recv(), "rb") as f:
-            handwritten, page_urls = pickle.load(f)
+        _write_open_data(project, site_dir)
+        failed = None
+    except OSError as exc:  # the parent stops the build with this, as when it writes the open data itself
+        failed = os_error_text(exc)
+    try:
+        with open(receiver.recv(), "rb") as f:  # after the open data: the parent must not find the pipe closed
+            handwritten = pickle.load(f)
     except EOFError:
         os._exit(3)  # the build stopped before on_env (it reports why): no index, and no message from here
-    search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=False, counted=counted)
-    del docs, counted
-    try:
-        _write_open_data(project, site_dir, page_urls)
-    except OSError as exc:  # the parent stops the build with this, as when it writes the open data itself
-        return {"open_data": os_error_text(exc)}
-    return {"open_data": None}
+    if failed is None:
+        search.write_index(site_dir, docs + [search.page_document(*p) for p in handwritten], parallel=False,
+                           counted=counted)
+    return {"open_data": failed}
 
 
 def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]], site_dir: Path,
@@ -630,16 +637,28 @@ def _write_search_index(project: Project, handwritten: list[tuple[str, str, str]
     return search.write_index(site_dir, search.documents(project, handwritten), parallel=parallel)
 
 
-def _write_open_data(project: Project, site_dir: Path, page_urls: list[str], parallel: bool = False) -> None:
-    """Open data, the 附件 copies (gongkai.pages.attachments) and the redirect map of 原网址 (gongkai.pages.redirects).
+def _write_open_data(project: Project, site_dir: Path, parallel: bool = False) -> None:
+    """Open data, the 附件 copies (gongkai.pages.attachments) and the redirect map of 原网址 (gongkai.pages.redirects);
+    not sitemap.xml, which lists the pages (:func:`_write_sitemap`).
 
     ``parallel``: the per-plan files on every core (when no search index writer runs beside)."""
-    write_open_data(project, site_dir, page_urls, parallel=parallel, sitemap=False)
+    write_open_data(project, site_dir, (), parallel=parallel, sitemap=False)
     attachments.copy_all(project, site_dir)
     for rel_path, data in redirects.redirect_files(project).items():
         path = site_dir / rel_path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+
+
+def _open_data_paths(project: Project) -> set[str]:
+    """Every site-relative file :func:`_write_open_data` writes (tests/test_opendata.py compares with a build)."""
+    paths = {PLANS_JSON, TARGETS_CSV, TARGETS_JSON, FEED, *SCHEMA_URLS.values(), redirects.MAP_FILE, redirects.JSON_FILE}
+    paths.update(plan_json_url(plan) for plan in project.plans)
+    paths.update(a.url for plan in project.plans for a in plan.attachments)
+    paths.update(nianbao_data_url(r.department.slug, r.year, ext) for r in project.reports for ext in ("csv", "json"))
+    base = base_path(project.site.base_url)
+    paths.update(filter(None, (redirects.page_file(old, base) for old, *_ in redirects.entries(project))))
+    return paths
 
 
 def _files_key(project: Project | None) -> tuple:
