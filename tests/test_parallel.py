@@ -1,6 +1,12 @@
 """Per-plan work split over processes (loading, rendering, open data, search index) gives exactly
 what a plain loop gives."""
 
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
 from gongkai.runtime import parallel
 from gongkai.engine.build import build_site
 
@@ -215,9 +221,6 @@ def test_background_writers_that_cannot_start_fail_the_build_in_chinese(tmp_path
 def test_writers_end_when_the_build_is_killed(tmp_path):
     """A killed build (SIGKILL: a cancelled CI job, the OOM killer) takes its forked writers and workers with it:
     otherwise they go on writing into its temporary site folder after the next build has removed it."""
-    import subprocess
-    import sys
-    import textwrap
     import time
 
     from conftest import ROOT
@@ -273,3 +276,23 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="malloc_trim is glibc's")
+def test_trim_heap_gives_freed_pages_back_to_the_system():
+    """The search index writer calls it between its steps (issue 18: the build tree's peak memory)."""
+    code = textwrap.dedent("""
+        import os
+        from gongkai.runtime import parallel
+        def rss():
+            with open("/proc/self/statm") as f:
+                return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        keep, drop = [], []
+        for i in range(100_000):  # 200 MB of small blocks, one in 50 kept: the heap cannot shrink from its top
+            (keep if i % 50 == 0 else drop).append(bytearray(2000))
+        del drop
+        before = rss()
+        print(parallel.trim_heap(), before - rss())
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out[0] == "True" and int(out[1]) > 100_000_000

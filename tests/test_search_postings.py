@@ -51,7 +51,7 @@ def test_terms_are_in_python_sort_order_and_shards_equal_the_reference():
     assert terms.terms == sorted(terms.terms)
     reference = search.count_terms(DOCS)
     for shards in (1, 3, 7):
-        texts = terms.shard_texts(shards)
+        texts = list(terms.shard_texts(shards))
         assert texts == _reference_shards(reference, shards)
         assert {k: v for t in texts for k, v in json.loads(t).items()} == reference
     assert terms.raw_size() == sum(len(t.encode()) + 4 + 4 * len(v) for t, v in reference.items())
@@ -76,7 +76,7 @@ def test_the_first_gap_counts_from_document_minus_one():
 
 def test_no_documents_give_no_terms():
     terms = joined(Postings())
-    assert terms.terms == [] and terms.shard_texts(2) == ["{}", "{}"] and terms.raw_size() == 0
+    assert terms.terms == [] and list(terms.shard_texts(2)) == ["{}", "{}"] and terms.raw_size() == 0
 
 
 def test_shard_numbers_equal_term_shard():

@@ -42,7 +42,7 @@ from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, TARGETS_CSV, TARGE
 from gongkai.pages.generate import chrome, generate_jobs, render
 from gongkai.pages.opendata import sitemap_files, write_open_data
 from gongkai.problems import os_error_text
-from gongkai.runtime.parallel import background, jobs, pmap
+from gongkai.runtime.parallel import background, jobs, pmap, trim_heap
 from gongkai.runtime.timing import phase
 
 log = logging.getLogger("mkdocs.plugins.gongkai")
@@ -611,16 +611,20 @@ def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, 
     A pool of its own (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its
     copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB. The open data is written here
     too since the index is counted on arrays (issue 18, third round), while MkDocs reads the hand-written
-    pages: it needs none of them. Returns ``{"open_data": None}``, or why the open data could not be
-    written (then no index is written either: the build stops)."""
+    pages (it needs none of them). Counting first, while the main process is smallest, and giving the heap's
+    free pages back after each step kept the tree's peak lowest (docs/benchmarks.md, "Third round").
+    Returns ``{"open_data": None}``, or why the open data could not be written (then no index is written
+    either: the build stops)."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input
     docs = search.documents(project)
     counted = search.count_first(docs)
+    trim_heap()
     try:
         _write_open_data(project, site_dir)
         failed = None
     except OSError as exc:  # the parent stops the build with this, as when it writes the open data itself
         failed = os_error_text(exc)
+    trim_heap()
     try:
         with open(receiver.recv(), "rb") as f:  # after the open data: the parent must not find the pipe closed
             handwritten = pickle.load(f)

@@ -354,16 +354,13 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         raw = terms.raw_size()
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         with phase("搜索：写文件"):
-            shard_texts, term_count = terms.shard_texts(shards), len(terms.terms)
+            term_count = len(terms.terms)
+            total = sum(_write(out / "t" / f"{n}.json", text) for n, text in enumerate(terms.shard_texts(shards)))
             del terms
 
-            def write_shard(n: int) -> int:  # runs in forked workers, which inherit the texts
-                return _write(out / "t" / f"{n}.json", shard_texts[n])
-
-            def write_doc(n: int) -> int:
+            def write_doc(n: int) -> int:  # runs in forked workers, which inherit the documents
                 return _write(out / "d" / f"{n}.json", _doc_text(docs[n]))
 
-            total = sum(pmap(write_shard, range(shards), parallel=parallel))
             total += sum(pmap(write_doc, range(len(docs)), parallel=parallel))
         filters = [doc.filters for doc in docs]
         labels = _labels(filters)

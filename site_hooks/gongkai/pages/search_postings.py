@@ -25,7 +25,7 @@ at 10,000 plans), and joining them holds at most two arrays of that size.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
@@ -146,22 +146,20 @@ class Terms:
         """``sum(len(term in UTF-8) + 4 + 4 * len(postings))``: what the shard count is chosen from."""
         return sum(len(t.encode()) for t in self.terms) + 4 * len(self.terms) + 4 * len(self.values)
 
-    def shard_texts(self, shards: int) -> list[str]:
-        """The JSON text of every shard: ``{term: postings}`` of its terms in sorted order, compact, as
+    def shard_texts(self, shards: int) -> Iterator[str]:
+        """The JSON text of every shard in turn: ``{term: postings}`` of its terms in sorted order, compact, as
         ``search._dump`` writes it (the terms are Chinese characters and ASCII letters and digits: nothing
-        to escape)."""
+        to escape). One at a time, to be written as it comes: all of them are some 60 MB at 10,000 plans."""
         of = shards_of(self.terms, shards)
         members: list[list[int]] = [[] for _ in range(shards)]
         for i, n in enumerate(of.tolist()):
             members[n].append(i)
-        texts = []
         terms, start, stop, values = self.terms, self.start.tolist(), self.stop.tolist(), self.values
         for chosen in members:
             parts = []
             for i in chosen:
                 parts.append(f'"{terms[i]}":[{",".join(map(str, values[start[i]:stop[i]].tolist()))}]')
-            texts.append("{" + ",".join(parts) + "}")
-        return texts
+            yield "{" + ",".join(parts) + "}"
 
 
 def joined(postings: Postings) -> Terms:
