@@ -340,7 +340,7 @@ class Session:
             write = functools.partial(_write_page, b.site_description)
             start = 0
             running = getattr(b.search_done, "running", None)
-            with phase("计划页、目标任务页、汇编页（等待搜索索引时在本进程生成并写入）"):
+            with phase("计划页、目标任务页、汇编页（等待搜索索引和数据开放文件时在本进程生成并写入）"):
                 # the search index writer still works on the other core: write pages here meanwhile, and fork
                 # the workers for the rest only once it is done (two processes, two cores)
                 while running is not None and start < len(pages) and running():
@@ -610,9 +610,9 @@ def _write_search_index_when_told(project: Project, receiver: Any, sender: Any, 
     In this one process: the main process keeps the other core busy meanwhile (MkDocs, then the pages).
     A pool of its own (as until issue 18's second round) made 7–9 processes on 2 cores, each holding its
     copy-on-write copy of the project: 10,000 plans peaked at 1.5–1.9 GB. The open data is written here
-    too since the index is counted on arrays (issue 18, third round), while MkDocs reads the hand-written
+    too since the index is counted on arrays (issue 18, fourth round), while MkDocs reads the hand-written
     pages (it needs none of them). Counting first, while the main process is smallest, and giving the heap's
-    free pages back after each step kept the tree's peak lowest (docs/benchmarks.md, "Third round").
+    free pages back after each step kept the tree's peak lowest (docs/benchmarks.md, "Fourth round").
     Returns ``{"open_data": None}``, or why the open data could not be written (then no index is written
     either: the build stops)."""
     sender.close()  # this process's copy of the parent's end: else recv() would never see the end of input

@@ -78,7 +78,7 @@ def recover(site_dir: Path) -> None:
 # The collector's thresholds while a site is built. The build makes millions of objects that live until
 # it ends (the project, the pages' parts); with Python's default (700, 10, 10) the main process ran 3,571
 # collections at 10,000 plans, 18 of them over every object, for 1.8 s of CPU; with these 29 and none, 0.3 s,
-# and the same peak memory (docs/benchmarks.md, "Third round").
+# and the same peak memory (docs/benchmarks.md, "Fourth round").
 BUILD_GC_THRESHOLD = (50_000, 20, 20)
 
 

@@ -4,8 +4,9 @@
 for each term, its documents in order as ``(gap << 5) | weight``). Counting them one document at a
 time in Python was the build's largest cost: 9.3 s of CPU at 10,000 plans, for some 9 million
 postings, in the one process that writes the index beside the build. The full build counts here
-instead (about 2.5 s). ``_block_postings`` stays the definition, and the preview's one-document update
-uses it; ``tests/test_search_postings.py`` checks that both give the same postings and shard files.
+instead (about 1.5 s with the join). ``_block_postings`` stays the definition, and the preview's
+one-document update uses it; ``tests/test_search_postings.py`` checks that both give the same postings
+and shard files.
 
 How: the folded texts of a block of documents are joined into one string, a line break after each,
 and read as an array of code points. A table gives each code point's class (Chinese character, ASCII
