@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 from hypothesis import given, settings, strategies as st
 
 from gongkai.pages import search, search_postings
@@ -57,8 +58,10 @@ def test_terms_are_in_python_sort_order_and_shards_equal_the_reference():
     assert terms.raw_size() == sum(len(t.encode()) + 4 + 4 * len(v) for t, v in reference.items())
 
 
-def test_blocks_are_joined_with_gaps_across_them(monkeypatch):
+@pytest.mark.parametrize("chunk", [1, 2, 5, 1 << 20])  # the join's passes by chunks of rows, across their edges
+def test_blocks_are_joined_with_gaps_across_them(monkeypatch, chunk):
     monkeypatch.setattr(search_postings, "BLOCK", 3)
+    monkeypatch.setattr(search_postings, "_CHUNK", chunk)
     docs = [SearchDoc(f"{n}/", f"计划{n % 4}", "科技 企业" if n % 2 else "企业 abc") for n in range(20)]
     postings = Postings()
     postings.add(docs[:5], search.fold)   # counted first, as the build does while MkDocs reads pages

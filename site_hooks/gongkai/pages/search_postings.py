@@ -21,7 +21,7 @@ Sorting the occurrences brings together those of one term in one document; their
 frequency, and their fields give META_BIT and TITLE_BIT.
 
 Memory: a block (256 documents) makes arrays of a few MB; the joined rows are 8 bytes a posting (75 MB
-at 10,000 plans), and joining them holds at most two arrays of that size.
+at 10,000 plans), and joining them makes no second array of that size.
 """
 from __future__ import annotations
 
@@ -41,6 +41,7 @@ _LOCAL_BITS = 21                       # a document's number within its block
 _WEIGHT_BITS = 5
 BLOCK = 256                            # documents counted together: arrays of a few MB, which stay in the cache
 _FIELD_BITS = 2                        # 0 body, 1 metadata, 2 title
+_CHUNK = 1 << 20                       # rows taken at a time where a whole-array temporary would be large
 _CJK, _ALNUM = 1, 2
 
 _classes: np.ndarray | None = None
@@ -167,7 +168,7 @@ def joined(postings: Postings) -> Terms:
     """The postings of every block as one sorted list of terms, documents numbered across the blocks.
 
     The blocks are released as they are copied: ``postings`` holds none afterwards. At 10,000 plans the
-    rows are 75 MB; at most two arrays of their size are held at once."""
+    rows are 75 MB; no second array of their size is made."""
     blocks, postings.blocks = postings.blocks, []
     total = sum(len(rows) for _, rows in blocks)
     if not total:
@@ -189,18 +190,25 @@ def joined(postings: Postings) -> Terms:
         at += len(block)
         del block, out
     rows.sort()
-    keys = rows >> np.uint64(doc_bits + _WEIGHT_BITS)
-    first = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
-    names = _names(keys[first], postings.words)
-    del keys
+    # Both passes below go by chunks, so that no second array of the rows' size is made (50,000 plans: 375 MB).
+    shift, n = np.uint64(doc_bits + _WEIGHT_BITS), len(rows)
+    is_first = np.empty(n, dtype=bool)
+    is_first[0] = True
+    for a in range(1, n, _CHUNK):
+        b = min(n, a + _CHUNK)
+        np.not_equal(rows[a:b] >> shift, rows[a - 1:b - 1] >> shift, out=is_first[a:b])
+    first = np.flatnonzero(is_first)
+    del is_first
+    names = _names(rows[first] >> shift, postings.words)
     # In place: rows become document << 5 | weight, then (gap << 5) | weight, where a term's first gap is
-    # counted from document -1, i.e. (document + 1) << 5 | weight.
+    # counted from document -1, i.e. (document + 1) << 5 | weight. From the end, so that each chunk reads
+    # the row before it unchanged.
     rows &= np.uint64((1 << (doc_bits + _WEIGHT_BITS)) - 1)
     gaps = rows.view(np.int64)
     starts = gaps[first] + 32
-    previous = gaps[:-1] & ~np.int64(31)
-    gaps[1:] -= previous
-    del previous
+    for b in range(n, 1, -_CHUNK):
+        a = max(1, b - _CHUNK)
+        gaps[a:b] -= gaps[a - 1:b - 1] & ~np.int64(31)  # the right side is a new array, made before the change
     gaps[first] = starts
     # Python's string order (ASCII words below every Chinese character, a single character before the
     # pairs it begins): sorting the names is simplest and, with some 10**5 terms, cheap.
