@@ -113,3 +113,9 @@ def test_documents_without_terms_are_counted_in_order():
     assert joined(postings).terms == []
     postings.add(docs[2:], search.fold)
     assert _as_dict(joined(postings)) == search.count_terms(docs) == {"甲": [(3 << 5) | 1 | search.TITLE_BIT]}
+
+
+def test_a_limit_of_the_arrays_is_a_chinese_search_index_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(search_postings, "MAX_WORDS", 1)
+    with pytest.raises(search.SearchIndexError, match="站内搜索索引放不下这么多不同的英文单词和数字"):
+        search.write_index(tmp_path, [SearchDoc("a/", "abc def", "")])

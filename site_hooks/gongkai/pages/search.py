@@ -349,8 +349,11 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
         (out / "d").mkdir()
         with phase("搜索：统计词项"):
             postings = counted if counted is not None else count_first([])
-            postings.add(docs[postings.count:], fold)
-            terms = joined(postings)
+            try:
+                postings.add(docs[postings.count:], fold)
+                terms = joined(postings)
+            except ValueError as exc:  # search_postings' limits (Chinese messages)
+                raise SearchIndexError(str(exc)) from exc
         raw = terms.raw_size()
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))
         with phase("搜索：写文件"):
