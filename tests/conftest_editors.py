@@ -13,7 +13,9 @@ from conftest import ROOT as REPO
 REFERENCE = REPO.parent.parent / "shared" / "reference"
 if not REFERENCE.is_dir():  # a fresh clone has shared/ beside it
     REFERENCE = REPO.parent / "shared" / "reference"
-IGNORE = shutil.ignore_patterns(".venv", "site", "site-admin", ".deps", ".git", "__pycache__", ".pytest_cache", ".site.*", "*.egg-info", "tests")
+# what .gitignore lists (and tests/): a working copy used for benchmarks holds GBs in .bench/
+IGNORE = shutil.ignore_patterns(".venv", "site", "site-admin", ".deps", ".git", "__pycache__", ".pytest_cache", ".site.*", "*.egg-info",
+                                "tests", ".bench", ".hypothesis", ".ruff_cache", "build")
 
 
 def copy_repo(dest: Path) -> Path:
