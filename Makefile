@@ -65,8 +65,14 @@ test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) $(VNU_STA
 	    nginx libnginx-mod-http-brotli-filter rsync default-jre-headless; \
 	fi $(call FAIL,安装测试需要的系统软件)
 
-test: test-deps ## 运行全部测试（包括 Nu HTML Checker 和 make audit 的 Lighthouse）
-	$(BIN)/pytest -q $(call FAIL,测试)
+# make test runs the suite in two parts: first on TEST_JOBS workers at once (pytest-xdist; all tests of a file on
+# one worker, so a file's fixtures are made once), then the tests marked serial, alone on the machine (Lighthouse's
+# performance score depends on the load). make test TEST_JOBS=1 runs the first part in one process.
+TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
+
+test: test-deps ## 运行全部测试（包括 Nu HTML Checker 和 make audit 的 Lighthouse）；并行的进程数：make test TEST_JOBS=2
+	$(BIN)/pytest -q -n $(TEST_JOBS) --dist loadfile -m "not serial" $(call FAIL,测试)
+	$(BIN)/pytest -q -m serial $(call FAIL,测试（单独运行的 Lighthouse 部分）)
 
 vnu: test-deps ## 只用 W3C Nu HTML Checker 检查示例网站的全部页面（每种页面都在内；0 个错误，警告打印出来）
 	$(BIN)/pytest -q -s tests/test_html_validity.py $(call FAIL,HTML 检查)
