@@ -67,7 +67,7 @@ test-deps: $(TEST_STAMP) $(AXE_STAMP) $(CMS_STAMP) $(CMS_SERVER_STAMP) $(VNU_STA
 
 # make test runs the suite in two parts: first on TEST_JOBS workers at once (pytest-xdist; all tests of a file on
 # one worker, so a file's fixtures are made once), then the tests marked serial, alone on the machine (Lighthouse's
-# performance score depends on the load). make test TEST_JOBS=1 runs the first part in one process.
+# performance score depends on the load). make test TEST_JOBS=1 runs the first part in one worker process.
 TEST_JOBS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); [ "$$n" -gt 4 ] && n=4; echo $$n)
 
 test: test-deps ## 运行全部测试（包括 Nu HTML Checker 和 make audit 的 Lighthouse）；并行的进程数：make test TEST_JOBS=2
