@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -211,3 +212,18 @@ def golden(update_golden):
             f"tests/golden/{rel} 不同：确认改动无误后运行 make golden 重新生成，检查差异后提交"
 
     return check
+
+
+VNU = ROOT / "tests" / ".deps" / "vnu" / "vnu.jar"
+
+
+def vnu_messages(files: list[str], cwd: Path) -> list[dict]:
+    """The W3C Nu HTML Checker's messages on ``files`` (relative to ``cwd``), in one run of Java (its start
+    takes longer than the checking). From ``make test-deps``: the version and sha256 are in the Makefile."""
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.fail("找不到 Java 或 tests/.deps/vnu/vnu.jar：请先运行 make test-deps")
+    proc = subprocess.run([java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--stdout", *files],
+                          cwd=cwd, capture_output=True, text=True, timeout=240)
+    assert proc.stdout.strip(), proc.stderr
+    return json.loads(proc.stdout)["messages"]

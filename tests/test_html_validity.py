@@ -10,16 +10,11 @@ Errors fail the test; warnings are printed (``make vnu`` shows them).
 from __future__ import annotations
 
 import collections
-import json
 import re
-import shutil
-import subprocess
 
 import pytest
 
-from conftest import ROOT
-
-VNU = ROOT / "tests" / ".deps" / "vnu" / "vnu.jar"
+from conftest import vnu_messages
 
 # kind of page -> a path (regex, relative to the build folder) of one page of that kind
 PAGE_TYPES = {
@@ -48,21 +43,11 @@ PAGE_TYPES = {
 }
 
 
-def _vnu(files: list[str], cwd) -> list[dict]:
-    java = shutil.which("java")
-    if java is None or not VNU.is_file():
-        pytest.fail("找不到 Java 或 tests/.deps/vnu/vnu.jar：请先运行 make test-deps")
-    proc = subprocess.run([java, "-Xss4m", "-jar", str(VNU), "--format", "json", "--stdout", *files],
-                          cwd=cwd, capture_output=True, text=True, timeout=240)
-    assert proc.stdout.strip(), proc.stderr
-    return json.loads(proc.stdout)["messages"]
-
-
 @pytest.fixture(scope="module")
 def checked(sample_project):
     files = sorted(str(p.relative_to(sample_project)) for folder in ("site", "site-admin")
                    for p in (sample_project / folder).rglob("*.html"))
-    return files, _vnu(files, sample_project)
+    return files, vnu_messages(files, sample_project)
 
 
 @pytest.mark.parametrize("kind", PAGE_TYPES)

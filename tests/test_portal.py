@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import cli_build, copy_project, free_port, gongkai_cmd
+from conftest import cli_build, copy_project, free_port, gongkai_cmd, vnu_messages
+from conftest_a11y import format_violations, run_axe
 from gongkai.pages.search import search
 from gongkai.portal.build import FAILED, OK, PARTIAL, build_portal
 
@@ -244,3 +245,43 @@ def test_the_shipped_ci_templates_build_departments_in_a_matrix_then_the_portal(
     assert portal_args.command == "portal" and portal_args.out == Path("portal-site")
     deploy_args = parser().parse_args(["deploy", "s3://bucket/", "--from", "portal-site", "--keep", "5"])
     assert deploy_args.site == Path("portal-site") and deploy_args.keep == 5
+
+
+# every kind of page the portal writes (templates/portal/): the outside checkers judge them as they judge a site's
+PORTAL_PAGES = {"首页": "index.html", "政府信息公开": "xxgk/index.html", "搜索": "search/index.html", "404": "404.html"}
+
+
+def test_the_portal_pages_are_valid_html(world):
+    out = world["out"]
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*.html"))
+    assert set(PORTAL_PAGES.values()) <= set(files), files
+    errors = [m for m in vnu_messages(files, out) if m["type"] in ("error", "non-document-error")]
+    assert not errors, "\n".join(f'{m.get("url", "").split(":", 1)[-1]}:{m.get("lastLine", "?")}: {m.get("message")}'
+                                 for m in errors)
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_axe_finds_no_violations_on_the_portal(world, browser, tmp_path, name, width):
+    """axe-core (WCAG 2.1 A/AA) on each portal page, on a phone and a desktop; the search page with results."""
+    root = tmp_path / "www"
+    shutil.copytree(world["out"], root)
+    for p in "abc":
+        os.symlink(world[p], root / p)
+    server, url = serve(root)
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN", bypass_csp=True)
+    try:
+        page = context.new_page()
+        requests: list[str] = []
+        page.on("request", lambda r: requests.append(r.url))
+        path = PORTAL_PAGES[name].removesuffix("index.html")
+        page.goto(url + (path + "?q=科技" if name == "搜索" else path))
+        if name == "搜索":
+            page.wait_for_function("document.getElementById('search-results').dataset.gkQuery === '科技'")
+            assert page.locator("#search-results .gk-search__item").count() > 0
+        violations = run_axe(page)
+        assert not violations, format_violations(violations)
+        assert all(r.startswith("http://127.0.0.1:") for r in requests), requests  # nothing outside the portal
+    finally:
+        context.close()
+        server.shutdown()
