@@ -43,7 +43,7 @@ A11Y_PAGES = [
 ]
 PLAN = "xxgk/gdkjj/2024/gongzuo-jihua/"
 
-__all__ = ["dump", "a11y_server", "new_page", "run_axe", "format_violations",
+__all__ = ["AT_BODY", "dump", "a11y_server", "new_page", "run_axe", "format_violations",
            "ARTIFACTS", "AXE_TAGS", "A11Y_PAGES", "PLAN", "STORAGE_KEY", "settings_script", "tts_stub",
            "JS_TEXT_PROBLEMS", "JS_SMALL_TARGETS", "JS_OVERFLOW", "JS_HEADINGS", "CHECKS"]
 
@@ -183,6 +183,11 @@ def tts_stub(voices: list[dict] | None = None, *, supported: bool = True) -> str
 
 
 # --- measurements done in the page ------------------------------------------------------
+# Records <html>'s classes at the moment <body> is parsed (window.__gkAtBody): anything set later could flash.
+AT_BODY = """new MutationObserver((ms, obs) => { if (document.body) { window.__gkAtBody = document.documentElement.className; obs.disconnect(); } })
+  .observe(document, {childList: true, subtree: true});"""
+
+
 # Shared helpers: is an element really visible, its colours after alpha blending, contrast ratio.
 _JS_HELPERS = r"""
 const visible = (el) => {

@@ -8,9 +8,6 @@ import pytest
 
 from conftest_a11y import *  # noqa: F403 - fixtures and helpers
 
-# Records <html>'s classes at the moment <body> is parsed: anything set later could flash.
-AT_BODY = """new MutationObserver((ms, obs) => { if (document.body) { window.__gkAtBody = document.documentElement.className; obs.disconnect(); } })
-  .observe(document, {childList: true, subtree: true});"""
 
 
 def elder_at_first_paint(page) -> bool:

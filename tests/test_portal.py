@@ -18,7 +18,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import cli_build, copy_project, free_port, gongkai_cmd, vnu_messages
-from conftest_a11y import format_violations, run_axe
+from conftest_a11y import AT_BODY, JS_OVERFLOW, JS_SMALL_TARGETS, JS_TEXT_PROBLEMS, dump, format_violations, run_axe
 from gongkai.pages.search import search
 from gongkai.portal.build import FAILED, OK, PARTIAL, build_portal
 
@@ -260,28 +260,86 @@ def test_the_portal_pages_are_valid_html(world):
                                  for m in errors)
 
 
-@pytest.mark.parametrize("width", [375, 1280])
-@pytest.mark.parametrize("name", PORTAL_PAGES)
-def test_axe_finds_no_violations_on_the_portal(world, browser, tmp_path, name, width):
-    """axe-core (WCAG 2.1 A/AA) on each portal page, on a phone and a desktop; the search page with results."""
+@pytest.fixture
+def portal_url(world, tmp_path):
+    """The portal with the departments' sites under it (a/, b/, c/), served on 127.0.0.1: one domain, as deployed."""
     root = tmp_path / "www"
     shutil.copytree(world["out"], root)
     for p in "abc":
         os.symlink(world[p], root / p)
     server, url = serve(root)
+    yield url
+    server.shutdown()
+
+
+def _open(page, url: str, name: str) -> None:
+    path = PORTAL_PAGES[name].removesuffix("index.html")
+    page.goto(url + (path + "?q=科技" if name == "搜索" else path))
+    if name == "搜索":
+        page.wait_for_function("document.getElementById('search-results').dataset.gkQuery === '科技'")
+        assert page.locator("#search-results .gk-search__item").count() > 0
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_axe_finds_no_violations_on_the_portal(browser, portal_url, name, width):
+    """axe-core (WCAG 2.1 A/AA) on each portal page, on a phone and a desktop; the search page with results."""
     context = browser.new_context(viewport={"width": width, "height": 800}, locale="zh-CN", bypass_csp=True)
     try:
         page = context.new_page()
         requests: list[str] = []
         page.on("request", lambda r: requests.append(r.url))
-        path = PORTAL_PAGES[name].removesuffix("index.html")
-        page.goto(url + (path + "?q=科技" if name == "搜索" else path))
-        if name == "搜索":
-            page.wait_for_function("document.getElementById('search-results').dataset.gkQuery === '科技'")
-            assert page.locator("#search-results .gk-search__item").count() > 0
+        _open(page, portal_url, name)
         violations = run_axe(page)
         assert not violations, format_violations(violations)
         assert all(r.startswith("http://127.0.0.1:") for r in requests), requests  # nothing outside the portal
     finally:
         context.close()
-        server.shutdown()
+
+
+def _elder(page) -> bool:
+    return "gk-elder" in page.evaluate("window.__gkAtBody")
+
+
+@pytest.mark.parametrize("device", ["desktop", "phone"])
+def test_elder_mode_on_the_portal(browser, portal_url, device):
+    """长辈版 on the portal: from its own link or from the setting chosen on a department's site (same domain),
+    applied before the first paint; on every portal page text >= 20 px (18 on a phone), contrast >= 7:1, links
+    and controls >= 44 px (60 on a touch screen), nothing sticking out sideways, and axe finds nothing."""
+    if device == "desktop":
+        options, min_text, min_target = {"viewport": {"width": 1280, "height": 800}}, 20, 44
+    else:
+        options, min_text, min_target = {"viewport": {"width": 375, "height": 740}, "has_touch": True, "is_mobile": True,
+                                         "device_scale_factor": 2}, 18, 60
+    context = browser.new_context(locale="zh-CN", bypass_csp=True, **options)
+    try:
+        context.add_init_script(AT_BODY)
+        page = context.new_page()
+        page.goto(portal_url)
+        assert not _elder(page) and page.is_visible(".gk-portal__elder") and not page.is_visible(".gk-portal__standard")
+        page.click(".gk-portal__elder")
+        page.wait_for_load_state()
+        assert _elder(page) and page.is_visible(".gk-portal__standard") and not page.is_visible(".gk-portal__elder")
+        for name in PORTAL_PAGES:
+            _open(page, portal_url, name)
+            assert _elder(page), f"{name}：长辈版应在首次绘制前生效"
+            problems = page.evaluate(JS_TEXT_PROBLEMS, {"minSize": min_text, "minContrast": 7})
+            assert not problems, f"{name}：" + dump(problems)
+            small = page.evaluate(JS_SMALL_TARGETS, min_target)
+            assert not small, f"{name}：链接和按钮应不小于 {min_target}×{min_target}px:\n" + dump(small)
+            overflow = page.evaluate(JS_OVERFLOW)
+            assert not overflow["out"], f"{name}：" + dump(overflow)
+            violations = run_axe(page)
+            assert not violations, f"{name}：" + format_violations(violations)
+        page.click(".gk-portal__standard")
+        page.wait_for_load_state()
+        assert not _elder(page)
+        # the setting is the sites': 长辈版 chosen on a department's site holds on the portal, and back
+        page.goto(portal_url + "a/?mode=elder")
+        page.goto(portal_url)
+        assert _elder(page)
+        page.goto(portal_url + "a/xxgk/?mode=standard")
+        page.goto(portal_url + "xxgk/")
+        assert not _elder(page)
+    finally:
+        context.close()

@@ -19,7 +19,7 @@ from gongkai.runtime.paths import SOURCE_ROOT
 FEED_SIZE = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
-ASSETS = ["gongkai.css", "gongkai.js", "search.js"]  # the sites' own, from templates/assets/gongkai/
+ASSETS = ["a11y-init.js", "gongkai.css", "gongkai.js", "search.js"]  # the sites' own, from templates/assets/gongkai/
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
