@@ -194,6 +194,9 @@ def test_bench_smoke_at_100_plans(tmp_path):
     for preview in results["previews"]:
         assert len(preview["latencies_s"]) == 1 and preview["median_s"] > 0 and preview["fast"] == 1
         assert 30 * 2**20 < preview["rss_bytes"] < 4 * 2**30
+        renames = preview["renames"]  # then the plan renamed, in the same session: the fast path too
+        assert len(renames["latencies_s"]) == 1 and renames["median_s"] > 0 and renames["fast"] == 1
+        assert len(renames["rebuild_s"]) == 1 and len(preview["rebuild_s"]) == 1
     table = out_md.read_text(encoding="utf-8")
     header = next(line for line in table.splitlines() if line.startswith("| 系统 |"))
     assert [c.strip() for c in header.strip("|").split("|")] == bench.COLUMNS
@@ -202,6 +205,8 @@ def test_bench_smoke_at_100_plans(tmp_path):
     assert "### 计划页面大小" in table and "### 预览" in table and "### 目标" in table
     assert [line.split("|")[2].strip() for line in table.splitlines() if line.startswith("| `gongkai serve` |")] == ["60", "100"]
     assert "预览：60 条时修改后 ≤ 0.3 秒可见" in table and "预览：100 条时修改后 ≤ 0.3 秒可见" in table
+    assert "预览：100 条时修改名称后 ≤ 0.3 秒可见" in table
+    assert [line.split("|")[2].strip() for line in table.splitlines() if line.startswith("| `gongkai serve`（改名称） |")] == ["60", "100"]
     assert not list((tmp_path / "work").glob("*/project"))  # scratch removed
     assert not (tmp_path / "work" / bench.DISK_TRASH).exists()  # and the trash, after the last measurement
     assert row["disk_us"] > 0 and 0 <= row["disk_wait_s"] <= 5 + 10

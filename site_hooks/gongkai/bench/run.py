@@ -653,9 +653,11 @@ def _fetch(url: str) -> str | None:
 
 def _serve_and_edit(cmd: list[str], cwd: Path, base: str, url: str, data_file: Path, edit: Callable[[str, str], str],
                     *, edits: int, startup_timeout: float, timeout: float,
-                    env: dict[str, str] | None = None) -> dict[str, Any]:
+                    env: dict[str, str] | None = None, then: Callable[[str, str], str] | None = None) -> dict[str, Any]:
     """Start a preview server (``cmd``), wait for ``base + url``, then ``edits`` times rewrite ``data_file`` with a new
-    marker (``edit(text, marker)``) and poll the page every 20 ms until the marker is served."""
+    marker (``edit(text, marker)``) and poll the page every 20 ms until the marker is served. ``then``: another kind
+    of edit made ``edits`` times after those, in the same session ("then_latencies_s"; "then_from": the server's
+    output line where they start)."""
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True,
                             text=True, encoding="utf-8", errors="replace")
     lines: list[str] = []
@@ -670,10 +672,8 @@ def _serve_and_edit(cmd: list[str], cwd: Path, base: str, url: str, data_file: P
             time.sleep(0.2)
         startup = time.monotonic() - start
         time.sleep(2.0)  # let the watcher settle
-        latencies = []
-        for i in range(edits):
-            marker = f"预览测量标记{i + 1}号"
-            text = edit(original, marker)
+        def edit_and_wait(change: Callable[[str, str], str], marker: str) -> float:
+            text = change(original, marker)
             if text == original:
                 raise BenchError(f"{data_file} 中没有可以修改的地方")
             t0 = time.monotonic()
@@ -685,9 +685,14 @@ def _serve_and_edit(cmd: list[str], cwd: Path, base: str, url: str, data_file: P
                 if time.monotonic() - t0 > timeout:
                     raise BenchError(f"修改 {data_file.name} 后 {timeout:.0f} 秒内页面没有更新")
                 time.sleep(0.02)
-            latencies.append(time.monotonic() - t0)
+            waited = time.monotonic() - t0
             time.sleep(1.0)
+            return waited
+
+        latencies = [edit_and_wait(edit, f"预览测量标记{i + 1}号") for i in range(edits)]
         rss = _rss(proc.pid)
+        then_from = len(lines)
+        then_latencies = [edit_and_wait(then, f"改名测量{i + 1}号") for i in range(edits)] if then else []
     finally:
         data_file.write_text(original, encoding="utf-8")
         os.killpg(proc.pid, signal.SIGTERM)
@@ -696,8 +701,11 @@ def _serve_and_edit(cmd: list[str], cwd: Path, base: str, url: str, data_file: P
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-    return {"startup_s": round(startup, 2), "latencies_s": [round(x, 3) for x in latencies],
-            "median_s": round(statistics.median(latencies), 3), "rss_bytes": rss, "output": "".join(lines)}
+    got = {"startup_s": round(startup, 2), "latencies_s": [round(x, 3) for x in latencies],
+           "median_s": round(statistics.median(latencies), 3), "rss_bytes": rss, "output": "".join(lines)}
+    if then:
+        got["then_latencies_s"], got["then_from"] = [round(x, 3) for x in then_latencies], then_from
+    return got
 
 
 def _rss(pid: int) -> int | None:
@@ -711,7 +719,9 @@ def _rss(pid: int) -> int | None:
 
 
 def preview_latency(project: Path, *, edits: int = 5, startup_timeout: float = 900, timeout: float = 120) -> dict[str, Any]:
-    """Under ``gongkai serve``, edit one plan's body ``edits`` times; seconds until each edit is served.
+    """Under ``gongkai serve``, edit one plan's body ``edits`` times, then rename it (its 名称) ``edits`` times;
+    seconds until each edit is served on the plan's page ("renames": the second kind, which also rewrites the
+    catalogue pages listing the plan, the 目标任务/指标 pages naming it, plans.json and targets.json/.csv).
 
     Also collects the preview's own "用时 X 秒" lines (the fast path's and MkDocs' rebuilds), to tell the
     rebuild from the watcher's and server's share of the wait."""
@@ -725,14 +735,22 @@ def preview_latency(project: Path, *, edits: int = 5, startup_timeout: float = 9
     cmd = [*gongkai_command(), "--root", str(project), "serve", "--addr", f"127.0.0.1:{port}", "--cms-port", str(free_port())]
     got = _serve_and_edit(cmd, project, f"http://127.0.0.1:{port}/", url, data_file,
                           lambda text, marker: text.replace("正文: |\n  ", f"正文: |\n  {marker}。", 1),
-                          edits=edits, startup_timeout=startup_timeout, timeout=timeout)
+                          edits=edits, startup_timeout=startup_timeout, timeout=timeout,
+                          then=lambda text, marker: re.sub(r"^名称: ", f"名称: {marker}", text, count=1, flags=re.M))
     output = got.pop("output")
     # the preview's own figure for each edit: the fast path's "已更新 …，用时 X 秒", or a whole build's "网站已生成，用时 X 秒"
-    lines = output.splitlines()
+    lines = output.splitlines(keepends=True)
+    split = got.pop("then_from")
+    renamed = got.pop("then_latencies_s")
     first = next((i for i, line in enumerate(lines) if "网站已生成" in line), len(lines))
-    rebuilds = [float(m) for line in lines[first + 1:] for m in re.findall(r"用时 ([0-9.]+) 秒", line)]
-    return {"system": "gongkai", "n": len(urls), **got, "rebuild_s": rebuilds[:edits],
-            "fast": output.count("已更新 ")}
+
+    def figures(part: list[str]) -> tuple[list[float], int]:
+        return [float(m) for line in part for m in re.findall(r"用时 ([0-9.]+) 秒", line)][:edits], "".join(part).count("已更新 ")
+
+    rebuilds, fast = figures(lines[first + 1:split])
+    again, fast_renames = figures(lines[max(split, first + 1):])
+    renames = {"latencies_s": renamed, "median_s": round(statistics.median(renamed), 3), "rebuild_s": again, "fast": fast_renames}
+    return {"system": "gongkai", "n": len(urls), **got, "rebuild_s": rebuilds, "fast": fast, "renames": renames}
 
 
 def peer_preview_latency(system: str, source: Path, work: Path, exe: Path, *, edits: int = 5,
@@ -1002,6 +1020,10 @@ def derive(results: dict) -> dict[str, Any]:
     for one in ours_previews:
         limit = preview_target(one["n"])
         targets.append((f"预览：{one['n']:,} 条时修改后 ≤ {limit} 秒可见（中位数）", f"{one['median_s']} 秒", one["median_s"] <= limit))
+    for one in ours_previews:
+        if one.get("renames"):
+            limit, median = preview_target(one["n"]), one["renames"]["median_s"]
+            targets.append((f"预览：{one['n']:,} 条时修改名称后 ≤ {limit} 秒可见（中位数）", f"{median} 秒", median <= limit))
     preview = ours_previews[0] if ours_previews else None
     if preview:
         for peer in results.get("preview_peers") or []:
@@ -1131,6 +1153,8 @@ def render_markdown(results: dict) -> str:
 
         rows = [["`gongkai serve`", f"{p['n']:,}", f"{p['startup_s']}", " / ".join(map(str, p["latencies_s"])), f"**{p['median_s']}**",
                  mb(p)] for p in ours_previews]
+        rows += [["`gongkai serve`（改名称）", f"{p['n']:,}", "—", " / ".join(map(str, p["renames"]["latencies_s"])),
+                  f"**{p['renames']['median_s']}**", "—"] for p in ours_previews if p.get("renames")]
         labels = {"mkdocs": "`mkdocs serve --dirty`（Material，提速配置，中文搜索）", "zensical": "`zensical serve`"}
         for peer in results.get("preview_peers") or []:
             rows.append([labels.get(peer["system"], peer["system"]), f"{preview['n']:,}", f"{peer['startup_s']}",
@@ -1138,6 +1162,8 @@ def render_markdown(results: dict) -> str:
         sizes = "、".join(f"{p['n']:,}" for p in ours_previews)
         fast = "；".join(f"{p['n']:,} 条 {p.get('fast', 0)} 次，它自己报告的用时 {' / '.join(map(str, p['rebuild_s'])) or '—'} 秒"
                         for p in ours_previews)
+        renames = "；".join(f"{p['n']:,} 条 {p['renames']['fast']} 次，它自己报告的用时 "
+                           f"{' / '.join(map(str, p['renames']['rebuild_s'])) or '—'} 秒" for p in ours_previews if p.get("renames"))
         parts += ["", "### 预览", "",
                   f"gongkai 在 {sizes} 条计划上测量，对照系统在同样的 {preview['n']:,} 条计划上测量。修改一个计划文件"
                   "（gongkai:YAML 的正文；对照：同一条计划的 Markdown 页面），每 20 毫秒请求一次页面，直到新内容出现；每个系统修改 "
@@ -1145,6 +1171,10 @@ def render_markdown(results: dict) -> str:
                   _md_table(["预览", "计划数", "启动到可访问（秒）", "每次修改到可见（秒）", "中位数（秒）", "内存（RSS，MB）"], rows), "",
                   f"gongkai 走快速路径（只重新生成依赖这条计划的页面、搜索索引分片和数据开放文件）的修改：{fast}。"
                   "内存是修改之后预览服务器本身进程的常驻内存（不含它启动的网页编辑器服务）。"]
+        if renames:
+            parts += ["", "“改名称”一行：正文的修改之后，在同一个预览中把同一条计划的名称改 "
+                      f"{len(ours_previews[0]['renames']['latencies_s'])} 次（到计划页显示新名称为止；同时重新生成列出它的目录页、"
+                      f"目标任务和指标页、plans.json、targets.json/.csv 和搜索索引）。走快速路径的：{renames}。"]
     if results.get("zensical_note"):
         parts += ["", results["zensical_note"]]
     targets = results.get("derived", {}).get("targets", [])
