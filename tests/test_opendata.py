@@ -229,6 +229,23 @@ def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(p
     json.loads(opendata.targets_json(project, cache))
 
 
+def test_plans_json_joined_from_the_previews_kept_entries_is_the_same_bytes(project):
+    """The preview writes plans.json from EntryCache's per-plan texts; a plan changed in place, or replaced by
+    a new object (the fast path's edited plan), is encoded again."""
+    import dataclasses
+
+    cache = opendata.EntryCache()
+    for _ in range(2):  # made, then joined from what was kept
+        assert opendata.plans_json(project, cache) == opendata.plans_json(project)
+    first = project.plans[0]
+    project.plans[0] = dataclasses.replace(first, title=first.title + "（改）")  # a new object, as after an edit
+    assert "（改）" in json.loads(opendata.plans_json(project, cache))["条目"][0]["名称"]
+    assert opendata.plans_json(project, cache) == opendata.plans_json(project)
+    project.plans[1].title += "（原地改）"  # the same object changed: not the kept text
+    assert opendata.plans_json(project, cache) == opendata.plans_json(project)
+    assert "（原地改）" in opendata.plans_json(project, cache).decode("utf-8")
+
+
 def test_the_open_data_paths_are_the_files_the_open_data_writer_writes(tmp_path, project):
     """The build checks hand-written files against _open_data_paths (the writer beside MkDocs writes these while
     MkDocs copies content/): the list must be every file it writes, attachments, 年报 tables and redirects too."""

@@ -63,6 +63,7 @@ class Generated:
     # result (reload_plan sends an edit to a plan whose targets one closes to the whole build)
     closed: dict[str, list[Target]] | None = None
     records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
+    entries: opendata.EntryCache = field(default_factory=opendata.EntryCache)  # plans.json entries
 
     def closings(self) -> dict[str, list[Target]]:
         if self.closed is None:
@@ -153,7 +154,7 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     for p in [plan, *touched]:
         _write(site_dir, *one_plan(p))
     if facets & {"entry", "targets"}:
-        _write(site_dir, PLANS_JSON, opendata.plans_json(project))
+        _write(site_dir, PLANS_JSON, opendata.plans_json(project, state.entries))
     if "targets" in facets or reclosed:
         _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
         _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))

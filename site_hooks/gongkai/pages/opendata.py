@@ -184,6 +184,24 @@ class RecordCache:
         return kept.csv_line
 
 
+class EntryCache:
+    """Each plan's plans.json entry as compact JSON, kept from one preview update to the next: the fast path
+    gives the edited plan a new object and keeps the others, so only its entry is encoded again. An entry is
+    reused only for the same object with the same fields (a plan changed in place is encoded again)."""
+
+    def __init__(self) -> None:
+        self._by: dict[int, tuple[Plan, tuple, str]] = {}
+
+    def json_text(self, p: Plan, base: str) -> str:
+        fields = (p.id, p.title, p.department.short_name, p.year, p.published, p.index_no, p.url, len(p.targets), base)
+        hit = self._by.get(id(p))
+        if hit is not None and hit[0] is p and hit[1] == fields:
+            return hit[2]
+        text = _compact(plan_entry(p, base))
+        self._by[id(p)] = (p, fields, text)
+        return text
+
+
 def _records(cache: RecordCache | None) -> Callable[[Target, str], dict[str, Any]]:
     return target_record if cache is None else cache.record
 
@@ -220,16 +238,21 @@ def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str,
     }
 
 
+def _plans_head(project: Project) -> dict[str, Any]:
+    base = project.site.base_url
+    return {"$schema": _abs(base, SCHEMA_URLS["plans"]), "网站": project.site.name, "网址": base}
+
+
+def plan_entry(p: Plan, base: str) -> dict[str, Any]:
+    """A plan's entry in plans.json."""
+    return {"标识": p.id, "名称": p.title, "发布机构": p.department.short_name, "年度": p.year,
+            "发布日期": p.published.isoformat(), "索引号": p.index_no, "网址": _abs(base, p.url),
+            "数据": _abs(base, plan_json_url(p)), "目标数": len(p.targets)}
+
+
 def plans_index(project: Project) -> dict[str, Any]:
     base = project.site.base_url
-    return {
-        "$schema": _abs(base, SCHEMA_URLS["plans"]),
-        "网站": project.site.name,
-        "网址": base,
-        "条目": [{"标识": p.id, "名称": p.title, "发布机构": p.department.short_name, "年度": p.year,
-                  "发布日期": p.published.isoformat(), "索引号": p.index_no, "网址": _abs(base, p.url),
-                  "数据": _abs(base, plan_json_url(p)), "目标数": len(p.targets)} for p in project.plans],
-    }
+    return {**_plans_head(project), "条目": [plan_entry(p, base) for p in project.plans]}
 
 
 def _targets_head(project: Project) -> dict[str, Any]:
@@ -457,8 +480,13 @@ def plan_files(project: Project, closed: dict[str, list[Target]] | None = None) 
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, [])), compact=True))
 
 
-def plans_json(project: Project) -> bytes:
-    return _json_bytes(plans_index(project), compact=True)
+def plans_json(project: Project, cache: EntryCache | None = None) -> bytes:
+    """plans.json; ``cache``: the preview's entries kept from the last update (the same bytes, joined)."""
+    if cache is None:
+        return _json_bytes(plans_index(project), compact=True)
+    base = project.site.base_url
+    entries = ",".join(cache.json_text(p, base) for p in project.plans)
+    return (_compact(_plans_head(project))[:-1] + ',"条目":[' + entries + "]}\n").encode("utf-8")
 
 
 def targets_json(project: Project, cache: RecordCache | None = None) -> bytes:
