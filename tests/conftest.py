@@ -49,6 +49,12 @@ def repo_root() -> Path:
     return ROOT
 
 
+# What a copy of the whole repository leaves out: what .gitignore lists (a working copy that has run gongkai bench
+# holds GBs in .bench/) and git's own folder.
+NOT_IN_REPO_COPIES = (".venv", "site", "site-admin", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info",
+                      ".site.*", "artifacts", ".bench", ".deps", "node_modules", ".ruff_cache", "build")
+
+
 def copy_project(dest: Path) -> Path:
     """A copy of the sample project in ``dest`` (site_hooks symlinked)."""
     dest.mkdir(parents=True, exist_ok=True)

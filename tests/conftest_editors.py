@@ -9,13 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT as REPO
+from conftest import NOT_IN_REPO_COPIES, ROOT as REPO
 REFERENCE = REPO.parent.parent / "shared" / "reference"
 if not REFERENCE.is_dir():  # a fresh clone has shared/ beside it
     REFERENCE = REPO.parent / "shared" / "reference"
-# what .gitignore lists (and tests/): a working copy used for benchmarks holds GBs in .bench/
-IGNORE = shutil.ignore_patterns(".venv", "site", "site-admin", ".deps", ".git", "__pycache__", ".pytest_cache", ".site.*", "*.egg-info",
-                                "tests", ".bench", ".hypothesis", ".ruff_cache", "build")
+IGNORE = shutil.ignore_patterns(*NOT_IN_REPO_COPIES, "tests")
 
 
 def copy_repo(dest: Path) -> Path:

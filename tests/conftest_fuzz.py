@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import NOT_IN_REPO_COPIES, ROOT
 
 TESTS = ROOT / "tests"
 REPO = TESTS.parent
@@ -31,7 +31,6 @@ def project_copy(tmp_path) -> Path:
 
 def repo_copy(dest: Path) -> Path:
     """A copy of the whole repository (without site/, .venv and caches) for running the CLI in it."""
-    ignore = shutil.ignore_patterns(".venv", "site", "site-admin", ".git", "__pycache__", ".pytest_cache", ".hypothesis",
-                                    "*.egg-info", ".site.*", "artifacts", "node_modules", ".bench", ".deps", ".ruff_cache")
+    ignore = shutil.ignore_patterns(*NOT_IN_REPO_COPIES)
     shutil.copytree(REPO, dest, ignore=ignore, symlinks=True)
     return dest

@@ -1153,8 +1153,9 @@ def render_markdown(results: dict) -> str:
 
         rows = [["`gongkai serve`", f"{p['n']:,}", f"{p['startup_s']}", " / ".join(map(str, p["latencies_s"])), f"**{p['median_s']}**",
                  mb(p)] for p in ours_previews]
+        renamed = [p for p in ours_previews if p.get("renames")]  # results saved before renames were timed have none
         rows += [["`gongkai serve`（改名称）", f"{p['n']:,}", "—", " / ".join(map(str, p["renames"]["latencies_s"])),
-                  f"**{p['renames']['median_s']}**", "—"] for p in ours_previews if p.get("renames")]
+                  f"**{p['renames']['median_s']}**", "—"] for p in renamed]
         labels = {"mkdocs": "`mkdocs serve --dirty`（Material，提速配置，中文搜索）", "zensical": "`zensical serve`"}
         for peer in results.get("preview_peers") or []:
             rows.append([labels.get(peer["system"], peer["system"]), f"{preview['n']:,}", f"{peer['startup_s']}",
@@ -1163,7 +1164,7 @@ def render_markdown(results: dict) -> str:
         fast = "；".join(f"{p['n']:,} 条 {p.get('fast', 0)} 次，它自己报告的用时 {' / '.join(map(str, p['rebuild_s'])) or '—'} 秒"
                         for p in ours_previews)
         renames = "；".join(f"{p['n']:,} 条 {p['renames']['fast']} 次，它自己报告的用时 "
-                           f"{' / '.join(map(str, p['renames']['rebuild_s'])) or '—'} 秒" for p in ours_previews if p.get("renames"))
+                           f"{' / '.join(map(str, p['renames']['rebuild_s'])) or '—'} 秒" for p in renamed)
         parts += ["", "### 预览", "",
                   f"gongkai 在 {sizes} 条计划上测量，对照系统在同样的 {preview['n']:,} 条计划上测量。修改一个计划文件"
                   "（gongkai:YAML 的正文；对照：同一条计划的 Markdown 页面），每 20 毫秒请求一次页面，直到新内容出现；每个系统修改 "
@@ -1173,7 +1174,7 @@ def render_markdown(results: dict) -> str:
                   "内存是修改之后预览服务器本身进程的常驻内存（不含它启动的网页编辑器服务）。"]
         if renames:
             parts += ["", "“改名称”一行：正文的修改之后，在同一个预览中把同一条计划的名称改 "
-                      f"{len(ours_previews[0]['renames']['latencies_s'])} 次（到计划页显示新名称为止；同时重新生成列出它的目录页、"
+                      f"{len(renamed[0]['renames']['latencies_s'])} 次（到计划页显示新名称为止；同时重新生成列出它的目录页、"
                       f"目标任务和指标页、plans.json、targets.json/.csv 和搜索索引）。走快速路径的：{renames}。"]
     if results.get("zensical_note"):
         parts += ["", results["zensical_note"]]

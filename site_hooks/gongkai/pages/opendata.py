@@ -185,21 +185,24 @@ class RecordCache:
 
 
 class EntryCache:
-    """Each plan's plans.json entry as compact JSON, kept from one preview update to the next: the fast path
-    gives the edited plan a new object and keeps the others, so only its entry is encoded again. An entry is
-    reused only for the same object with the same fields (a plan changed in place is encoded again)."""
+    """Each plan's plans.json entry as compact JSON, kept from one preview update to the next by what the entry
+    is made of (:func:`_entry_inputs`): after an edit only the entries that changed are encoded again, and
+    entries no plan has any more are dropped."""
 
     def __init__(self) -> None:
-        self._by: dict[int, tuple[Plan, tuple, str]] = {}
+        self._text: dict[tuple, str] = {}
 
-    def json_text(self, p: Plan, base: str) -> str:
-        fields = (p.id, p.title, p.department.short_name, p.year, p.published, p.index_no, p.url, len(p.targets), base)
-        hit = self._by.get(id(p))
-        if hit is not None and hit[0] is p and hit[1] == fields:
-            return hit[2]
-        text = _compact(plan_entry(p, base))
-        self._by[id(p)] = (p, fields, text)
-        return text
+    def joined(self, plans: list[Plan], base: str) -> str:
+        """The entries of ``plans``, in order, joined by commas (as in a compact JSON list)."""
+        kept, self._text, texts = self._text, {}, []
+        for p in plans:
+            inputs = _entry_inputs(p, base)
+            text = kept.get(inputs)
+            if text is None:
+                text = _compact(_entry(inputs))
+            self._text[inputs] = text
+            texts.append(text)
+        return ",".join(texts)
 
 
 def _records(cache: RecordCache | None) -> Callable[[Target, str], dict[str, Any]]:
@@ -243,11 +246,20 @@ def _plans_head(project: Project) -> dict[str, Any]:
     return {"$schema": _abs(base, SCHEMA_URLS["plans"]), "网站": project.site.name, "网址": base}
 
 
+def _entry_inputs(p: Plan, base: str) -> tuple:
+    """Everything a plan's plans.json entry is made of (:func:`_entry` reads nothing else)."""
+    return p.id, p.title, p.department.short_name, p.year, p.published, p.index_no, p.url, plan_json_url(p), len(p.targets), base
+
+
+def _entry(inputs: tuple) -> dict[str, Any]:
+    pid, title, department, year, published, index_no, url, data_url, targets, base = inputs
+    return {"标识": pid, "名称": title, "发布机构": department, "年度": year, "发布日期": published.isoformat(),
+            "索引号": index_no, "网址": _abs(base, url), "数据": _abs(base, data_url), "目标数": targets}
+
+
 def plan_entry(p: Plan, base: str) -> dict[str, Any]:
     """A plan's entry in plans.json."""
-    return {"标识": p.id, "名称": p.title, "发布机构": p.department.short_name, "年度": p.year,
-            "发布日期": p.published.isoformat(), "索引号": p.index_no, "网址": _abs(base, p.url),
-            "数据": _abs(base, plan_json_url(p)), "目标数": len(p.targets)}
+    return _entry(_entry_inputs(p, base))
 
 
 def plans_index(project: Project) -> dict[str, Any]:
@@ -484,8 +496,7 @@ def plans_json(project: Project, cache: EntryCache | None = None) -> bytes:
     """plans.json; ``cache``: the preview's entries kept from the last update (the same bytes, joined)."""
     if cache is None:
         return _json_bytes(plans_index(project), compact=True)
-    base = project.site.base_url
-    entries = ",".join(cache.json_text(p, base) for p in project.plans)
+    entries = cache.joined(project.plans, project.site.base_url)
     return (_compact(_plans_head(project))[:-1] + ',"条目":[' + entries + "]}\n").encode("utf-8")
 
 

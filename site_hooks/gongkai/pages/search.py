@@ -336,7 +336,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
     The postings are counted on arrays (``pages/search_postings.py``); they are the same as
     :func:`count_terms`, which counts one document at a time.
     """
-    from gongkai.pages.search_postings import joined
+    from gongkai.pages.search_postings import LimitError, joined
 
     site_dir = Path(site_dir)
     if not docs:
@@ -352,7 +352,7 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
             try:
                 postings.add(docs[postings.count:], fold)
                 terms = joined(postings)
-            except ValueError as exc:  # search_postings' limits (Chinese messages)
+            except LimitError as exc:  # search_postings' limits (Chinese messages)
                 raise SearchIndexError(str(exc)) from exc
         raw = terms.raw_size()
         shards = max(1, min(MAX_SHARDS, round(raw / SHARD_TARGET_BYTES)))

@@ -44,6 +44,12 @@ _FIELD_BITS = 2                        # 0 body, 1 metadata, 2 title
 _CHUNK = 1 << 20                       # rows taken at a time where a whole-array temporary would be large
 _CJK, _ALNUM = 1, 2
 
+
+class LimitError(ValueError):
+    """More words or documents than the 64-bit rows hold; the message is for the editor (search.write_index
+    reports it as a search index error)."""
+
+
 _classes: np.ndarray | None = None
 
 
@@ -125,7 +131,7 @@ def _block_rows(docs: Sequence[Any], fold: Callable[[str], str], words: dict[str
     bits = np.array([0, META_BIT, TITLE_BIT], dtype=np.uint64)[(occurrences & np.uint64(3)).astype(np.intp)]
     flags = np.bitwise_or.reduceat(bits, first)
     if len(words) > MAX_WORDS:
-        raise ValueError("站内搜索索引放不下这么多不同的英文单词和数字（超过 5 亿个）：请检查正文中是否误放了大段编码或数据")
+        raise LimitError("站内搜索索引放不下这么多不同的英文单词和数字（超过 5 亿个）：请检查正文中是否误放了大段编码或数据")
     row = term_doc[first]  # term << 28 | document
     local = row & np.uint64((1 << 28) - 1)
     return ((row >> np.uint64(28)) << np.uint64(_LOCAL_BITS + _WEIGHT_BITS)) | (local << np.uint64(_WEIGHT_BITS)) \
@@ -175,7 +181,7 @@ def joined(postings: Postings) -> Terms:
         return Terms([], np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64))
     doc_bits = max(1, (postings.count - 1).bit_length())
     if 33 + doc_bits + _WEIGHT_BITS > 64:
-        raise ValueError("站内搜索索引放不下这么多页面（超过 6,700 万个）")
+        raise LimitError("站内搜索索引放不下这么多页面（超过 6,700 万个）：请把网站分成几个部门网站，由门户合并搜索")
     rows = np.empty(total, dtype=np.uint64)  # term << (doc_bits + 5) | document << 5 | weight
     at = 0
     blocks.reverse()
