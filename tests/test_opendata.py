@@ -18,7 +18,7 @@ from jsonschema import Draft202012Validator
 from conftest_targets import REPO
 from gongkai.pages import opendata
 from gongkai.data.loader import load_project
-from gongkai.data.targets import all_targets
+from gongkai.data.targets import Target, all_targets
 from gongkai.data.urls import plan_json_url
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -220,13 +220,27 @@ def test_failing_open_data_writer_fails_the_build_in_chinese_and_keeps_the_old_s
 
 
 def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(project):
-    """The preview writes targets.json/.csv from RecordCache's per-target JSON texts and CSV lines."""
+    """The preview writes targets.json/.csv from RecordCache's per-plan JSON texts and CSV lines; a plan replaced
+    by a new object with other targets (the fast path's edited plan) is encoded again, and a plan gone is dropped."""
+    import dataclasses
+
     assert any(all_targets(project.plans)), "the sample has targets"
     cache = opendata.RecordCache()
     for _ in range(2):  # made, then joined from what was kept
-        assert opendata.targets_json(project, cache) == opendata.targets_json(project)
-        assert opendata.targets_csv(project, cache) == opendata.targets_csv(project)
-    json.loads(opendata.targets_json(project, cache))
+        assert cache.files(project) == (opendata.targets_json(project), opendata.targets_csv(project))
+    json.loads(cache.files(project)[0])
+    plan = next(p for p in project.plans if any(isinstance(t, Target) for t in p.targets))
+    first = next(t for t in plan.targets if isinstance(t, Target))
+    edited = dataclasses.replace(plan, title=plan.title + "（修订）")  # the fast path's new plan, new targets
+    edited.targets = [dataclasses.replace(t, plan=edited, **({"value": 12345} if t is first else {}))
+                      if isinstance(t, Target) else t for t in plan.targets]
+    changed = dataclasses.replace(project, plans=[edited if p is plan else p for p in project.plans])
+    files = cache.files(changed)
+    assert files == (opendata.targets_json(changed), opendata.targets_csv(changed))
+    assert "（修订）" in files[1].decode("utf-8") and ",12345," in files[1].decode("utf-8")
+    fewer = dataclasses.replace(project, plans=[p for p in project.plans if p is not plan])
+    assert cache.files(fewer) == (opendata.targets_json(fewer), opendata.targets_csv(fewer))
+    assert plan.id not in {k for k in cache._by}
 
 
 def test_plans_json_joined_from_the_previews_kept_entries_is_the_same_bytes(project):

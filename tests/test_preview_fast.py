@@ -78,7 +78,7 @@ def test_a_renamed_plan_is_right_on_every_page_list_and_data_file(preview, tmp_p
     s = preview
     _edit(s, f"名称: {OLD_TITLE}", f"名称: {FIRST}", FIRST)
     page = s.get(URL)
-    assert f"<h1" in page and FIRST in page and OLD_TITLE not in page
+    assert "<h1" in page and FIRST in page and OLD_TITLE not in page
     for url in CATALOGUES:
         html = s.get(url)
         assert FIRST in html and OLD_TITLE not in html, url
@@ -205,11 +205,18 @@ def _sample():
     return project, make_env(ROOT / "templates")
 
 
-def test_a_body_edit_reaches_exactly_the_pages_whose_signature_reads_the_plans_page_facet():
-    """``incremental.reachable_jobs`` signs only the plan page and its 汇编 pages: for every plan of the sample,
-    they are the jobs whose signature changes when signing every job (``generate_jobs``) after the plan's
-    ``page`` facet is bumped, with the same signatures and HTML. A new page kind that shows what a plan's page
-    facet covers fails here until reachable_jobs knows it (gongkai.pages.outputs)."""
+@pytest.mark.parametrize("facets", [
+    {"page"},  # a body edit
+    {"page", "entry"},  # a new 文号
+    {"page", "entry", "targets"},  # a rename
+    {"page", "targets", "measures"},  # a new target value
+    {"page", "entry", "targets", "measures"},
+])
+def test_an_edit_that_moves_no_plan_signs_every_job_whose_signature_changes_and_no_other_kind(facets):
+    """``incremental.reachable_jobs`` (an edit that moves the plan between no lists) signs only the jobs that can
+    show what changed: for every plan of the sample, every job whose signature changes when signing every job
+    (``generate_jobs``) after the facets are bumped is among them, with the same signature and HTML. A new page
+    kind that shows a plan fails here until the focused jobs (``gongkai.pages.outputs.Focus``) include it."""
     from gongkai.pages import incremental
     from gongkai.pages.generate import generate_jobs
     from gongkai.pages.outputs import Versions
@@ -219,34 +226,70 @@ def test_a_body_edit_reaches_exactly_the_pages_whose_signature_reads_the_plans_p
     assert len(project.plans) > 5
     for plan in project.plans:
         versions = Versions()
-        versions.bump(plan.id, {"page"})
+        versions.bump(plan.id, facets)
         full = {j.key: j for j in generate_jobs(project, env, versions=versions)}
         changed = {k for k, j in full.items() if j.sig != sigs[k]}
         state = incremental.Generated(project, dict(sigs), [], None, versions)
-        reached = incremental.reachable_jobs(state, project, plan, plan, {"page"}, [], env)
+        reached = incremental.reachable_jobs(state, project, plan, plan, facets, [], env)
         assert reached is not None, plan.path
-        assert {j.key for j in reached} == changed and len(changed) >= 2, plan.path
+        keys = [j.key for j in reached]
+        assert changed <= set(keys) and len(keys) == len(set(keys)), (plan.path, changed - set(keys))
+        assert len(changed) >= 2, plan.path  # its page and its 汇编 at least
+        if facets == {"page"}:  # the plan page and its 汇编 part, nothing else signed
+            assert set(keys) == changed, plan.path
         for j in reached:
-            assert j.sig == full[j.key].sig and j.make().html == full[j.key].make().html, j.key
+            assert j.sig == full[j.key].sig, j.key
+            if j.key in changed:
+                assert j.make().html == full[j.key].make().html, j.key
 
 
-@pytest.mark.parametrize("change, facets, touched", [
-    ({"topic": "其他"}, {"page"}, False),  # moves between 主题分类 lists
-    ({"category": "工作总结"}, {"page"}, False),  # between 组配分类 lists
-    ({}, {"page", "entry"}, False),  # a list shows the change
-    ({}, {"page", "targets"}, False),  # the 目标任务 pages show it
-    ({}, {"page"}, True),  # another plan's page names it
-])
-def test_an_edit_that_reaches_further_signs_every_page(change, facets, touched):
+def test_the_plans_whose_pages_name_an_edited_plan_are_signed_with_it():
+    from gongkai.pages import incremental
+    from gongkai.pages.generate import generate_jobs
+    from gongkai.pages.outputs import Versions
+
+    project, env = _sample()
+    sigs = {j.key: j.sig for j in generate_jobs(project, env)}
+    plan = next(p for p in project.plans if p.url == URL)
+    others = [p for p in project.plans if p.url == LINKED_FROM]
+    versions = Versions()
+    versions.bump(plan.id, {"page", "entry", "targets"})
+    versions.bump(others[0].id, {"page"})
+    full = {j.key: j for j in generate_jobs(project, env, versions=versions)}
+    changed = {k for k, j in full.items() if j.sig != sigs[k]}
+    state = incremental.Generated(project, dict(sigs), [], None, versions)
+    reached = {j.key: j for j in incremental.reachable_jobs(state, project, plan, plan, {"page", "entry", "targets"}, others, env)}
+    assert LINKED_FROM in changed and changed <= reached.keys()
+    assert all(reached[k].sig == full[k].sig for k in reached)
+
+
+def _other_indicator(plan, project):
     import dataclasses
 
+    from gongkai.data.targets import Target
+
+    t = next(t for t in plan.targets if isinstance(t, Target))
+    other = next(u.indicator for p in project.plans for u in p.targets if isinstance(u, Target) and u.indicator != t.indicator)
+    return {"targets": [dataclasses.replace(t, indicator=other) if u is t else u for u in plan.targets]}
+
+
+@pytest.mark.parametrize("change", [
+    lambda plan, project: {"topic": "其他"},  # moves between 主题分类 lists
+    lambda plan, project: {"category": "工作总结"},  # between 组配分类 lists
+    lambda plan, project: {"published": plan.published.replace(day=1)},  # to another place in every list
+    _other_indicator,  # from one 指标 page to another
+])
+def test_an_edit_that_moves_the_plan_signs_every_page(change):
+    import dataclasses
+
+    from gongkai.data.targets import Target
     from gongkai.pages import incremental
     from gongkai.pages.generate import generate_jobs
 
     project, env = _sample()
-    old = next(p for p in project.plans if p.topic != "其他" and p.category != "工作总结")
-    new = dataclasses.replace(old, **change)
+    old = next(p for p in project.plans if p.topic != "其他" and p.category != "工作总结" and p.published.day != 1
+               and any(isinstance(t, Target) for t in p.targets))
+    new = dataclasses.replace(old, **change(old, project))
     state = incremental.Generated(project, {j.key: j.sig for j in generate_jobs(project, env)}, [], None)
-    others = [p for p in project.plans if p is not old][:1] if touched else []
-    assert incremental.reachable_jobs(state, project, new, old, facets, others, env) is None
-    assert incremental.reachable_jobs(state, project, old, old, {"page"}, [], env) is not None
+    assert incremental.reachable_jobs(state, project, new, old, {"page", "entry", "targets"}, [], env) is None
+    assert incremental.reachable_jobs(state, project, old, old, {"page", "entry", "targets"}, [], env) is not None

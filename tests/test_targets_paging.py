@@ -200,15 +200,19 @@ def test_an_edit_changes_the_signatures_of_exactly_the_pages_that_show_it(paged)
     group = sorted((p for p in project.plans if (p.department.slug, p.year) == (plan.department.slug, plan.year)),
                    key=lambda p: (p.published, p.published_time, p.id))
     part = group.index(plan) // PLANS + 1
+    shown = (urls.targets_dept_url(plan.year, plan.department.slug),
+             *(urls.indicator_url(t.indicator.slug) for t in plan.targets if isinstance(t, Target)))
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(urls, "TARGET_ROWS", ROWS)
         mp.setattr(urls, "COMPILATION_PLANS", PLANS)
         for facet, expect in [
             ("page", {urls.page_url(urls.compilation_url(plan.department.slug, plan.year), part)}),
             ("entry", {u for u in pages if u.startswith(urls.compilation_url(plan.department.slug, plan.year))}),  # the 目录
-            ("targets", {"mbrw/", urls.targets_year_url(plan.year)}
-             | {u for u in pages if u.startswith(urls.targets_dept_url(plan.year, plan.department.slug))}
-             | {u for t in plan.targets if isinstance(t, Target) for u in pages if u.startswith(urls.indicator_url(t.indicator.slug))}),
+            # the rows naming the plan: the pages of its department's year and of its indicators with a row linking to it
+            ("targets", {u for u in pages if u.startswith(shown) and f'href="{urls.rel(u, plan.url)}#' in pages[u].html}),
+            # the counts of targets: the index, the year, every page of its department's year
+            ("measures", {"mbrw/", urls.targets_year_url(plan.year)}
+             | {u for u in pages if u.startswith(urls.targets_dept_url(plan.year, plan.department.slug))}),
         ]:
             versions = Versions()
             versions.bump(plan.id, [facet])

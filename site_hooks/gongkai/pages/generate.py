@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from jinja2 import Environment
 
@@ -29,7 +29,7 @@ from gongkai.pages import nianbao as nianbao_pages
 from gongkai.pages import targets as targets_pages
 from gongkai.pages.components import RenderMemo, component
 from gongkai.pages.context import ROOT, Page, PageContext, esc, lead, pager as pager_nav
-from gongkai.pages.outputs import NO_VERSIONS, Job, Versions, run
+from gongkai.pages.outputs import NO_VERSIONS, Focus, Job, Versions, run
 from gongkai.runtime.parallel import pmap
 from gongkai.runtime.timing import phase
 
@@ -149,24 +149,57 @@ def render(jobs: list[Job], *, parallel: bool = False) -> list[Page]:
     return [next(done) if j.key not in (XXGK, SITEMAP) else j.make() for j in jobs]
 
 
+def _listing(focus: Focus | None) -> Callable[[str, Any], bool]:
+    """Whether the catalogue of a kind (``dept``, ``dept_cat``, ``cat``, ``topic``, ``year``) and key is made:
+    every one in a full build; with a focus, those listing its plan, if the edit changed the plan's entry."""
+    if focus is None:
+        return lambda kind, key: True
+    if "entry" not in focus.facets:
+        return lambda kind, key: False
+    p = focus.plan
+    keys = {"dept": {p.department.slug}, "dept_cat": {(p.department.slug, p.category)}, "cat": {p.category},
+            "topic": {p.topic, p.topic.split("\\")[0]}, "year": {p.year}}
+    return lambda kind, key: key in keys[kind]
+
+
+def _related(plans: list[Plan], focus: Focus) -> list[Plan]:
+    """The plans of the catalogues listing the focused plan (its department, 组配分类, 主题分类 and year), in order;
+    none if the edit changed no catalogue entry."""
+    if "entry" not in focus.facets:
+        return []
+    f = focus.plan
+    dept, cat, year = f.department.slug, f.category, f.year
+    root = f.topic.split("\\")[0]
+    sub = root + "\\"
+    return [p for p in plans if p.department.slug == dept or p.category == cat or p.year == year
+            or p.topic == root or p.topic.startswith(sub)]
+
+
 def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None = None,
-                  versions: Versions = NO_VERSIONS, closed: dict[str, list[Any]] | None = None) -> list[Job]:
+                  versions: Versions = NO_VERSIONS, closed: dict[str, list[Any]] | None = None,
+                  focus: Focus | None = None) -> list[Job]:
     """Every generated page as a :class:`~gongkai.pages.outputs.Job` (URL, signature, renderer), in the order
-    :func:`generate` returns the pages: plan pages, catalogues, 政府信息公开首页, 目标任务/汇编 pages, 网站地图."""
+    :func:`generate` returns the pages: plan pages, catalogues, 政府信息公开首页, 目标任务/汇编 pages, 网站地图.
+    With a ``focus`` (an edit that moves its plan between no lists), only the jobs that can show what it changed,
+    in the same order, each with the signature it has among every job."""
     ctx = PageContext(project, env, memo, closed)
     plans = project.plans  # newest first
     link_list = ctx.c["link_list"]
     catalogues: list[Job] = []  # each catalogue's pages
+    listed = _listing(focus)
+    newest = focus is not None and "entry" in focus.facets and any(p is focus.plan for p in plans[:LATEST])
+    # the plans the catalogues are made of: with a focus, those of the lists it is in (each of them whole)
+    grouped = plans if focus is None or newest else _related(plans, focus)
 
     # per department, and department × 组配分类
     by_dept: dict[str, list[Plan]] = defaultdict(list)
-    for p in plans:
+    for p in grouped:
         by_dept[p.department.slug].append(p)
     by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
     by_cat: dict[str, list[Plan]] = defaultdict(list)
     by_topic: dict[str, list[Plan]] = defaultdict(list)  # a second-level topic's plans count for its parent too
     by_year: dict[int, list[Plan]] = defaultdict(list)
-    for p in plans:  # one pass, each list newest first like ``plans``
+    for p in grouped:  # one pass, each list newest first like ``plans``
         by_dept_cat[(p.department.slug, p.category)].append(p)
         by_cat[p.category].append(p)
         by_topic[p.topic].append(p)
@@ -176,49 +209,63 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
         by_year[p.year].append(p)
     for slug, dept in sorted(project.departments.items()):
         dplans = by_dept.get(slug, [])
-        counts = _count(dplans, lambda p: p.category)
         url = dept_url(slug)
         cats = [project.category(c) for c in dept.categories]
-        cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
-            {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
-        intro = f'<p class="gk-intro">{esc(dept.intro)}</p>' if dept.intro else ""
-        catalogues += _catalogue(ctx, versions, url, dept.full_name, [(dept.short_name, url)], dplans, intro, str(cat_links))
+        if listed("dept", slug):
+            counts = _count(dplans, lambda p: p.category)
+            cat_links = link_list({"id": "gk-dept-cats", "heading": "组配分类", "links": [
+                {"text": c.name, "href": rel(url, dept_cat_url(slug, c.slug)), "count": counts.get(c.name, 0)} for c in cats]})
+            intro = f'<p class="gk-intro">{esc(dept.intro)}</p>' if dept.intro else ""
+            catalogues += _catalogue(ctx, versions, url, dept.full_name, [(dept.short_name, url)], dplans, intro, str(cat_links))
         for c in cats:
+            if not listed("dept_cat", (slug, c.name)):
+                continue
             cplans = by_dept_cat.get((slug, c.name), [])
             catalogues += _catalogue(ctx, versions, dept_cat_url(slug, c.slug), f"{dept.short_name} {c.name}",
                                      [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans)
 
     # across departments: by 组配分类, 主题分类, year
-    used_cats = _count(plans, lambda p: p.category)
+    used_cats = _count(grouped, lambda p: p.category)
     for c in project.categories:
-        if used_cats.get(c.name):
+        if used_cats.get(c.name) and listed("cat", c.name):
             catalogues += _catalogue(ctx, versions, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))], by_cat[c.name])
     topic_counts: dict[str, int] = defaultdict(int)
-    for p in plans:
+    for p in grouped:
         topic_counts[p.topic] += 1
         if "\\" in p.topic:
             topic_counts[p.topic.split("\\")[0]] += 1
     for t in project.topics:
-        if topic_counts.get(t.name):
+        if topic_counts.get(t.name) and listed("topic", t.name):
             label = t.text
             members = by_topic[t.name]
             catalogues += _catalogue(ctx, versions, topic_url(t.slug), label, [(label, topic_url(t.slug))], members)
     years = sorted({p.year for p in plans}, reverse=True)
-    year_counts = _count(plans, lambda p: p.year)
     for y in years:
+        if not listed("year", y):
+            continue
         catalogues += _catalogue(ctx, versions, year_url(y), f"{y}年度", [(f"{y}年度", year_url(y))],
                                  by_year[y])
 
-    plan_jobs = [plan_job(ctx, p, versions) for p in plans]
-    target_jobs = targets_pages.page_jobs(ctx, versions)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    plan_jobs = [plan_job(ctx, p, versions) for p in (plans if focus is None else [focus.plan, *focus.others])]
+    target_jobs = targets_pages.page_jobs(ctx, versions, focus)  # 目标任务, 指标, 汇编, 数据开放 (gongkai/targets_pages.py)
+    if focus is not None:  # the 年报 and the 网站地图 show no plan; the 首页 its newest
+        return plan_jobs + catalogues + ([_home_job(ctx, versions, by_dept, used_cats, topic_counts, years)] if newest else []) + target_jobs
     target_jobs += nianbao_pages.page_jobs(ctx)  # 年报: the index and each report (gongkai/pages/nianbao.py)
-    counts = (tuple((s, len(by_dept.get(s, []))) for s in sorted(project.departments)), tuple(sorted(used_cats.items())),
-              tuple(sorted(topic_counts.items())), tuple((y, year_counts[y]) for y in years))
-    home = Job(XXGK, ("xxgk", counts, versions.of_all(plans[:LATEST], "entry")),
-               functools.partial(_home_page, ctx, by_dept, used_cats, topic_counts, years, year_counts))
+    home = _home_job(ctx, versions, by_dept, used_cats, topic_counts, years)
     groups = _sitemap_groups(project, years)
     site_map = Job(SITEMAP, ("sitemap", groups), functools.partial(_sitemap_page, ctx, groups))
     return plan_jobs + catalogues + [home] + target_jobs + [site_map]
+
+
+def _home_job(ctx: PageContext, versions: Versions, by_dept: dict[str, list[Plan]], used_cats: dict[Any, int],
+              topic_counts: dict[str, int], years: list[int]) -> Job:
+    """政府信息公开首页: its counts and its newest entries."""
+    project, plans = ctx.project, ctx.project.plans
+    year_counts = _count(plans, lambda p: p.year)
+    counts = (tuple((s, len(by_dept.get(s, []))) for s in sorted(project.departments)), tuple(sorted(used_cats.items())),
+              tuple(sorted(topic_counts.items())), tuple((y, year_counts[y]) for y in years))
+    return Job(XXGK, ("xxgk", counts, versions.of_all(plans[:LATEST], "entry")),
+               functools.partial(_home_page, ctx, by_dept, used_cats, topic_counts, years, year_counts))
 
 
 def plan_job(ctx: PageContext, plan: Plan, versions: Versions = NO_VERSIONS) -> Job:

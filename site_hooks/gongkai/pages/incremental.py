@@ -11,20 +11,21 @@ edit changes           outputs re-rendered
 anything               the plan page; its 汇编 page; its JSON (``sjkf/plans/…``); its search document
                        (the shards of the terms that differ, ``d/<n>.json``, ``f.json``, ``meta.json``)
 title (名称)           + the catalogue pages listing it (department, 组配分类, 主题分类, year, 首页 if among
-                       the newest), the pages of plans whose 相关文件 name it, 目标任务/指标 pages if it has
-                       指标, ``plans.json``, ``targets.json``/``targets.csv``, ``feed.xml`` if among the newest
+                       the newest), the pages of plans whose 相关文件 name it, the 目标任务/指标 pages with a
+                       row of its 指标, ``plans.json``, ``targets.json``/``targets.csv``, ``feed.xml`` if among
+                       the newest
 文号                   + the catalogue pages listing it, ``plans.json``, ``feed.xml``
-指标                   + 目标任务 (index and year) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
+指标                   + 目标任务 (index, year, department) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
 目标完成情况 (工作总结)  + for each plan whose targets' final result it changes (added, dropped, another value,
                        the summary's new title: :func:`gongkai.data.targets.close_again` in ``reload_plan``):
                        that plan's page, its 汇编 page and JSON, the 目标任务/指标 pages listing it,
-                       ``targets.json``/``.csv`` (its ``page`` and ``targets`` facets are bumped)
+                       ``targets.json``/``.csv`` (its ``page``, ``targets`` and ``measures`` facets are bumped)
 =====================  ==============================================================================
 
-Only the jobs an edit can reach are signed when it bumps the ``page`` facet alone and moves the plan between
-no lists (:func:`reachable_jobs`: the plan page and its 汇编 pages); any other edit signs every job and
-renders those whose signature changed.
+Only the jobs an edit can reach are signed when it moves the plan between no lists (:func:`reachable_jobs`:
+the same department, 组配分类, 主题分类, year, date and indicators; a rename, a new target value, a body edit);
+any other edit signs every job. Either way only the jobs whose signature changed are rendered.
 
 An edit that adds or removes a page (a catalogue that becomes empty, a new page of a catalogue, a page of
 目标任务, 指标 or 汇编 parts fewer) returns None: the caller builds the whole site (MkDocs' dirty build empties
@@ -44,10 +45,9 @@ from gongkai.data.model import Plan, Project
 from gongkai.data.targets import Target, closings
 from gongkai.data.urls import FEED, PLANS_JSON, TARGETS_CSV, TARGETS_JSON, compilation_url
 from gongkai.pages import opendata, search
-from gongkai.pages import targets as targets_pages
-from gongkai.pages.context import Page, PageContext
-from gongkai.pages.generate import generate_jobs, plan_job
-from gongkai.pages.outputs import Job, Versions
+from gongkai.pages.context import Page
+from gongkai.pages.generate import generate_jobs
+from gongkai.pages.outputs import Focus, Job, Versions
 
 
 @dataclass
@@ -62,7 +62,7 @@ class Generated:
     # targets.closings(project.plans): computed once, and again only after an edit to a 工作总结 changed a final
     # result (reload_plan sends an edit to a plan whose targets one closes to the whole build)
     closed: dict[str, list[Target]] | None = None
-    records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv rows
+    records: opendata.RecordCache = field(default_factory=opendata.RecordCache)  # targets.json/.csv pieces
     entries: opendata.EntryCache = field(default_factory=opendata.EntryCache)  # plans.json entries
 
     def closings(self) -> dict[str, list[Target]]:
@@ -83,35 +83,41 @@ def facets_changed(old: Plan, new: Plan) -> set[str]:
     if (old.title, old.url, old.doc_no, old.published, old.index_no, old.validity) != \
             (new.title, new.url, new.doc_no, new.published, new.index_no, new.validity):
         facets.add("entry")
-    if old.title != new.title or [_target_key(t) for t in old.targets] != [_target_key(t) for t in new.targets]:
+    measures = [_target_key(t) for t in old.targets] != [_target_key(t) for t in new.targets]
+    if measures:
+        facets.add("measures")
+    if measures or old.title != new.title:
         facets.add("targets")
     return facets
 
 
-def _groups(plan: Plan) -> tuple:
-    """What decides the lists a plan is in and where: its department, 组配分类, 主题分类, year, URL."""
-    return plan.department.slug, plan.category, plan.topic, plan.year, plan.url
+def _place(plan: Plan) -> tuple:
+    """What decides the lists a plan is in and where: its department, 组配分类, 主题分类, year, URL and date."""
+    return plan.department.slug, plan.category, plan.topic, plan.year, plan.url, plan.published, plan.published_time
+
+
+def _indicators(plan: Plan) -> list[str]:
+    """What decides the 目标任务 and 指标 lists the plan's targets are in, and how long they are."""
+    return sorted(t.indicator.name for t in plan.targets if isinstance(t, Target))
 
 
 def reachable_jobs(state: Generated, project: Project, plan: Plan, old: Plan, facets: set[str], touched: list[Plan],
                    env: Environment) -> list[Job] | None:
-    """The jobs an edit that bumps only the ``page`` facet of one plan can change: the plan's page and its 汇编
-    pages (signed here without signing the other 10,000 pages). None when the edit may reach further
-    (another facet, other plans' pages, a move between lists): then every job is signed and compared."""
-    if facets != {"page"} or touched or _groups(old) != _groups(plan):
+    """The jobs an edit that moves the plan between no lists can change (``touched``: other plans whose page alone
+    shows it): the plans' pages and 汇编 parts, and the lists and 目标任务 pages showing the facets it changed,
+    signed without signing the other 10,000 pages (:class:`~gongkai.pages.outputs.Focus`). None when the edit
+    moves the plan (another department, 组配分类, 主题分类, year, date, or other indicators, so that lists gain or
+    lose entries and pages): then every job is signed and compared."""
+    if _place(old) != _place(plan) or _indicators(old) != _indicators(plan):
         return None
-    ctx = PageContext(project, env, closed=state.closings())
-    jobs = [plan_job(ctx, plan, state.versions)]
-    # The 汇编 of the plan's department and year depends on that department-year's plans alone: its jobs from
-    # a project of just those plans (the closed targets of the whole project), the same pages.
-    dept, year = plan.department.slug, plan.year
-    group = [p for p in project.plans if p.year == year and p.department.slug == dept]
-    part = PageContext(dataclasses.replace(project, plans=group), env, closed=ctx.closings)
-    prefix = compilation_url(dept, year)
-    compiled = [j for j in targets_pages.page_jobs(part, state.versions) if j.key.startswith(prefix)]
-    if {j.key for j in compiled} != {k for k in state.sigs if k.startswith(prefix)}:
-        return None  # its pages come or go: every job
-    return jobs + compiled
+    focus = Focus(plan, frozenset(facets), tuple(touched))
+    jobs = generate_jobs(project, env, versions=state.versions, closed=state.closings(), focus=focus)
+    # a 汇编 whose parts come or go (not one that moves no plan, but its keys are cheap to check): every job
+    for dept, year in {(p.department.slug, p.year) for p in (plan, *touched)}:
+        prefix = compilation_url(dept, year)
+        if {j.key for j in jobs if j.key.startswith(prefix)} != {k for k in state.sigs if k.startswith(prefix)}:
+            return None
+    return jobs
 
 
 def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
@@ -136,8 +142,8 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     if reclosed:
         state.closed = None
     for other in touched:
-        state.versions.bump(other.id, {"page", "targets"} if any(other is p for p in reclosed) else {"page"})
-    jobs = reachable_jobs(state, project, plan, old, facets, touched, env)
+        state.versions.bump(other.id, {"page", "targets", "measures"} if any(other is p for p in reclosed) else {"page"})
+    jobs = None if reclosed else reachable_jobs(state, project, plan, old, facets, touched, env)
     if jobs is None:
         jobs = generate_jobs(project, env, versions=state.versions, closed=state.closings())
         if len(jobs) != len(state.sigs) or any(j.key not in state.sigs for j in jobs):
@@ -156,8 +162,9 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     if facets & {"entry", "targets"}:
         _write(site_dir, PLANS_JSON, opendata.plans_json(project, state.entries))
     if "targets" in facets or reclosed:
-        _write(site_dir, TARGETS_JSON, opendata.targets_json(project, state.records))
-        _write(site_dir, TARGETS_CSV, opendata.targets_csv(project, state.records))
+        targets_json, targets_csv = state.records.files(project)
+        _write(site_dir, TARGETS_JSON, targets_json)
+        _write(site_dir, TARGETS_CSV, targets_csv)
     newest = project.plans[:opendata.FEED_SIZE]
     if any(p is plan for p in newest):
         _write(site_dir, FEED, opendata.atom_feed(project))

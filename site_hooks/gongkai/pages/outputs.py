@@ -14,12 +14,16 @@ Facets of a plan (bumped by :func:`gongkai.pages.incremental.facets_changed` whe
 ``entry``
     what a catalogue list shows: title, URL, 文号, 索引号, 发布日期, 有效性;
 ``targets``
-    what the 目标任务 and 指标 pages and the targets files show: the plan's title, URL and 指标.
+    what a row of the 目标任务 and 指标 pages and of the targets files shows: the plan's title, URL and 指标;
+``measures``
+    what counts and totals of targets show (the 目标任务 index, a year's overview, the status counts of a
+    department's year): the plan's 指标 alone, not its title.
 
-A new page kind (年报, …) adds its jobs with a signature built the same way; the preview then
-updates it without further code, except a page that reads the ``page`` facet (like the 汇编): an edit that
-bumps only that facet signs just the jobs :func:`gongkai.pages.incremental.reachable_jobs` names (not all
-10,000 plan pages), so such a page kind is added there too (``tests/test_preview_fast.py`` compares both).
+An edit that moves the plan between no lists (the same department, 组配分类, 主题分类, year, date and the
+same indicators) signs only the jobs that can show what it changed (:class:`Focus`, given to
+:func:`gongkai.pages.generate.generate_jobs`; :func:`gongkai.pages.incremental.reachable_jobs`); any other
+edit signs every job. A new page kind (年报, …) adds its jobs with a signature built the same way, and to the
+focused jobs if it shows a plan (``tests/test_preview_fast.py`` compares both ways for every plan).
 """
 from __future__ import annotations
 
@@ -29,7 +33,20 @@ from typing import Any, Callable, Iterable
 from gongkai.data.model import Plan
 from gongkai.pages.context import Page
 
-FACETS = ("page", "entry", "targets")
+FACETS = ("page", "entry", "targets", "measures")
+
+
+@dataclass(frozen=True)
+class Focus:
+    """An edit of ``plan`` that changed ``facets`` and moved it between no lists, and ``others``: plans whose
+    ``page`` facet alone it bumped (their 相关文件 or 失效 notice name it). The generator then makes only the jobs
+    that can show one of those facets: the plans' pages and 汇编 parts; with ``entry``, the catalogues listing
+    the plan (and the 首页 if it is among the newest); with ``targets``/``measures``, the 目标任务 pages of its
+    year and department, its indicators' pages and the index."""
+
+    plan: Plan
+    facets: frozenset[str]
+    others: tuple[Plan, ...] = ()
 
 
 class Versions:

@@ -29,7 +29,7 @@ from gongkai.data.urls import (OPEN_DATA_URL, TARGETS_URL, compilation_parts, co
 from gongkai.markup.anchors import anchored_body
 from gongkai.pages import opendata
 from gongkai.pages.context import Page, PageContext, esc, pager
-from gongkai.pages.outputs import NO_VERSIONS, Job, Versions
+from gongkai.pages.outputs import NO_VERSIONS, Focus, Job, Versions
 
 if TYPE_CHECKING:  # pragma: no cover
     from gongkai.data.model import Plan, Project
@@ -334,13 +334,14 @@ def _indicator_page(ctx: PageContext, targets: list[Target], number: int = 1) ->
 
 
 def _index_page(ctx: PageContext, targets: list[Target], by_year: dict[int, list[Target]],
-                by_indicator: dict[str, list[Target]], compilations: list[tuple[str, int, int]]) -> Page:
+                compilations: list[tuple[str, int, int]]) -> Page:
     c = ctx.components(_COMPONENTS)
     here = TARGETS_URL
     crumbs = ctx.crumbs(here, [("目标任务", here)])
     years = [{"text": f"{y}年目标任务", "href": rel(here, year_url(y)), "count": len(ts)} for y, ts in sorted(by_year.items(), reverse=True)]
-    inds = [{"text": ts[0].indicator.name, "href": rel(here, indicator_url(ts[0].indicator.slug)), "count": len(ts)}
-            for ts in by_indicator.values()]
+    counts = Counter(t.indicator.name for t in targets)
+    indicators = sorted({t.indicator.name: t.indicator for t in targets}.values(), key=lambda i: (i.order, i.name))
+    inds = [{"text": i.name, "href": rel(here, indicator_url(i.slug)), "count": counts[i.name]} for i in indicators]
     hb = [{"text": f"{ctx.project.departments[d].short_name}{y}年度计划汇编（{n}篇）", "href": rel(here, compilation_url(d, y))}
           for d, y, n in compilations]
     lists = [("gk-mbrw-years", "按年度", years), ("gk-mbrw-indicators", "按指标", inds), ("gk-mbrw-hb", "年度计划汇编（可打印）", hb),
@@ -453,54 +454,79 @@ def _plans_of(targets: list[Target]) -> list[Plan]:
     return list({id(t.plan): t.plan for t in targets}.values())
 
 
-def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS) -> list[Job]:
+def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS, focus: Focus | None = None) -> list[Job]:
     """Every page of this module, as independent jobs (the department × year, indicator and 汇编 pages are
     paginated, :data:`gongkai.data.urls.TARGET_ROWS` and :data:`~gongkai.data.urls.COMPILATION_PLANS`; the generator
-    runs the jobs on every core with the plan pages). A 目标任务 or 指标 page depends on the ``targets`` facet of
-    the plans it lists, a 汇编 page on the ``page`` facet of its plans (see :mod:`gongkai.pages.outputs`)."""
+    runs the jobs on every core with the plan pages). What each page depends on (:mod:`gongkai.pages.outputs`):
+    the 目标任务 index and a year's overview on the ``measures`` of the plans they count; a page of a department's
+    year on the ``measures`` of all its plans (the counts on it) and the ``targets`` of the plans of its rows; an
+    indicator's page on its number of targets and years and the ``targets`` of its rows; a 汇编 part on the
+    ``entry`` of all its plans (the 目录) and the ``page`` of its own. With a ``focus``, only the pages that can
+    show what the edit changed (:class:`~gongkai.pages.outputs.Focus`)."""
     project: Project = ctx.project
-    targets = all_targets(project.plans)
-    order = {t.indicator.name: t.indicator.order for t in targets}  # the vocabulary's order
-    by_year: dict[int, list[Target]] = defaultdict(list)
-    by_indicator: dict[str, list[Target]] = {}
-    for t in targets:
-        by_year[t.plan.year].append(t)
-    for t in sorted(targets, key=lambda t: (order[t.indicator.name], t.plan.year, t.plan.department.slug, t.plan.published, t.plan.id, t.line)):
-        by_indicator.setdefault(t.indicator.name, []).append(t)
-    plans_by: dict[tuple[str, int], list[Plan]] = defaultdict(list)
-    for p in project.plans:
-        plans_by[(p.department.slug, p.year)].append(p)
-    compilations = [(d, y, len(ps)) for (d, y), ps in sorted(plans_by.items(), key=lambda kv: (kv[0][0], -kv[0][1]))]
-    all_sig = versions.of_all(_plans_of(targets), "targets")
-    out = [Job(TARGETS_URL, ("mbrw", all_sig, tuple(compilations)),
-               partial(_index_page, ctx, targets, by_year, by_indicator, compilations))]
-    # A page of a department's year or of an indicator shows counts of all the list's targets, so it depends on
-    # all of them (and on the page sizes); a 汇编 part lists every plan's 目录 entry and the bodies of its own plans.
-    if targets:
-        for year in sorted(by_year, reverse=True):
-            by_dept = _dept_order(by_year[year], order)
-            out.append(Job(year_url(year), ("mbrw-year", year, urls.TARGET_ROWS, versions.of_all(_plans_of(by_year[year]), "targets")),
-                           partial(_year_page, ctx, year, by_year[year], by_dept)))
+    out: list[Job] = []
+    counted = focus is None or "measures" in focus.facets  # the index and the year's overview
+    if focus is None or focus.facets & {"targets", "measures"}:
+        year = None if focus is None else focus.plan.year
+        names = set() if focus is None else {t.indicator.name for t in focus.plan.targets if isinstance(t, Target)}
+        if focus is None or counted:
+            targets = all_targets(project.plans)
+        else:  # the targets of the rows it can change: its department's year, its indicators (sorted below)
+            group = (focus.plan.department.slug, year)
+            targets = [t for p in project.plans if p.targets for t in p.targets if isinstance(t, Target)
+                       and ((p.department.slug, p.year) == group or t.indicator.name in names)]
+        order = {t.indicator.name: t.indicator.order for t in targets}  # the vocabulary's order
+        by_year: dict[int, list[Target]] = defaultdict(list)
+        for t in targets:
+            by_year[t.plan.year].append(t)
+        shown = targets if focus is None else [t for t in targets if t.indicator.name in names]
+        by_indicator: dict[str, list[Target]] = {}
+        for t in sorted(shown, key=lambda t: (order[t.indicator.name], t.plan.year, t.plan.department.slug, t.plan.published, t.plan.id, t.line)):
+            by_indicator.setdefault(t.indicator.name, []).append(t)
+        if counted:
+            compilations = [(d, y, n) for (d, y), n in sorted(Counter((p.department.slug, p.year) for p in project.plans).items(),
+                                                              key=lambda kv: (kv[0][0], -kv[0][1]))]
+            out.append(Job(TARGETS_URL, ("mbrw", versions.of_all(_plans_of(targets), "measures"), tuple(compilations)),
+                           partial(_index_page, ctx, targets, by_year, compilations)))
+        # A department's year: the counts of all its targets on every page, its rows on one.
+        for y in sorted(by_year, reverse=True) if targets else []:
+            if year is not None and y != year:
+                continue
+            by_dept = _dept_order(by_year[y], order)
+            if counted:
+                out.append(Job(year_url(y), ("mbrw-year", y, urls.TARGET_ROWS, versions.of_all(_plans_of(by_year[y]), "measures")),
+                               partial(_year_page, ctx, y, by_year[y], by_dept)))
             for slug, ts in by_dept.items():
-                sig = versions.of_all(_plans_of(ts), "targets")
+                if focus is not None and slug != focus.plan.department.slug:
+                    continue
+                counts = versions.of_all(_plans_of(ts), "measures")
                 for n in range(1, target_pages(len(ts)) + 1):
-                    out.append(Job(page_url(targets_dept_url(year, slug), n), ("mbrw-dept", year, slug, n, urls.TARGET_ROWS, sig),
-                                   partial(_year_dept_page, ctx, year, slug, ts, n)))
+                    rows = versions.of_all(_plans_of(_chunk(ts, n, urls.TARGET_ROWS)), "targets")
+                    out.append(Job(page_url(targets_dept_url(y, slug), n), ("mbrw-dept", y, slug, n, urls.TARGET_ROWS, counts, rows),
+                                   partial(_year_dept_page, ctx, y, slug, ts, n)))
+        # An indicator: its number of targets and its years on every page, the chart and rows of one.
         for ts in by_indicator.values():
-            sig = versions.of_all(_plans_of(ts), "targets")
+            facts = (len(ts), tuple(sorted({t.plan.year for t in ts})))
             for n in range(1, target_pages(len(ts)) + 1):
-                out.append(Job(page_url(indicator_url(ts[0].indicator.slug), n), ("indicator", n, urls.TARGET_ROWS, sig),
+                rows = versions.of_all(_plans_of(_chunk(ts, n, urls.TARGET_ROWS)), "targets")
+                out.append(Job(page_url(indicator_url(ts[0].indicator.slug), n), ("indicator", n, urls.TARGET_ROWS, facts, rows),
                                partial(_indicator_page, ctx, ts, n)))
     size = urls.COMPILATION_PLANS
-    for (dept, year), ps in sorted(plans_by.items()):
+    groups = None if focus is None else {(p.department.slug, p.year) for p in (focus.plan, *focus.others)}
+    plans_by: dict[tuple[str, int], list[Plan]] = defaultdict(list)
+    for p in project.plans:
+        if groups is None or (p.department.slug, p.year) in groups:
+            plans_by[(p.department.slug, p.year)].append(p)
+    for (dept, y), ps in sorted(plans_by.items()):
         ps = sorted(ps, key=lambda p: (p.published, p.published_time or dt.time(0), p.id))
         entries = versions.of_all(ps, "entry")
         for n in range(1, compilation_parts(len(ps)) + 1):
-            out.append(Job(page_url(compilation_url(dept, year), n), ("hb", n, size, entries, versions.of_all(_chunk(ps, n, size), "page")),
-                           partial(_compilation_page, ctx, dept, year, ps, n)))
-    first = project.plans[0].id if project.plans else ""
-    out.append(Job(OPEN_DATA_URL, ("sjkf", len(project.plans), len(targets), first),
-                   partial(_open_data_page, ctx, targets)))
+            out.append(Job(page_url(compilation_url(dept, y), n), ("hb", n, size, entries, versions.of_all(_chunk(ps, n, size), "page")),
+                           partial(_compilation_page, ctx, dept, y, ps, n)))
+    if focus is None:  # 数据开放: counts and the first plan's address
+        first = project.plans[0].id if project.plans else ""
+        out.append(Job(OPEN_DATA_URL, ("sjkf", len(project.plans), len(targets), first),
+                       partial(_open_data_page, ctx, targets)))
     return out
 
 
