@@ -162,17 +162,42 @@ def _listing(focus: Focus | None) -> Callable[[str, Any], bool]:
     return lambda kind, key: key in keys[kind]
 
 
-def _related(plans: list[Plan], focus: Focus) -> list[Plan]:
-    """The plans of the catalogues listing the focused plan (its department, 组配分类, 主题分类 and year), in order;
-    none if the edit changed no catalogue entry."""
-    if "entry" not in focus.facets:
-        return []
-    f = focus.plan
-    dept, cat, year = f.department.slug, f.category, f.year
-    root = f.topic.split("\\")[0]
-    sub = root + "\\"
-    return [p for p in plans if p.department.slug == dept or p.category == cat or p.year == year
-            or p.topic == root or p.topic.startswith(sub)]
+_Groups = tuple[dict[str, list[Plan]], dict[tuple[str, str], list[Plan]], dict[str, list[Plan]], dict[str, list[Plan]],
+                dict[int, list[Plan]]]
+
+
+def _grouped(plans: list[Plan], focus: Focus | None) -> _Groups:
+    """The plans of each catalogue (by department, department × 组配分类, 组配分类, 主题分类, year), each newest
+    first like ``plans``; a second-level topic's plans count for its parent too. With a focus, only the
+    catalogues listing the focused plan (none if the edit changed no catalogue entry)."""
+    by_dept: dict[str, list[Plan]] = defaultdict(list)
+    by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
+    by_cat: dict[str, list[Plan]] = defaultdict(list)
+    by_topic: dict[str, list[Plan]] = defaultdict(list)
+    by_year: dict[int, list[Plan]] = defaultdict(list)
+    if focus is None:
+        for p in plans:  # one pass
+            dept = p.department.slug
+            by_dept[dept].append(p)
+            by_dept_cat[(dept, p.category)].append(p)
+            by_cat[p.category].append(p)
+            by_topic[p.topic].append(p)
+            parent = p.topic.split("\\")[0]
+            if parent != p.topic:
+                by_topic[parent].append(p)
+            by_year[p.year].append(p)
+    elif "entry" in focus.facets:  # a pass per list: the edited plan is in five or six of them
+        f = focus.plan
+        dept, cat, topic, year = f.department.slug, f.category, f.topic, f.year
+        root = topic.split("\\")[0]
+        by_dept[dept] = [p for p in plans if p.department.slug == dept]
+        by_dept_cat[(dept, cat)] = [p for p in by_dept[dept] if p.category == cat]
+        by_cat[cat] = [p for p in plans if p.category == cat]
+        by_topic[root] = [p for p in plans if p.topic == root or p.topic.startswith(root + "\\")]
+        if topic != root:
+            by_topic[topic] = [p for p in by_topic[root] if p.topic == topic]
+        by_year[year] = [p for p in plans if p.year == year]
+    return by_dept, by_dept_cat, by_cat, by_topic, by_year
 
 
 def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None = None,
@@ -188,25 +213,8 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     catalogues: list[Job] = []  # each catalogue's pages
     listed = _listing(focus)
     newest = focus is not None and "entry" in focus.facets and any(p is focus.plan for p in plans[:LATEST])
-    # the plans the catalogues are made of: with a focus, those of the lists it is in (each of them whole)
-    grouped = plans if focus is None or newest else _related(plans, focus)
-
-    # per department, and department × 组配分类
-    by_dept: dict[str, list[Plan]] = defaultdict(list)
-    for p in grouped:
-        by_dept[p.department.slug].append(p)
-    by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
-    by_cat: dict[str, list[Plan]] = defaultdict(list)
-    by_topic: dict[str, list[Plan]] = defaultdict(list)  # a second-level topic's plans count for its parent too
-    by_year: dict[int, list[Plan]] = defaultdict(list)
-    for p in grouped:  # one pass, each list newest first like ``plans``
-        by_dept_cat[(p.department.slug, p.category)].append(p)
-        by_cat[p.category].append(p)
-        by_topic[p.topic].append(p)
-        parent = p.topic.split("\\")[0]
-        if parent != p.topic:
-            by_topic[parent].append(p)
-        by_year[p.year].append(p)
+    # with a focus, only the lists it is in (each of them whole); all of them for the 首页's counts
+    by_dept, by_dept_cat, by_cat, by_topic, by_year = _grouped(plans, None if newest else focus)
     for slug, dept in sorted(project.departments.items()):
         dplans = by_dept.get(slug, [])
         url = dept_url(slug)
@@ -225,15 +233,11 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
                                      [(dept.short_name, url), (c.name, dept_cat_url(slug, c.slug))], cplans)
 
     # across departments: by 组配分类, 主题分类, year
-    used_cats = _count(grouped, lambda p: p.category)
+    used_cats = {c: len(ps) for c, ps in by_cat.items()}
     for c in project.categories:
         if used_cats.get(c.name) and listed("cat", c.name):
             catalogues += _catalogue(ctx, versions, cat_url(c.slug), c.name, [(c.name, cat_url(c.slug))], by_cat[c.name])
-    topic_counts: dict[str, int] = defaultdict(int)
-    for p in grouped:
-        topic_counts[p.topic] += 1
-        if "\\" in p.topic:
-            topic_counts[p.topic.split("\\")[0]] += 1
+    topic_counts = {t: len(ps) for t, ps in by_topic.items()}
     for t in project.topics:
         if topic_counts.get(t.name) and listed("topic", t.name):
             label = t.text
