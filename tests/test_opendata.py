@@ -237,6 +237,14 @@ def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(p
     changed = dataclasses.replace(project, plans=[edited if p is plan else p for p in project.plans])
     files = cache.files(changed)
     assert files == (opendata.targets_json(changed), opendata.targets_csv(changed))
+    assert cache.files(changed, with_json=False) == (None, files[1])
+    # swapped into the last call's pieces (no closing changed): the same bytes, and again after a move in the order
+    assert cache.files(project, same_closings=True) == (opendata.targets_json(project), opendata.targets_csv(project))
+    assert cache.files(changed, same_closings=True) == files
+    later = dataclasses.replace(edited, published=edited.published.replace(year=edited.published.year + 1))
+    later.targets = [dataclasses.replace(t, plan=later) if isinstance(t, Target) else t for t in edited.targets]
+    moved = dataclasses.replace(project, plans=[later if p is plan else p for p in project.plans])
+    assert cache.files(moved, same_closings=True) == (opendata.targets_json(moved), opendata.targets_csv(moved))
     assert "（修订）" in files[1].decode("utf-8") and ",12345," in files[1].decode("utf-8")
     fewer = dataclasses.replace(project, plans=[p for p in project.plans if p is not plan])
     assert cache.files(fewer) == (opendata.targets_json(fewer), opendata.targets_csv(fewer))
@@ -245,19 +253,28 @@ def test_targets_files_joined_from_the_previews_kept_pieces_are_the_same_bytes(p
 
 def test_plans_json_joined_from_the_previews_kept_entries_is_the_same_bytes(project):
     """The preview writes plans.json from EntryCache's per-plan texts; a plan changed in place, or replaced by
-    a new object (the fast path's edited plan), is encoded again."""
+    a new object (the fast path's edited plan), is encoded again; with ``replaced_only``, a replaced one is."""
     import dataclasses
 
-    cache = opendata.EntryCache()
-    for _ in range(2):  # made, then joined from what was kept
+    plans, title = list(project.plans), project.plans[1].title
+    try:
+        cache = opendata.EntryCache()
+        for _ in range(2):  # made, then joined from what was kept
+            assert opendata.plans_json(project, cache) == opendata.plans_json(project)
+        first = project.plans[0]
+        project.plans[0] = dataclasses.replace(first, title=first.title + "（改）")  # a new object, as after an edit
+        assert "（改）" in json.loads(opendata.plans_json(project, cache))["条目"][0]["名称"]
         assert opendata.plans_json(project, cache) == opendata.plans_json(project)
-    first = project.plans[0]
-    project.plans[0] = dataclasses.replace(first, title=first.title + "（改）")  # a new object, as after an edit
-    assert "（改）" in json.loads(opendata.plans_json(project, cache))["条目"][0]["名称"]
-    assert opendata.plans_json(project, cache) == opendata.plans_json(project)
-    project.plans[1].title += "（原地改）"  # the same object changed: not the kept text
-    assert opendata.plans_json(project, cache) == opendata.plans_json(project)
-    assert "（原地改）" in opendata.plans_json(project, cache).decode("utf-8")
+        project.plans[1].title += "（原地改）"  # the same object changed: not the kept text
+        assert opendata.plans_json(project, cache) == opendata.plans_json(project)
+        assert "（原地改）" in opendata.plans_json(project, cache).decode("utf-8")
+        for n in (2, 2, 3):  # replaced, then replaced again, then another one
+            project.plans[n] = dataclasses.replace(project.plans[n], title=project.plans[n].title + "（换）")
+            assert opendata.plans_json(project, cache, replaced_only=True) == opendata.plans_json(project)
+        assert opendata.plans_json(project, cache, replaced_only=True).decode("utf-8").count("（换）") == 3
+    finally:  # the module's project as it was
+        project.plans[:] = plans
+        project.plans[1].title = title
 
 
 def test_the_open_data_paths_are_the_files_the_open_data_writer_writes(tmp_path, project):
@@ -288,3 +305,15 @@ def test_a_hand_written_file_where_open_data_goes_stops_the_build_in_chinese(tmp
     assert proc.returncode == 1, proc.stderr
     assert "content/sjkf/plans.json: 与自动生成的数据开放文件 sjkf/plans.json 重名 — 请给这个文件换一个名字或位置" in proc.stderr
     assert "Traceback" not in proc.stderr and not site.exists()
+
+
+def test_a_rename_leaves_targets_json_as_it_was_and_changes_the_csv(project):
+    """The preview skips targets.json after a rename (gongkai.pages.incremental.update): it names plans by id."""
+    import dataclasses
+
+    plan = next(p for p in project.plans if any(isinstance(t, Target) for t in p.targets))
+    renamed = dataclasses.replace(plan, title=plan.title + "（修订）")
+    renamed.targets = [dataclasses.replace(t, plan=renamed) if isinstance(t, Target) else t for t in plan.targets]
+    after = dataclasses.replace(project, plans=[renamed if p is plan else p for p in project.plans])
+    assert opendata.targets_json(after) == opendata.targets_json(project)
+    assert opendata.targets_csv(after) != opendata.targets_csv(project)

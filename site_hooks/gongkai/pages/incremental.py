@@ -12,8 +12,8 @@ anything               the plan page; its 汇编 page; its JSON (``sjkf/plans/�
                        (the shards of the terms that differ, ``d/<n>.json``, ``f.json``, ``meta.json``)
 title (名称)           + the catalogue pages listing it (department, 组配分类, 主题分类, year, 首页 if among
                        the newest), the pages of plans whose 相关文件 name it, the 目标任务/指标 pages with a
-                       row of its 指标, ``plans.json``, ``targets.json``/``targets.csv``, ``feed.xml`` if among
-                       the newest
+                       row of its 指标, ``plans.json``, ``targets.csv`` (not ``targets.json``: it names plans by
+                       their id), ``feed.xml`` if among the newest
 文号                   + the catalogue pages listing it, ``plans.json``, ``feed.xml``
 指标                   + 目标任务 (index, year, department) and 指标 pages, ``targets.json``/``.csv``, ``plans.json``
 组配分类/主题分类       + the catalogues it leaves and joins (their later pages shift), counts on 首页
@@ -168,10 +168,13 @@ def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: l
     for p in [plan, *touched]:
         _write(site_dir, *one_plan(p))
     if facets & {"entry", "targets"}:
-        _write(site_dir, PLANS_JSON, opendata.plans_json(project, state.entries))
-    if "targets" in facets or reclosed:
-        targets_json, targets_csv = state.records.files(project)
-        _write(site_dir, TARGETS_JSON, targets_json)
+        # the plans reload_plan did not replace changed only in their 相关文件, 替代文件 and closings: no entry shows them
+        _write(site_dir, PLANS_JSON, opendata.plans_json(project, state.entries, replaced_only=True))
+    if "targets" in facets or reclosed:  # targets.json names plans by id: not after a rename
+        targets_json, targets_csv = state.records.files(project, with_json="measures" in facets or bool(reclosed),
+                                                        same_closings=not reclosed)
+        if targets_json is not None:
+            _write(site_dir, TARGETS_JSON, targets_json)
         _write(site_dir, TARGETS_CSV, targets_csv)
     newest = project.plans[:opendata.FEED_SIZE]
     if any(p is plan for p in newest):

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import gzip
 import io
+import itertools
 import json
 import operator
 import re
@@ -35,7 +36,7 @@ from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGE
                                plan_json_url)
 from gongkai.pages import nianbao_data
 from gongkai.runtime.parallel import pmap
-from gongkai.data.targets import Target, all_targets, closings, fmt_number, targets_by_plan
+from gongkai.data.targets import Target, all_targets, closings, fmt_number, target_order, targets_by_plan
 
 if TYPE_CHECKING:  # pragma: no cover
     from gongkai.data.model import Plan, Project
@@ -154,10 +155,15 @@ class RecordCache:
     """Each plan's targets in targets.json/.csv, as encoded bytes kept from one preview update to the next: the
     preview's fast path gives the edited plan a new object and keeps every other one, so both files are joined from
     the kept pieces and only the edited plan's targets are made again (the same bytes; a rename at 10,000 plans,
-    34 MB of files: 0.25 s for both → 0.07 s)."""
+    34 MB of files: 0.25 s for both → 0.07 s). When the caller knows no closing changed (``same_closings``), and
+    the plans are the last call's but a few replaced in the same place of the order, the pieces are not even looked
+    up again: the replaced plans' are swapped in (0.085 s → under 0.01 s at 10,000 plans)."""
 
     def __init__(self) -> None:
         self._by: dict[str, _Kept] = {}  # plan id → its targets
+        self._plans: list[Plan] = []  # the last call's plans, and their pieces in the order of the files
+        self._pieces: list[_Kept] = []
+        self._base = ""
 
     def _kept(self, kept: dict[str, _Kept], plan: Plan, targets: list[Target], base_url: str) -> _Kept:
         hit = kept.get(plan.id)
@@ -170,40 +176,93 @@ class RecordCache:
         return _Kept(plan, closings, base_url, ",".join(map(_compact, records)).encode("utf-8"),
                      _csv_text(_csv_row(t, r) for t, r in zip(targets, records)).encode("utf-8"))
 
-    def files(self, project: Project) -> tuple[bytes, bytes]:
-        """targets.json and targets.csv: the bytes :func:`targets_json` and :func:`targets_csv` give."""
-        base, kept, self._by = project.site.base_url, self._by, {}
-        json_parts = [(_compact(_targets_head(project))[:-1] + ',"目标":[').encode("utf-8")]
-        csv_parts = [("\ufeff" + _csv_head()).encode("utf-8")]
-        for plan, targets in targets_by_plan(project.plans):
-            piece = self._by[plan.id] = self._kept(kept, plan, targets, base)
-            json_parts += (piece.json_bytes, b",")
-            csv_parts.append(piece.csv_bytes)
-        if len(json_parts) > 1:
-            json_parts.pop()  # the last comma
-        json_parts.append(b"]}\n")
-        return b"".join(json_parts), b"".join(csv_parts)
+    def _swapped(self, plans: list[Plan], base: str) -> list[_Kept] | None:
+        """The last pieces with the plans replaced since the last call made again, if each replaced plan has its
+        predecessor's place in the order and has targets exactly when it had; otherwise None."""
+        last = self._plans
+        if not self._pieces or base != self._base or len(last) != len(plans):
+            return None
+        replaced = list(itertools.compress(range(len(plans)), map(operator.is_not, last, plans)))
+        if len(replaced) > 8:
+            return None
+        pieces = list(self._pieces)
+        where = {id(k.plan): i for i, k in enumerate(pieces)} if replaced else {}
+        for i in replaced:
+            old, new = last[i], plans[i]
+            targets = [t for t in new.targets if isinstance(t, Target)]
+            j = where.get(id(old))
+            if target_order(old) != target_order(new) or (j is None) != (not targets):
+                return None
+            if j is not None:
+                pieces[j] = self._by[new.id] = self._kept({}, new, targets, base)
+        return pieces
+
+    def files(self, project: Project, *, with_json: bool = True, same_closings: bool = False) -> tuple[bytes | None, bytes]:
+        """targets.json (None unless ``with_json``) and targets.csv: the bytes :func:`targets_json` and
+        :func:`targets_csv` give. (targets.json names each plan by its id, so a rename changes only the CSV.)
+        ``same_closings``: no target's closing changed since the last call (no 工作总结's 目标完成情况 was edited)."""
+        base = project.site.base_url
+        pieces = self._swapped(project.plans, base) if same_closings else None
+        if pieces is None:
+            kept, self._by = self._by, {}
+            pieces = []
+            for plan, targets in targets_by_plan(project.plans):
+                pieces.append(self._kept(kept, plan, targets, base))
+                self._by[plan.id] = pieces[-1]
+        self._plans, self._pieces, self._base = list(project.plans), pieces, base
+        csv_data = b"".join([("\ufeff" + _csv_head()).encode("utf-8"), *[k.csv_bytes for k in pieces]])
+        if not with_json:
+            return None, csv_data
+        head = (_compact(_targets_head(project))[:-1] + ',"目标":[').encode("utf-8")
+        return head + b",".join([k.json_bytes for k in pieces]) + b"]}\n", csv_data
 
 
 class EntryCache:
     """Each plan's plans.json entry as compact JSON, kept from one preview update to the next by what the entry
     is made of (:func:`_entry_inputs`): after an edit only the entries that changed are encoded again, and
-    entries no plan has any more are dropped."""
+    entries no plan has any more are dropped. With ``replaced_only`` (the caller knows that a plan object it kept
+    is unchanged in what an entry shows), only the plans replaced since the last call are looked at (at 10,000
+    plans 0.06 s → under 0.01 s)."""
 
     def __init__(self) -> None:
         self._text: dict[tuple, str] = {}
+        self._plans: list[Plan] = []  # the last call's plans, their inputs and texts
+        self._inputs: list[tuple] = []
+        self._texts: list[str] = []
+        self._base = ""
 
-    def joined(self, plans: list[Plan], base: str) -> str:
+    def _swapped(self, plans: list[Plan], base: str) -> bool:
+        """The last call's lists with the replaced plans' entries made again; False if the plans are not the
+        last call's but a few replaced."""
+        last = self._plans
+        if not last or base != self._base or len(last) != len(plans):
+            return False
+        replaced = list(itertools.compress(range(len(plans)), map(operator.is_not, last, plans)))
+        if len(replaced) > 8:
+            return False
+        for i in replaced:
+            inputs = _entry_inputs(plans[i], base)
+            if inputs != self._inputs[i]:
+                self._text.pop(self._inputs[i], None)
+                text = self._text.get(inputs) or _compact(_entry(inputs))
+                self._text[inputs], self._inputs[i], self._texts[i] = text, inputs, text
+        self._plans = list(plans)
+        return True
+
+    def joined(self, plans: list[Plan], base: str, *, replaced_only: bool = False) -> str:
         """The entries of ``plans``, in order, joined by commas (as in a compact JSON list)."""
-        kept, self._text, texts = self._text, {}, []
-        for p in plans:
-            inputs = _entry_inputs(p, base)
-            text = kept.get(inputs)
-            if text is None:
-                text = _compact(_entry(inputs))
-            self._text[inputs] = text
-            texts.append(text)
-        return ",".join(texts)
+        if not (replaced_only and self._swapped(plans, base)):
+            kept, self._text, self._inputs, self._texts = self._text, {}, [], []
+            for p in plans:
+                inputs = _entry_inputs(p, base)
+                text = kept.get(inputs)
+                if text is None:
+                    text = _compact(_entry(inputs))
+                self._text[inputs] = text
+                self._inputs.append(inputs)
+                self._texts.append(text)
+            self._plans, self._base = list(plans), base
+        return ",".join(self._texts)
 
 
 def plan_record(project: Project, plan: Plan, closed: list[Target]) -> dict[str, Any]:
@@ -488,11 +547,12 @@ def plan_files(project: Project, closed: dict[str, list[Target]] | None = None) 
     return lambda plan: (plan_json_url(plan), _json_bytes(plan_record(project, plan, closed.get(plan.path, [])), compact=True))
 
 
-def plans_json(project: Project, cache: EntryCache | None = None) -> bytes:
-    """plans.json; ``cache``: the preview's entries kept from the last update (the same bytes, joined)."""
+def plans_json(project: Project, cache: EntryCache | None = None, *, replaced_only: bool = False) -> bytes:
+    """plans.json; ``cache``: the preview's entries kept from the last update (the same bytes, joined; for
+    ``replaced_only`` see :class:`EntryCache`)."""
     if cache is None:
         return _json_bytes(plans_index(project), compact=True)
-    entries = cache.joined(project.plans, project.site.base_url)
+    entries = cache.joined(project.plans, project.site.base_url, replaced_only=replaced_only)
     return (_compact(_plans_head(project))[:-1] + ',"条目":[' + entries + "]}\n").encode("utf-8")
 
 

@@ -17,7 +17,8 @@ Facets of a plan (bumped by :func:`gongkai.pages.incremental.facets_changed` whe
     what a row of the 目标任务 and 指标 pages and of the targets files shows: the plan's title, URL and 指标;
 ``measures``
     what counts and totals of targets show (the 目标任务 index, a year's overview, the status counts of a
-    department's year): the plan's 指标 alone, not its title.
+    department's year): the plan's 指标 alone, not its title (an edit that changes it changes ``targets`` too:
+    the rows show the 指标 as well).
 
 An edit that moves the plan between no lists (the same department, 组配分类, 主题分类, year, date and the
 same indicators) signs only the jobs that can show what it changed (:class:`Focus`, given to
