@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Any, Iterable
 
 from jinja2 import Environment
 
@@ -149,33 +149,32 @@ def render(jobs: list[Job], *, parallel: bool = False) -> list[Page]:
     return [next(done) if j.key not in (XXGK, SITEMAP) else j.make() for j in jobs]
 
 
-def _listing(focus: Focus | None) -> Callable[[str, Any], bool]:
-    """Whether the catalogue of a kind (``dept``, ``dept_cat``, ``cat``, ``topic``, ``year``) and key is made:
-    every one in a full build; with a focus, those listing its plan, if the edit changed the plan's entry."""
+def _focus_lists(focus: Focus | None) -> dict[str, set] | None:
+    """The catalogues listing the focused plan, by kind (``dept``, ``dept_cat``, ``cat``, ``topic``, ``year``) →
+    keys; none of them if the edit changed no catalogue entry; None without a focus (every catalogue)."""
     if focus is None:
-        return lambda kind, key: True
+        return None
     if "entry" not in focus.facets:
-        return lambda kind, key: False
+        return {"dept": set(), "dept_cat": set(), "cat": set(), "topic": set(), "year": set()}
     p = focus.plan
-    keys = {"dept": {p.department.slug}, "dept_cat": {(p.department.slug, p.category)}, "cat": {p.category},
+    return {"dept": {p.department.slug}, "dept_cat": {(p.department.slug, p.category)}, "cat": {p.category},
             "topic": {p.topic, p.topic.split("\\")[0]}, "year": {p.year}}
-    return lambda kind, key: key in keys[kind]
 
 
 _Groups = tuple[dict[str, list[Plan]], dict[tuple[str, str], list[Plan]], dict[str, list[Plan]], dict[str, list[Plan]],
                 dict[int, list[Plan]]]
 
 
-def _grouped(plans: list[Plan], focus: Focus | None) -> _Groups:
+def _grouped(plans: list[Plan], lists: dict[str, set] | None) -> _Groups:
     """The plans of each catalogue (by department, department × 组配分类, 组配分类, 主题分类, year), each newest
-    first like ``plans``; a second-level topic's plans count for its parent too. With a focus, only the
-    catalogues listing the focused plan (none if the edit changed no catalogue entry)."""
+    first like ``plans``; a second-level topic's plans count for its parent too. With ``lists``
+    (:func:`_focus_lists`), only those catalogues, a pass over the plans each."""
     by_dept: dict[str, list[Plan]] = defaultdict(list)
     by_dept_cat: dict[tuple[str, str], list[Plan]] = defaultdict(list)
     by_cat: dict[str, list[Plan]] = defaultdict(list)
     by_topic: dict[str, list[Plan]] = defaultdict(list)
     by_year: dict[int, list[Plan]] = defaultdict(list)
-    if focus is None:
+    if lists is None:
         for p in plans:  # one pass
             dept = p.department.slug
             by_dept[dept].append(p)
@@ -186,16 +185,16 @@ def _grouped(plans: list[Plan], focus: Focus | None) -> _Groups:
             if parent != p.topic:
                 by_topic[parent].append(p)
             by_year[p.year].append(p)
-    elif "entry" in focus.facets:  # a pass per list: the edited plan is in five or six of them
-        f = focus.plan
-        dept, cat, topic, year = f.department.slug, f.category, f.topic, f.year
-        root = topic.split("\\")[0]
+        return by_dept, by_dept_cat, by_cat, by_topic, by_year
+    for dept in lists["dept"]:
         by_dept[dept] = [p for p in plans if p.department.slug == dept]
-        by_dept_cat[(dept, cat)] = [p for p in by_dept[dept] if p.category == cat]
+    for dept, cat in lists["dept_cat"]:
+        by_dept_cat[(dept, cat)] = [p for p in plans if p.department.slug == dept and p.category == cat]
+    for cat in lists["cat"]:
         by_cat[cat] = [p for p in plans if p.category == cat]
-        by_topic[root] = [p for p in plans if p.topic == root or p.topic.startswith(root + "\\")]
-        if topic != root:
-            by_topic[topic] = [p for p in by_topic[root] if p.topic == topic]
+    for topic in lists["topic"]:  # its own plans, and for a first-level topic its subtopics' too
+        by_topic[topic] = [p for p in plans if p.topic == topic or p.topic.split("\\")[0] == topic]
+    for year in lists["year"]:
         by_year[year] = [p for p in plans if p.year == year]
     return by_dept, by_dept_cat, by_cat, by_topic, by_year
 
@@ -211,10 +210,11 @@ def generate_jobs(project: Project, env: Environment, *, memo: RenderMemo | None
     plans = project.plans  # newest first
     link_list = ctx.c["link_list"]
     catalogues: list[Job] = []  # each catalogue's pages
-    listed = _listing(focus)
+    lists = _focus_lists(focus)
+    listed = (lambda kind, key: True) if lists is None else (lambda kind, key: key in lists[kind])
     newest = focus is not None and "entry" in focus.facets and any(p is focus.plan for p in plans[:LATEST])
     # with a focus, only the lists it is in (each of them whole); all of them for the 首页's counts
-    by_dept, by_dept_cat, by_cat, by_topic, by_year = _grouped(plans, None if newest else focus)
+    by_dept, by_dept_cat, by_cat, by_topic, by_year = _grouped(plans, None if newest else lists)
     for slug, dept in sorted(project.departments.items()):
         dplans = by_dept.get(slug, [])
         url = dept_url(slug)

@@ -151,6 +151,15 @@ class _Kept:
     csv_bytes: bytes  # their CSV lines, in UTF-8
 
 
+def _replaced(last: list[Plan], plans: list[Plan], most: int = 8) -> list[int] | None:
+    """Where ``plans`` holds another object than ``last`` (the preview's plans before an edit), if the two lists
+    are the same length and differ in at most ``most`` places; otherwise None."""
+    if not last or len(last) != len(plans):
+        return None
+    replaced = list(itertools.compress(range(len(plans)), map(operator.is_not, last, plans)))
+    return replaced if len(replaced) <= most else None
+
+
 class RecordCache:
     """Each plan's targets in targets.json/.csv, as encoded bytes kept from one preview update to the next: the
     preview's fast path gives the edited plan a new object and keeps every other one, so both files are joined from
@@ -180,10 +189,8 @@ class RecordCache:
         """The last pieces with the plans replaced since the last call made again, if each replaced plan has its
         predecessor's place in the order and has targets exactly when it had; otherwise None."""
         last = self._plans
-        if not self._pieces or base != self._base or len(last) != len(plans):
-            return None
-        replaced = list(itertools.compress(range(len(plans)), map(operator.is_not, last, plans)))
-        if len(replaced) > 8:
+        replaced = _replaced(last, plans) if self._pieces and base == self._base else None
+        if replaced is None:
             return None
         pieces = list(self._pieces)
         where = {id(k.plan): i for i, k in enumerate(pieces)} if replaced else {}
@@ -234,11 +241,8 @@ class EntryCache:
     def _swapped(self, plans: list[Plan], base: str) -> bool:
         """The last call's lists with the replaced plans' entries made again; False if the plans are not the
         last call's but a few replaced."""
-        last = self._plans
-        if not last or base != self._base or len(last) != len(plans):
-            return False
-        replaced = list(itertools.compress(range(len(plans)), map(operator.is_not, last, plans)))
-        if len(replaced) > 8:
+        replaced = _replaced(self._plans, plans) if base == self._base else None
+        if replaced is None:
             return False
         for i in replaced:
             inputs = _entry_inputs(plans[i], base)

@@ -469,7 +469,7 @@ def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS, focus: Focus |
     if focus is None or focus.facets & {"targets", "measures"}:
         year = None if focus is None else focus.plan.year
         names = set() if focus is None else {t.indicator.name for t in focus.plan.targets if isinstance(t, Target)}
-        if focus is None or counted:
+        if counted:
             targets = all_targets(project.plans)
         else:  # the targets of the rows it can change: its department's year, its indicators (sorted below)
             group = (focus.plan.department.slug, year)
