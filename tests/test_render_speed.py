@@ -7,6 +7,9 @@
   paragraphs, texts, insert positions and ids as an HTML parser.
 * components.ComponentEnvironment reads dict keys before Python attributes: every lookup must give
   what Jinja's own Environment gives.
+* markup.body.plain_html writes a body of plain paragraphs and headings without Python-Markdown and the
+  sanitizer: where it answers, it must answer what they make of the body (and it must answer for the
+  bodies the sample and the bench's synthetic data are made of, or it saves nothing).
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from html.parser import HTMLParser
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from gongkai.markup import anchors
 from gongkai.markup import body as render
@@ -87,6 +91,77 @@ def test_text_without_triggers_is_not_searched():
         render.InlineProcessor._InlineProcessor__handleInline = original
     assert "<em>强调</em>" in html
     assert calls == ["（二）有*强调*的段落。"]
+
+
+def _the_slow_way(body: str) -> str:
+    md = render._new_markdown()
+    return render.sanitize(md.convert(body))
+
+
+def _synthetic_bodies(count: int) -> list[str]:
+    import random
+
+    from gongkai.bench import synth
+
+    sample = synth.read_sample(ROOT)
+    rng = random.Random(7)
+    return [synth._body(rng, sample) for _ in range(count)]
+
+
+@pytest.mark.parametrize("body", SAMPLES + _synthetic_bodies(40), ids=lambda b: b[:12])
+def test_plain_bodies_of_the_sample_and_the_bench_take_the_short_way(body):
+    assert render.plain_html(body) == _the_slow_way(body)
+
+
+PLAIN = [  # what plain_html must write as Python-Markdown and the sanitizer do
+    "## 一、总体要求\n\n（一）目标。\n\n## 一、总体要求\n\n## 一、总体要求\n",  # repeated headings: _1, _2
+    "## search 搜索\n\n## md-内容\n\n## 二、正常",  # ids the page uses: dropped by the sanitizer
+    "规上企业研发经费(R&D)投入 & 增长 a > b，1 >= 0。",
+    "20.完善研发经费投入机制。\n1.2亿元\n2024.12月",
+    "第一段\n第二行\n\n\n\n第二段\n## 三、段中的标题\n标题后的一行\n",
+    "\n\n（三）前后有空行\n\n",
+    "###### 六级标题\n\n### 三级 标题 a-b\n\n#### 1.2 数字",
+    "全角：１．２、（一）〔2024〕＊＃＆＞",
+    "句中的 # 号和 = 号 + 加号 - 减号",
+]
+NOT_PLAIN = [  # Markdown syntax, or characters the sanitizer writes otherwise: the full way
+    "1. 列表\n2. 第二", "- 甲\n- 乙", "+ 加号列表", "> 引用", "    缩进的代码", "\t制表符",
+    "行末两个空格  \n换行", "行末一个空格 \n", "&amp; 实体", "&#x4e00;", "<b>HTML</b>", "*强调*", "_强调_",
+    "`代码`", "[链接](https://example.gov.cn/)", "段落 {#biaoshi}", "| 表 | 格 |", "\\转义",
+    "# 一级标题", "## 标题 ##", "##没有空格", "## ", "标题\n===", "标题\n---", "　　全角空格缩进",
+    "不换行\xa0空格", "控制\x0c字符", "2024.\n下一行", "第一行\n3. 第二行",
+]
+
+
+@pytest.mark.parametrize("body", PLAIN, ids=lambda b: b[:12])
+def test_plain_html_writes_what_markdown_and_the_sanitizer_write(body):
+    assert render.plain_html(body) is not None
+    assert render.plain_html(body) == _the_slow_way(body)
+
+
+@pytest.mark.parametrize("body", NOT_PLAIN, ids=lambda b: b[:12])
+def test_other_bodies_go_the_full_way(body):
+    assert render.plain_html(body) is None
+    assert render.body_html_unsanitised(body) == render._new_markdown().convert(body)
+
+
+@pytest.mark.parametrize("body", TRICKY, ids=lambda b: b[:12])
+def test_the_tricky_bodies_are_rendered_as_before(body):
+    assert str(render.render_body(body)) == _the_slow_way(body)
+    assert render.body_html_unsanitised(body) == render._new_markdown().convert(body)
+
+
+_PIECES = ["一、", "（一）", "1.", "2024", "．", "１", " ", "  ", "\n", "\n\n", "## ", "### ", "# ", "#", "&", "&amp;",
+           ">", "-", "+", "=", "R&D", "　", "\xa0", "search", "gk-", "_", "*", "\t", "|", "{#a}", "[", "]", "<",
+           "科技", "目标", ":", "。", "a", "\r"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map("".join))
+def test_plain_html_never_differs_from_the_full_way(body):
+    plain = render.plain_html(body)
+    if plain is not None:
+        assert plain == _the_slow_way(body)
 
 
 class _ParserScan(HTMLParser):

@@ -85,9 +85,13 @@ def _danger(item: str) -> int:
 REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.markup.prime fills and bounds it
 
 
+_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)  # as Markdown keeps them
+
+
 def may_lose_html(body: str) -> bool:
-    """False when the body has no HTML, link, attribute list or entity: then nothing can be removed."""
-    return any(mark in body for mark in ("<", "](", "{", "&"))
+    """False when the body has no HTML, link, link reference ("[r]: url"), attribute list or entity: then nothing
+    can be removed (an "&" in "R&D" is text: many bodies have one)."""
+    return any(mark in body for mark in ("<", "](", "]:", "{")) or ("&" in body and _ENTITY.search(body) is not None)
 
 
 def removed_from_body(body: str) -> tuple[str, ...]:
