@@ -1,12 +1,16 @@
 """The one loader on good and bad data: every bad input's message, field and line are checked."""
 from __future__ import annotations
 
+import dataclasses
 import textwrap
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
+from gongkai.data import loader
 from gongkai.data.loader import load_project
+from gongkai.runtime import parallel
 
 PLAN = """\
 # 测试用计划。渲染模板:templates/components/plan_page。修改后运行:make validate。
@@ -32,13 +36,46 @@ def write(project: Path, rel: str, text: str, encoding: str = "utf-8") -> None:
 
 
 def errors_of(project: Path):
-    """The loader's verdict, which must be the same on the large-build path (files parsed and schema-checked
-    up front, as ``parallel`` does) as on the serial one."""
+    """The loader's verdict, which must be the same on the large-build path (each file read, rendered and
+    checked in a forked worker, its results pickled back, as ``parallel`` does) as on the serial one."""
     loaded, problems = load_project(project)
-    up_front, problems_up_front = load_project(project, parallel=True)
+    with mock.patch.object(parallel, "MIN_ITEMS", 1):  # fork however few the files are
+        up_front, problems_up_front = load_project(project, parallel=True)
     assert list(map(str, problems_up_front.errors)) == list(map(str, problems.errors))
+    assert list(map(str, problems_up_front.warnings)) == list(map(str, problems.warnings))
     assert (up_front is None) == (loaded is None)
+    if loaded is not None:
+        assert list(map(_plan_fields, up_front.plans)) == list(map(_plan_fields, loaded.plans))
+        assert all(p.department is up_front.departments[p.department.slug] for p in up_front.plans)
     return loaded, problems.errors
+
+
+def _plan_fields(plan) -> dict:
+    """A plan's fields, its targets by what they read from the file (a Target refers back to its plan)."""
+    fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("department", "targets")}
+    fields["department"] = dataclasses.astuple(plan.department)
+    fields["targets"] = [(t.uid, t.line, t.kind, t.value, t.unit, t.deadline, t.wording, t.anchor, t.progress,
+                          t.closing and (t.closing.summary.id, t.closing.value, t.closing.status)) for t in plan.targets]
+    return fields
+
+
+def test_the_forked_load_of_the_sample_equals_the_serial_one(repo_root):
+    loaded, errors = errors_of(repo_root)
+    assert loaded is not None and errors == []
+
+
+def test_plan_files_are_listed_as_rglob_lists_them(tmp_path):
+    base = tmp_path / "data" / "plans"
+    for rel in ["a/2024/x.yml", "a/2024/.hidden.yml", "a/2024/x/附件/f.pdf", "a/2024/x/other.txt", ".git/b.yml",
+                "a/2023/y.yaml", "b/2024/z.yml"]:
+        (base / rel).parent.mkdir(parents=True, exist_ok=True)
+        (base / rel).write_text("x", encoding="utf-8")
+    (base / "a" / "2024" / "link.yml").symlink_to(base / "b" / "2024" / "z.yml")
+    (base / "a" / "folder-link").symlink_to(base / "b")
+    expected = sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
+                      and not loader._in_attachment_folder(p.relative_to(base).parts))
+    assert loader._plan_files(tmp_path) == expected
+    assert base / "a" / "folder-link" in expected and base / ".git" / "b.yml" in expected
 
 
 def test_sample_data_loads_without_errors(repo_root):

@@ -79,7 +79,7 @@ def test_pmap_blocks_gives_one_result_per_consecutive_block_in_order(monkeypatch
 
 
 def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_problems(project, monkeypatch):
-    from gongkai.markup import prime
+    from gongkai.markup import anchors, body, prime
     from gongkai.data.loader import load_project
 
     plan = next((project / "data/plans/skjj/2024").glob("*.yml"))
@@ -92,11 +92,14 @@ def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_proble
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
     monkeypatch.setenv("GONGKAI_JOBS", "2")
     _forget_rendered_bodies()
-    primed = []
-    real_prime = prime.prime
-    monkeypatch.setattr(prime, "prime", lambda bodies, parallel: primed.append(real_prime(bodies, parallel=parallel)))
+    kept = []
+    real_keep = prime.keep
+    monkeypatch.setattr(prime, "keep", lambda text, rendered: (kept.append(text), real_keep(text, rendered)))
     par_project, par_problems = load_project(project, parallel=True)
-    assert primed and primed[0] >= 5  # every plan body was rendered by the workers
+    assert len(kept) >= 5  # every plan body was rendered beside its file's checks and memoised here
+    import yaml
+    good = yaml.safe_load((project / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8"))["正文"]
+    assert good in kept and good in body.BODY_CACHE and good in anchors.ANCHORED_CACHE
     _forget_rendered_bodies()
     ser_project, ser_problems = load_project(project, parallel=False)
     assert par_project is None and ser_project is None

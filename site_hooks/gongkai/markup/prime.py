@@ -21,9 +21,23 @@ from gongkai.runtime.parallel import pmap
 MEMOS = (body.BODY_CACHE, anchors.ANCHORED_CACHE, removed.REMOVED_CACHE)  # each: body text → what it became
 
 
-def _render(text: str) -> tuple[str, str, tuple[str, ...] | None]:
+Rendered = tuple[str, str, "tuple[str, ...] | None"]
+
+
+def render(text: str) -> Rendered:
+    """What :func:`keep` memoises of one body: its HTML, anchored HTML and what the sanitizer removed
+    (in a worker, beside the file's other checks: :func:`gongkai.data.loader.load_project`)."""
     lost = removed.removed_from_body(text) if removed.may_lose_html(text) else None
-    return body.render_body(text), anchors.anchored_body(text), lost
+    return str(body.render_body(text)), anchors.anchored_body(text), lost
+
+
+def keep(text: str, rendered: Rendered) -> None:
+    """Memoise a body's :func:`render` made in another process."""
+    html, anchored, lost = rendered
+    body.BODY_CACHE[text] = html
+    anchors.ANCHORED_CACHE[text] = anchored
+    if lost is not None:
+        removed.REMOVED_CACHE[text] = lost
 
 
 def prime(bodies: Iterable[str], *, parallel: bool) -> int:
@@ -31,11 +45,8 @@ def prime(bodies: Iterable[str], *, parallel: bool) -> int:
     todo = sorted({b for b in bodies if isinstance(b, str) and b and b not in body.BODY_CACHE})
     if not parallel or not todo:
         return 0
-    for text, (html, anchored, lost) in zip(todo, pmap(_render, todo)):
-        body.BODY_CACHE[text] = str(html)
-        anchors.ANCHORED_CACHE[text] = anchored
-        if lost is not None:
-            removed.REMOVED_CACHE[text] = lost
+    for text, rendered in zip(todo, pmap(render, todo)):
+        keep(text, rendered)
     return len(todo)
 
 
