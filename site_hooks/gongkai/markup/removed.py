@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from html.parser import HTMLParser
 
-from gongkai.markup.body import BODY_CACHE, body_html_unsanitised, sanitize
+from gongkai.markup.body import BODY_CACHE, ENTITY, body_html_unsanitised, sanitize
 
 
 class Inventory(HTMLParser):
@@ -85,13 +85,10 @@ def _danger(item: str) -> int:
 REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.markup.prime fills and bounds it
 
 
-_ENTITY = re.compile(r"&(?:#[0-9]+|#x[0-9a-f]+|[0-9a-z]+);", re.IGNORECASE)  # as Markdown keeps them
-
-
 def may_lose_html(body: str) -> bool:
     """False when the body has no HTML, link, link reference ("[r]: url"), attribute list or entity: then nothing
     can be removed (an "&" in "R&D" is text: many bodies have one)."""
-    return any(mark in body for mark in ("<", "](", "]:", "{")) or ("&" in body and _ENTITY.search(body) is not None)
+    return any(mark in body for mark in ("<", "](", "]:", "{")) or ("&" in body and ENTITY.search(body) is not None)
 
 
 def removed_from_body(body: str) -> tuple[str, ...]:
