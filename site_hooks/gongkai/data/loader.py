@@ -353,7 +353,7 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         title=c.text("名称"), index_no=index_text, index_assigned=False, category=category, topic=topic,
         doc_no=doc_no, created=created, published=published, published_time=pub_time,
         source=c.text("来源", dept.short_name), validity=validity, keywords=keywords, summary=c.text("摘要"),
-        body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=dict(c.doc.lines),
+        body=body, targets=list(d.get("指标") or []), related_raw=list(d.get("相关文件") or []), line_of=c.doc.lines,  # read only, as the file was parsed
         revisions=revisions,
         historic_index=historic,
         old_paths=old_paths, attachments=files, review=review,

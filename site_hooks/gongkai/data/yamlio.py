@@ -48,7 +48,6 @@ class YamlDoc:
     data: Any = None
     lines: dict[Path_, int] = field(default_factory=dict)
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
-    text: str = ""
     # scalars: top-level key → (style, first line, last line) of the value as written ("|", ">", "'", '"' or "" for plain)
     scalars: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
 
@@ -262,7 +261,7 @@ def parse_text(text: str) -> YamlDoc:
 
 
 def _parse_text(text: str) -> YamlDoc:
-    doc = YamlDoc(text=text)
+    doc = YamlDoc()
     pre = _pre_scan(text)
     doc.errors.extend(pre)
     try:
@@ -309,5 +308,5 @@ def load_file(path: Path) -> YamlDoc:
     if text is None:
         return YamlDoc(errors=errors)
     if not text.strip():
-        return YamlDoc(errors=[(1, "文件是空的", "请参照示例文件填写内容，或删除这个文件")], text=text)
+        return YamlDoc(errors=[(1, "文件是空的", "请参照示例文件填写内容，或删除这个文件")])
     return parse_text(text)
