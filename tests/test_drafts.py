@@ -44,6 +44,10 @@ CASES = [
     ("script", "正文: |\n", "正文: |\n  第一段。\n\n  <script>alert(1)</script>\n\n", "正文", "<script>", "  <script>"),
     ("onclick", "正文: |\n", "正文: |\n  <p onclick=\"x()\">点我</p>\n\n", "正文", "onclick 事件属性", "  <p onclick"),
     ("javascript-link", "正文: |\n", "正文: |\n  [链接](javascript:alert(1))\n\n", "正文", "javascript:alert(1)", "  [链接](javascript"),
+    ("javascript-reference", "正文: |\n", "正文: |\n  见[附件][fj]。\n\n  [fj]: javascript:alert(1)\n\n", "正文",
+     "javascript:alert(1)", "  [fj]: javascript"),
+    ("first-level-heading", "正文: |\n", "正文: |\n  # 一、总体要求\n\n", "正文", "一级标题", "  # 一、总体要求"),
+    ("setext-heading", "正文: |\n", "正文: |\n  一、总体要求\n  ======\n\n", "正文", "一级标题", "  ======"),
 ]
 
 

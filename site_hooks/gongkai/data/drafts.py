@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gongkai.data.checker import FileChecker
-from gongkai.markup.removed import may_lose_html, removed_from_body
+from gongkai.markup.removed import first_level_heading, may_lose_html, removed_from_body
 from gongkai.rules.numerals import CN_DIGITS, cn_digits_to_int
 
 REVIEW = "待核对"
@@ -105,6 +105,12 @@ def _removed_html(c: FileChecker, body: str, review) -> None:
     if not lost:
         return
     lines = body.split("\n")
+    if "<h1>" in lost and not re.search(r"<\s*h1\b", body, re.I):  # written as Markdown: "# 标题" or "标题\n==="
+        lost = tuple(item for item in lost if item != "<h1>")
+        at_line = next((i for i, line in enumerate(lines) if first_level_heading(line)), -1)
+        review(body_line(c, at_line) if at_line >= 0 else c.doc.line(("正文",)), "正文",
+               "一级标题（以一个“#”开头的行，或下一行是“===”）在网页上会变成普通文字：网页的一级标题是信息的名称",
+               "正文的标题从二级开始：请把行首的“# ”改为“## ”；写在标题下一行的“===”请删除，再在标题前加“## ”")
     at: dict[int, list[str]] = {}
     for item in lost:
         at.setdefault(_line_of(item, lines), []).append(item)

@@ -85,10 +85,21 @@ def _danger(item: str) -> int:
 REMOVED_CACHE: dict[str, tuple[str, ...]] = {}  # body → what the sanitizer removes; gongkai.markup.prime fills and bounds it
 
 
+# A first-level heading ("# 标题", or a line of "=" under a paragraph; also in a quote or a list): Markdown
+# writes <h1>, which the sanitizer removes (the page's title is its one h1). "##" and deeper are kept.
+_H1 = re.compile(r"^[ \t>*+\-0-9.]*#(?!#)|^[ \t>]*=+[ \t]*$", re.MULTILINE)
+
+
+def first_level_heading(line: str) -> bool:
+    """Whether one line of a body may make an <h1> (its heading, or the "===" under it)."""
+    return _H1.search(line) is not None
+
+
 def may_lose_html(body: str) -> bool:
-    """False when the body has no HTML, link, link reference ("[r]: url"), attribute list or entity: then nothing
-    can be removed (an "&" in "R&D" is text: many bodies have one)."""
-    return any(mark in body for mark in ("<", "](", "]:", "{")) or ("&" in body and ENTITY.search(body) is not None)
+    """False when the body has no HTML, link, link reference ("[r]: url"), attribute list, entity or first-level
+    heading: then nothing can be removed (an "&" in "R&D" is text: many bodies have one)."""
+    return (any(mark in body for mark in ("<", "](", "]:", "{")) or ("&" in body and ENTITY.search(body) is not None)
+            or _H1.search(body) is not None)
 
 
 def removed_from_body(body: str) -> tuple[str, ...]:
