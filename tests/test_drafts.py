@@ -46,8 +46,8 @@ CASES = [
     ("javascript-link", "正文: |\n", "正文: |\n  [链接](javascript:alert(1))\n\n", "正文", "javascript:alert(1)", "  [链接](javascript"),
     ("javascript-reference", "正文: |\n", "正文: |\n  见[附件][fj]。\n\n  [fj]: javascript:alert(1)\n\n", "正文",
      "javascript:alert(1)", "  [fj]: javascript"),
-    ("first-level-heading", "正文: |\n", "正文: |\n  # 一、总体要求\n\n", "正文", "一级标题", "  # 一、总体要求"),
-    ("setext-heading", "正文: |\n", "正文: |\n  一、总体要求\n  ======\n\n", "正文", "一级标题", "  ======"),
+    ("first-level-heading", "正文: |\n", "正文: |\n  # 一、总体要求\n\n", "正文", "以一个“#”开头的标题行", "  # 一、总体要求"),
+    ("setext-heading", "正文: |\n", "正文: |\n  一、总体要求\n  ======\n\n", "正文", "以一个“#”开头的标题行", "  ======"),
 ]
 
 

@@ -109,8 +109,8 @@ def _removed_html(c: FileChecker, body: str, review) -> None:
         lost = tuple(item for item in lost if item != "<h1>")
         at_line = next((i for i, line in enumerate(lines) if first_level_heading(line)), -1)
         review(body_line(c, at_line) if at_line >= 0 else c.doc.line(("正文",)), "正文",
-               "一级标题（以一个“#”开头的行，或下一行是“===”）在网页上会变成普通文字：网页的一级标题是信息的名称",
-               "正文的标题从二级开始：请把行首的“# ”改为“## ”；写在标题下一行的“===”请删除，再在标题前加“## ”")
+               "以一个“#”开头的标题行（或下一行是“===”的标题）在网页上会变成普通文字：网页上最大的标题是信息的名称",
+               "正文的标题用“## ”（如“## 一、……”）和“### ”：请把行首的“# ”改为“## ”；标题下一行的“===”请删除，再在标题前加“## ”")
     at: dict[int, list[str]] = {}
     for item in lost:
         at.setdefault(_line_of(item, lines), []).append(item)
