@@ -36,8 +36,8 @@ def write(project: Path, rel: str, text: str, encoding: str = "utf-8") -> None:
 
 
 def errors_of(project: Path):
-    """The loader's verdict, which must be the same on the large-build path (each file read, rendered and
-    checked in a forked worker, its results pickled back, as ``parallel`` does) as on the serial one."""
+    """The loader's verdict, which must be the same on the large-build path (the files parsed and their bodies
+    rendered in forked workers, the results pickled back, as ``parallel`` does) as on the serial one."""
     loaded, problems = load_project(project)
     with mock.patch.object(parallel, "MIN_ITEMS", 1):  # fork however few the files are
         up_front, problems_up_front = load_project(project, parallel=True)

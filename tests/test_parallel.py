@@ -96,7 +96,7 @@ def test_parallel_load_renders_every_body_in_workers_and_reports_the_same_proble
     real_keep = prime.keep
     monkeypatch.setattr(prime, "keep", lambda text, rendered: (kept.append(text), real_keep(text, rendered)))
     par_project, par_problems = load_project(project, parallel=True)
-    assert len(kept) >= 5  # every plan body was rendered beside its file's checks and memoised here
+    assert len(kept) >= 5  # every plan body was rendered by the workers and memoised here
     import yaml
     good = yaml.safe_load((project / "data/plans/gdkjj/2024/gongzuo-jihua.yml").read_text(encoding="utf-8"))["正文"]
     assert good in kept and good in body.BODY_CACHE and good in anchors.ANCHORED_CACHE

@@ -66,13 +66,6 @@ class Problems:
             self.add(path, line, field_, message, hint)
             self.review_count += 1
 
-    def absorb(self, other: "Problems") -> None:
-        """Take over what ``other`` collected (a worker's problems for its files)."""
-        self.items.extend(other.items)
-        self.error_count += other.error_count
-        self.review_count += other.review_count
-        self.unavailable |= other.unavailable
-
     @property
     def errors(self) -> list[Problem]:
         return sorted(p for p in self.items if not p.warning)

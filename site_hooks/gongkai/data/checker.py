@@ -66,14 +66,6 @@ class FileChecker:
         self.schema = schema.SCHEMAS[kind]
         self.invalid: list[tuple] = []  # paths whose values failed the schema (reported already)
 
-    def __getstate__(self) -> dict:  # the schema is the module's; the problems are the caller's to put back
-        return {k: v for k, v in self.__dict__.items() if k not in ("schema", "problems")}
-
-    def __setstate__(self, state: dict) -> None:
-        self.__dict__.update(state)
-        self.schema = schema.SCHEMAS[self.kind]
-        self.problems = None  # type: ignore[assignment]
-
     def label(self, path: tuple) -> str:
         return schema.field_title(self.schema, path)
 

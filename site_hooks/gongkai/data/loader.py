@@ -210,40 +210,6 @@ def _parse_one(path: Path) -> Parsed | None:
     return doc, not doc.errors and is_valid("plan", doc.data)
 
 
-def _load_plans_on_all_cores(files: list[Path], root: Path, bits: dict, problems: Problems
-                             ) -> list[tuple[Plan | None, FileChecker | None]]:
-    """``_load_plan`` for every file, on every core: each worker parses the file, renders its body
-    (:func:`gongkai.markup.prime.render`, memoised here) and runs the file's own checks; the checks
-    across files stay with the caller. The results come back pickled, so what every plan shares (its
-    department, the schema, the run's problems) is left out on the way and put back here."""
-    is_valid("plan", {})  # compiles the validator here, not once in every forked worker
-
-    def one(path: Path) -> tuple:
-        mine = Problems(drafts=problems.drafts)
-        parsed = _parse_one(path)
-        text = parsed[0].data.get("正文") if parsed is not None and isinstance(parsed[0].data, dict) else None
-        rendered = prime.render(text) if isinstance(text, str) and text else None
-        plan, c = _load_plan(path, root, bits, mine, parsed)
-        if plan is not None:
-            plan.department = plan.department.slug  # type: ignore[assignment]  # put back below
-        if c is not None:
-            c.problems = None  # type: ignore[assignment]
-        return plan, c, mine, text if rendered is not None else None, rendered
-
-    out: list[tuple[Plan | None, FileChecker | None]] = []
-    departments = bits["departments"]
-    for plan, c, mine, text, rendered in pmap(one, files):
-        problems.absorb(mine)
-        if rendered is not None:
-            prime.keep(text, rendered)
-        if plan is not None:
-            plan.department = departments[plan.department]
-        if c is not None:
-            c.problems = problems
-        out.append((plan, c))
-    return out
-
-
 def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, Parsed]:
     """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
     largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
@@ -409,16 +375,12 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     plans: list[Plan] = []
     checkers: dict[str, FileChecker] = {}
     files = _plan_files(root)
-    if parallel and reuse is None:
-        with phase("读取和检查计划文件、正文 Markdown → HTML（各核）"):
-            loaded = _load_plans_on_all_cores(files, root, bits, problems)
-    else:
-        with phase("读取计划文件（YAML、JSON Schema）"):
-            parsed = parse_all(files, parallel, reuse)
-        with phase("正文 Markdown → HTML"):
-            prime.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
-        loaded = (_load_plan(path, root, bits, problems, parsed.get(path)) for path in files)
-    for path, (plan, checker) in zip(files, loaded):
+    with phase("读取计划文件（YAML、JSON Schema）"):
+        parsed = parse_all(files, parallel, reuse)
+    with phase("正文 Markdown → HTML"):
+        prime.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
+    for path in files:
+        plan, checker = _load_plan(path, root, bits, problems, parsed.get(path))
         if plan is not None and checker is not None:
             plans.append(plan)
             checkers[plan.path] = checker

@@ -26,7 +26,7 @@ Rendered = tuple[str, str, "tuple[str, ...] | None"]
 
 def render(text: str) -> Rendered:
     """What :func:`keep` memoises of one body: its HTML, anchored HTML and what the sanitizer removed
-    (in a worker, beside the file's other checks: :func:`gongkai.data.loader.load_project`)."""
+    (in a worker of :func:`prime`)."""
     html = str(body.render_body(text))  # first: removed_from_body compares with it (one sanitizer run, not two)
     lost = removed.removed_from_body(text) if removed.may_lose_html(text) else None
     return html, anchors.anchored_body(text), lost
