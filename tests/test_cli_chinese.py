@@ -146,3 +146,52 @@ def test_make_serve_takes_the_port_and_make_help_says_so():
     assert "make serve PORT=8001" in (ROOT / "README.md").read_text(encoding="utf-8")
     for line in help_.stdout.splitlines():  # full-width punctuation in the Chinese descriptions
         assert not re.search(r"[\u4e00-\u9fff][,;()]|[,;()][\u4e00-\u9fff]|[\u4e00-\u9fff]:(?!/)", line), line
+
+
+@pytest.mark.parametrize("argv, named", [
+    (["build"], "build"),
+    (["--root", "build", "validate"], "validate"),  # --root's value is no command
+    (["--root=x", "import", "a.docx"], "import"),  # the module is import_.py
+    (["build", "--help"], "build"),
+    (["--help", "build"], None),  # the top-level help lists every command
+    (["-h"], None),
+    (["bild"], None),  # a mistyped command: the message lists every command
+    ([], None),
+])
+def test_the_named_command_is_found_in_the_arguments(argv, named):
+    from gongkai.cli import named_command
+
+    assert named_command(argv) == named
+
+
+def test_a_command_imports_only_its_own_module():
+    """`gongkai build` does not import the portal, the importers, the bench or boto3 to build its parser."""
+    code = ("import sys\nfrom gongkai.cli import main\ntry:\n    main(['build', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(' '.join(sorted(m for m in sys.modules if m.startswith(('gongkai.', 'boto3')))), file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    loaded = set(done.stderr.split())
+    assert "gongkai.cli.build" in loaded, done.stderr
+    assert not {m for m in loaded if m.startswith(("gongkai.cli.portal", "gongkai.cli.bench", "gongkai.portal",
+                                                   "gongkai.bench", "gongkai.editors", "gongkai.publish.deploy", "boto3"))}
+
+
+def test_the_console_script_ends_with_main_s_code_and_all_its_output(tmp_path):
+    """entry() ends the process without freeing its objects (os._exit): the output is flushed first, the exit
+    code is main's, argparse's errors keep theirs, and a closed pipe is no traceback."""
+    exe = Path(sys.executable).with_name("gongkai")
+    if not exe.exists():
+        pytest.skip("gongkai is not installed into this environment")
+    helped = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert helped.returncode == 0 and helped.stdout.rstrip().endswith(_subcommands_help_tail()), helped.stdout[-300:]
+    wrong = subprocess.run([str(exe), "bild"], capture_output=True, text=True, timeout=60)
+    assert wrong.returncode == 2 and "'bild' 不是可选的值" in wrong.stderr
+    piped = subprocess.run(f"'{exe}' --help | head -c 20", shell=True, capture_output=True, text=True, timeout=60)
+    assert piped.returncode == 0 and piped.stdout.startswith("用法") and "Traceback" not in piped.stderr
+    project = copy_project(tmp_path / "proj")
+    built = subprocess.run([str(exe), "--root", str(project), "validate"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                           text=True, timeout=120)
+    assert built.returncode == 0 and built.stdout.rstrip().splitlines()[-1].startswith("检查通过"), built.stdout[-500:]
+
+
+def _subcommands_help_tail() -> str:
+    return parser().format_help().rstrip()[-40:]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 
@@ -38,19 +39,48 @@ def find_root(start: Path | None = None) -> Path:
     return here
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with ``only`` (a subcommand's name), that subcommand alone.
+
+    Each subcommand's module imports what it needs (the portal, the importers, the bench, boto3…):
+    ``gongkai build`` importing all of them spent 0.2 s before its first step (issue 18)."""
     p = ChineseParser(prog="gongkai", description="政府信息公开网站：检查数据、生成和发布网站。")
     p.add_argument("--root", type=Path, default=None, help="项目目录（默认：从当前目录向上查找 mkdocs.yml）")
     sub = p.add_subparsers(dest="command", metavar="命令", title="命令")
     for name in COMMANDS:
+        if only is not None and _command_name(name) != only:
+            continue
         module = importlib.import_module(f"gongkai.cli.{name}")
         cmd = module.register(sub)
         cmd.set_defaults(run=module.run)
     return p
 
 
+def _command_name(module: str) -> str:
+    return module.rstrip("_")  # import_.py: `import` is a keyword
+
+
+def named_command(argv: list[str]) -> str | None:
+    """The subcommand ``argv`` names, if it names one before any help option; else None (then every
+    subcommand is registered: the top-level help and the message for a mistyped one list them all)."""
+    i = 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg in ("-h", "--help"):
+            return None
+        if arg == "--root":
+            i += 2
+            continue
+        if arg.startswith("-"):
+            i += 1
+            continue
+        return arg if arg in {_command_name(m) for m in COMMANDS} else None
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
-    p = parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    p = parser(named_command(argv))
     args = p.parse_args(argv)
     if not getattr(args, "run", None):
         p.print_help()
@@ -65,5 +95,28 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
 
+def entry() -> None:
+    """The ``gongkai`` console script: :func:`main`, then end the process at once.
+
+    When a command has returned, its files are closed and its processes waited for; what is left is
+    the interpreter freeing every object one by one: after building 10,000 plans, millions of them
+    and 0.7 s (issue 18). Only the output buffers still matter, so they are flushed and the process
+    ends there. Tests call :func:`main`, which returns as usual."""
+    try:
+        code = main()
+    except SystemExit as exc:  # argparse's --help and usage errors
+        if exc.code is None or isinstance(exc.code, int):
+            code = exc.code or 0
+        else:
+            print(exc.code, file=sys.stderr)
+            code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # output piped into `head` and the like
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()
