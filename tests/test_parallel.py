@@ -25,6 +25,39 @@ def test_pmap_keeps_order_and_results(monkeypatch):
         assert parallel.pmap(square, items[:n], interleave=True) == [x * x for x in items[:n]]
 
 
+def _slow_pid(x):
+    import os
+    import time
+
+    time.sleep(0.005)
+    return os.getpid(), x
+
+
+def _fails_at_50(x):
+    if x == 50:
+        raise ValueError("第 50 项出错(测试)")
+    return _slow_pid(x)
+
+
+def test_pmap_results_come_back_from_every_process_through_files_it_removes(monkeypatch, tmp_path):
+    import os
+    import tempfile
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    got = parallel.pmap(_slow_pid, list(range(200)))
+    assert [x for _, x in got] == list(range(200))
+    pids = {pid for pid, _ in got}
+    assert os.getpid() in pids and len(pids) == 2  # this process and its worker each took tasks
+    assert list(tmp_path.iterdir()) == []
+    for _ in range(3):  # wherever the failing item lands (this process or the worker): raised here, nothing left
+        with pytest.raises(ValueError, match="第 50 项出错"):
+            parallel.pmap(_fails_at_50, list(range(200)))
+        assert list(tmp_path.iterdir()) == []
+    assert parallel._work is None  # the next map may fork again
+
+
 def test_interleaved_tasks_spread_the_first_items(monkeypatch):
     """Each task of an interleaved pmap takes every n-th item: the first (large) items land in different tasks."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
@@ -34,7 +67,8 @@ def test_interleaved_tasks_spread_the_first_items(monkeypatch):
                         [[func(items[i]) for i in range(a, len(items), b)] for a, b in tasks])
     assert parallel.pmap(square, list(range(100)), interleave=True) == [x * x for x in range(100)]
     tasks = seen[0]
-    assert len(tasks) == 8 and {start for start, _ in tasks} == set(range(8))  # items 0..7 in eight different tasks
+    pieces = 2 * parallel.TASKS_PER_JOB
+    assert len(tasks) == pieces and {start for start, _ in tasks} == set(range(pieces))  # the first items in different tasks
 
 
 def test_parallel_build_equals_serial_build(project, tmp_path, monkeypatch):

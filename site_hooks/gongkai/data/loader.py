@@ -210,16 +210,36 @@ def _parse_one(path: Path) -> Parsed | None:
     return doc, not doc.errors and is_valid("plan", doc.data)
 
 
+def _parse_and_render(path: Path) -> tuple[Parsed, prime.Rendered | None] | None:
+    """A forked worker's share of a parallel load: the file parsed, and its body rendered (gongkai.markup.prime)
+    while the text is at hand. One pass instead of two: the bodies were a second map of their own, whose
+    fork and ordering left a core idle (issue 18)."""
+    parsed = _parse_one(path)
+    if parsed is None:
+        return None
+    data = parsed[0].data
+    text = data.get("正文") if isinstance(data, dict) else None
+    return parsed, (prime.render(text) if isinstance(text, str) and text else None)
+
+
 def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, Parsed]:
-    """Every plan file parsed and schema-checked on all cores when ``parallel`` (the loader's
-    largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
+    """Every plan file parsed and schema-checked, and its body rendered into the memos of
+    gongkai.markup.prime, on all cores when ``parallel`` (the loader's largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
 
     ``reuse`` (the preview server's, kept between its builds) holds each file's result by
     (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
     build gets fresh objects (the checks may change ``doc.data``)."""
     is_valid("plan", {})  # compiles the validator here, not once in every forked worker
     if reuse is None:
-        return {p: d for p, d in zip(paths, pmap(_parse_one, paths)) if d is not None} if parallel else {}
+        if not parallel:
+            return {}
+        out = {}
+        for path, result in zip(paths, pmap(_parse_and_render, paths)):
+            if result is not None:
+                out[path], rendered = result
+                if rendered is not None:
+                    prime.keep(out[path][0].data["正文"], rendered)
+        return out
     out: dict[Path, Parsed] = {}
     kept: dict[tuple, bytes] = {}
     for path in paths:
