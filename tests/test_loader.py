@@ -64,6 +64,23 @@ def test_the_forked_load_of_the_sample_equals_the_serial_one(repo_root):
     assert loaded is not None and errors == []
 
 
+def test_a_parallel_parse_hands_each_file_to_then_once_with_its_body_rendered(repo_root):
+    from gongkai.markup import body, prime
+
+    files = loader._plan_files(repo_root)
+    prime.keep_only(())  # nothing memoised: the workers render every body
+    seen = []
+
+    def then(path, parsed):
+        seen.append(path)
+        text = parsed[0].data.get("正文")
+        assert isinstance(text, str) and text in body.BODY_CACHE  # memoised before the file is checked
+
+    with mock.patch.object(parallel, "MIN_ITEMS", 1):
+        parsed = loader.parse_all(files, True, then=then)
+    assert sorted(seen) == sorted(parsed) == files
+
+
 def test_plan_files_are_listed_as_rglob_lists_them(tmp_path):
     base = tmp_path / "data" / "plans"
     for rel in ["a/2024/x.yml", "a/2024/.hidden.yml", "a/2024/x/附件/f.pdf", "a/2024/x/other.txt", ".git/b.yml",

@@ -58,6 +58,29 @@ def test_pmap_results_come_back_from_every_process_through_files_it_removes(monk
     assert parallel._work is None  # the next map may fork again
 
 
+@pytest.mark.parametrize("count", [1, 7, 399, 1000])  # below MIN_ITEMS (400) the map is a loop in this process
+def test_pmap_then_sees_every_result_once_in_this_process(monkeypatch, count):
+    import os
+
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    if count < 400:
+        monkeypatch.setattr(parallel, "MIN_ITEMS", 400)
+    seen: dict[int, int] = {}
+    here = os.getpid()
+
+    def then(start, results):
+        assert os.getpid() == here
+        for k, result in enumerate(results):
+            assert start + k not in seen
+            seen[start + k] = result
+
+    items = list(range(count))
+    assert parallel.pmap(square, items, then=then) == [x * x for x in items]
+    assert seen == {x: x * x for x in items}
+    with pytest.raises(ValueError):
+        parallel.pmap(square, items, interleave=True, then=then)
+
+
 def test_interleaved_tasks_spread_the_first_items(monkeypatch):
     """Each task of an interleaved pmap takes every n-th item: the first (large) items land in different tasks."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)

@@ -14,6 +14,7 @@ import pickle
 import re
 import stat
 from pathlib import Path
+from typing import Callable
 
 from gongkai.data import attachments, drafts, history, index_numbers, nianbao, redirects, schema, security, targets, urls, withdrawal
 from gongkai.data.checker import FileChecker, is_valid, Parsed, is_web_url, read_file, relpath
@@ -222,23 +223,34 @@ def _parse_and_render(path: Path) -> tuple[Parsed, prime.Rendered | None] | None
     return parsed, (prime.render(text) if isinstance(text, str) and text else None)
 
 
-def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None) -> dict[Path, Parsed]:
+def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None,
+              then: Callable[[Path, Parsed], None] | None = None) -> dict[Path, Parsed]:
     """Every plan file parsed and schema-checked, and its body rendered into the memos of
     gongkai.markup.prime, on all cores when ``parallel`` (the loader's largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
 
     ``reuse`` (the preview server's, kept between its builds) holds each file's result by
     (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each
-    build gets fresh objects (the checks may change ``doc.data``)."""
+    build gets fresh objects (the checks may change ``doc.data``).
+
+    ``then(path, parsed)`` is called with each file parsed as soon as this process has it (in no particular
+    order; its body is memoised by then): the loader checks the first files while the workers parse the last."""
     is_valid("plan", {})  # compiles the validator here, not once in every forked worker
     if reuse is None:
         if not parallel:
             return {}
-        out = {}
-        for path, result in zip(paths, pmap(_parse_and_render, paths)):
-            if result is not None:
-                out[path], rendered = result
-                if rendered is not None:
-                    prime.keep(out[path][0].data["正文"], rendered)
+        out: dict[Path, Parsed] = {}
+
+        def arrived(start: int, results: list) -> None:
+            for path, result in zip(paths[start:start + len(results)], results):
+                if result is not None:
+                    parsed, rendered = result
+                    if rendered is not None:
+                        prime.keep(parsed[0].data["正文"], rendered)
+                    out[path] = parsed
+                    if then is not None:
+                        then(path, parsed)
+
+        pmap(_parse_and_render, paths, then=arrived)
         return out
     out: dict[Path, Parsed] = {}
     kept: dict[tuple, bytes] = {}
@@ -258,6 +270,8 @@ def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | Non
             blob = pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)
         kept[key] = blob
         out[path] = pickle.loads(blob)
+        if then is not None:
+            then(path, out[path])
     reuse.clear()
     reuse.update(kept)
     return out
@@ -395,12 +409,17 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     plans: list[Plan] = []
     checkers: dict[str, FileChecker] = {}
     files = _plan_files(root)
-    with phase("读取计划文件（YAML、JSON Schema）"):
-        parsed = parse_all(files, parallel, reuse)
-    with phase("正文 Markdown → HTML"):
+    loaded: dict[Path, tuple[Plan | None, FileChecker | None]] = {}
+
+    def check(path: Path, parsed: Parsed) -> None:
+        loaded[path] = _load_plan(path, root, bits, problems, parsed)
+
+    with phase("读取和检查计划文件（YAML、JSON Schema、各文件的检查）"):
+        parsed = parse_all(files, parallel, reuse, then=check)
+    with phase("正文 Markdown → HTML"):  # the bodies the parse did not render (none in a parallel load)
         prime.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
     for path in files:
-        plan, checker = _load_plan(path, root, bits, problems, parsed.get(path))
+        plan, checker = loaded.pop(path, None) or _load_plan(path, root, bits, problems, parsed.get(path))
         if plan is not None and checker is not None:
             plans.append(plan)
             checkers[plan.path] = checker

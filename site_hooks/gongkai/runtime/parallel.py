@@ -21,8 +21,10 @@ import time
 from typing import Any, Callable, NamedTuple, Sequence
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
-# Tasks of a map per core: a few even out slow items. 16 measured the same as 4 (10,000 plan files, issue 18).
-TASKS_PER_JOB = 4
+# Tasks of a map per core: small ones even out slow items, and with pmap's ``then`` the last results this process
+# works on alone are few. Building 10,000 plans into tmpfs, three alternating runs each: 4 a core 13.5–14.0 s,
+# 16 a core 13.1–13.3 s (issue 18).
+TASKS_PER_JOB = 16
 
 
 class _Map(NamedTuple):
@@ -74,7 +76,7 @@ def _bounds(count: int, pieces: int) -> list[tuple[int, int]]:
 
 
 def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any], items: Sequence[Any],
-              tasks: list[tuple[int, int]]) -> list[Any]:
+              tasks: list[tuple[int, int]], arrived: Callable[[int, Any], None] | None = None) -> list[Any]:
     """``[runner(t) for t in tasks]`` on every core: ``jobs() - 1`` forked workers and this process itself,
     each taking the next task until none is left (a shared counter), results in the order of ``tasks``.
 
@@ -86,7 +88,9 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
     task and returns the file's name), and this process reads them between its own tasks. Sent all at once when
     a worker had no task left (as until issue 18's second round), the workers' half of the parsed plan files was
     pickled and read while the other core idled: 0.9 s of 3.5 at 10,000 plans. Through the pool's pipe
-    instead of a file, a worker waited for each 64 KB to be read by a thread of this busy process."""
+    instead of a file, a worker waited for each 64 KB to be read by a thread of this busy process.
+
+    ``arrived(task number, result)`` is called here with each result as soon as this process has it."""
     global _work
     context = multiprocessing.get_context("fork")
     prefix = f"gongkai-map-{os.getpid()}-{time.monotonic_ns()}-"  # this map's result files
@@ -98,10 +102,12 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
             theirs = [pool.apply_async(_take_one) for _ in tasks]  # as many calls as tasks: enough if this process takes none
             while (i := _next_task()) is not None:
                 results[i] = runner(tasks[i])
-                theirs = [call for call in theirs if not (call.ready() and _collect(call, results))]
+                if arrived is not None:
+                    arrived(i, results[i])
+                theirs = [call for call in theirs if not (call.ready() and _collect(call, results, arrived))]
             for call in theirs:
                 call.wait()
-                _collect(call, results)
+                _collect(call, results, arrived)
     finally:  # the pool has ended (a failure terminates it): no worker writes any more
         _work = None
         if frozen:
@@ -132,7 +138,7 @@ def _take_one() -> tuple[int, str] | None:
     return i, path
 
 
-def _collect(call: Any, results: list[Any]) -> bool:
+def _collect(call: Any, results: list[Any], arrived: Callable[[int, Any], None] | None) -> bool:
     """Read a finished pool call's result into ``results`` (its failure is raised here). Always True."""
     taken = call.get()
     if taken is not None:
@@ -142,6 +148,8 @@ def _collect(call: Any, results: list[Any]) -> bool:
                 results[i] = pickle.load(f)
         finally:
             _unlink(path)
+        if arrived is not None:
+            arrived(i, results[i])
     return True
 
 
@@ -162,17 +170,29 @@ def _freeze() -> bool:
     return True
 
 
-def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True, interleave: bool = False) -> list[Any]:
+def pmap(func: Callable[[Any], Any], items: Sequence[Any], *, parallel: bool = True, interleave: bool = False,
+         then: Callable[[int, list[Any]], None] | None = None) -> list[Any]:
     """``[func(x) for x in items]``, split over the cores when it pays off.
 
     ``interleave``: the items are not alike (a few large pages first, then thousands of small ones):
     each worker task takes every n-th item instead of a run of neighbours, so the large items are
-    spread over the tasks instead of all landing in the first one."""
+    spread over the tasks instead of all landing in the first one.
+
+    ``then(start, results)`` (not with ``interleave``): called in this process with each run of results,
+    ``results[k]`` being ``func(items[start + k])``, as soon as it is here, in no particular order; so this
+    process works on the first results while the workers make the last ones."""
+    if interleave and then is not None:
+        raise ValueError("pmap: then and interleave do not go together")
     if not _fork_ok(parallel, len(items)):
-        return [func(x) for x in items]
+        results = [func(x) for x in items]
+        if then is not None and results:
+            then(0, results)
+        return results
     pieces = jobs() * TASKS_PER_JOB
     if not interleave:
-        return [r for chunk in _fork_map(_run_chunk, func, items, _bounds(len(items), pieces)) for r in chunk]
+        bounds = _bounds(len(items), pieces)
+        arrived = None if then is None else (lambda i, chunk: then(bounds[i][0], chunk))
+        return [r for chunk in _fork_map(_run_chunk, func, items, bounds, arrived) for r in chunk]
     out: list[Any] = [None] * len(items)
     for start, chunk in enumerate(_fork_map(_run_strided, func, items, [(k, pieces) for k in range(pieces)])):
         out[start::pieces] = chunk
