@@ -74,6 +74,19 @@ def test_release_id_follows_the_inputs(tmp_path):
     assert release.release_id(project) not in (first, second)
 
 
+def test_release_id_takes_the_loader_s_digests_of_the_plan_files(tmp_path):
+    """The build hashes no plan file twice: the loader's digests give the id reading every file gives."""
+    from gongkai.data.loader import load_project
+
+    project = copy_project(tmp_path / "kj")
+    loaded, _ = load_project(project)
+    assert loaded is not None and PLAN_FILE in loaded.sources and len(loaded.sources) == len(loaded.plans)
+    assert release.release_id(project, loaded.sources) == release.release_id(project)
+    plan = project / PLAN_FILE
+    plan.write_text(plan.read_text(encoding="utf-8") + "\n# 读取之后改的\n", encoding="utf-8")
+    assert release.release_id(project, loaded.sources) != release.release_id(project)  # the id names the data as read
+
+
 def test_build_date_comes_from_git_then_data(tmp_path, monkeypatch):
     project = copy_project(tmp_path / "kj")
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)

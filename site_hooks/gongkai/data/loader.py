@@ -435,7 +435,9 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     if problems or site is None:
         return None, problems
     plans.sort(key=lambda p: p.sort_key, reverse=True)
-    project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases, reports=reports)
+    sources = {p.path: checkers[p.path].doc.digest for p in plans if checkers[p.path].doc.digest}
+    project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases, reports=reports,
+                      sources=sources)
     security.check_outputs(project, problems)
     redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems

@@ -151,6 +151,8 @@ class Project:
     plans: list[Plan]
     aliases: dict[str, dict[str, str]] = field(default_factory=dict)  # data/vocab/aliases.yml: 词表 → {旧写法: 名称}
     reports: list[Any] = field(default_factory=list)  # 年报: gongkai.data.nianbao.Report, newest year first
+    # sha256 of each plan file's bytes as the loader read them, by data/plans/… path (release_id reads them not again)
+    sources: dict[str, bytes] = field(default_factory=dict)
 
     def category(self, name: str) -> Category:
         return next(c for c in self.categories if c.name == name)

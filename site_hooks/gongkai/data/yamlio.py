@@ -9,6 +9,8 @@ Every problem becomes a Chinese message with a line number.
 """
 from __future__ import annotations
 
+import hashlib
+
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -50,6 +52,7 @@ class YamlDoc:
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (line, message, hint)
     # scalars: top-level key → (style, first line, last line) of the value as written ("|", ">", "'", '"' or "" for plain)
     scalars: dict[Path_, tuple[str, int, int]] = field(default_factory=dict)
+    digest: bytes = b""  # sha256 of the file's bytes as read (load_file); the release id hashes no file twice
 
     def line(self, path: Path_) -> int:
         """Line of ``path`` or of its nearest recorded ancestor (1 for the file itself)."""
@@ -309,4 +312,6 @@ def load_file(path: Path) -> YamlDoc:
         return YamlDoc(errors=errors)
     if not text.strip():
         return YamlDoc(errors=[(1, "文件是空的", "请参照示例文件填写内容，或删除这个文件")])
-    return parse_text(text)
+    doc = parse_text(text)
+    doc.digest = hashlib.sha256(raw).digest()
+    return doc

@@ -54,7 +54,7 @@ class Release:
         self._epoch_set = epoch is not None
         if epoch is not None:
             os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
-        self.id = release_id(root)
+        self.id = release_id(root, getattr(project, "sources", None))
         return config
 
     def on_files(self, files: Any, config: Any) -> Any:
