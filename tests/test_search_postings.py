@@ -119,3 +119,20 @@ def test_a_limit_of_the_arrays_is_a_chinese_search_index_error(tmp_path, monkeyp
     monkeypatch.setattr(search_postings, "MAX_WORDS", 1)
     with pytest.raises(search.SearchIndexError, match="站内搜索索引放不下这么多不同的英文单词和数字"):
         search.write_index(tmp_path, [SearchDoc("a/", "abc def", "")])
+
+
+@pytest.mark.parametrize("limit", [search_postings._TABLE_LIMIT, 0])  # through the digit table, and one number at a time
+def test_shard_texts_write_every_number_as_json_does(monkeypatch, limit):
+    import numpy as np
+
+    monkeypatch.setattr(search_postings, "_TABLE_LIMIT", limit)
+    edges = sorted({0, 1, 9, 10, 11, 99, 100, 101, 999, 1000, 65535, 65536, 320017, 999999, 1000000, (1 << 21) - 1})
+    lists = {"a": edges, "科": [7], "科技": edges[::-1], "z": [], "企业": [10 ** 5] * 3}
+    names = sorted(lists)
+    start = np.cumsum([0] + [len(lists[t]) for t in names])
+    terms = search_postings.Terms(names, start[:-1].astype(np.int64), start[1:].astype(np.int64),
+                                  np.array([v for t in names for v in lists[t]], dtype=np.int64))
+    for shards in (1, 2, 5):
+        texts = list(terms.shard_texts(shards))
+        assert texts == _reference_shards(lists, shards)
+        assert {k: v for t in texts for k, v in json.loads(t).items()} == lists

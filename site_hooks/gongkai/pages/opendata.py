@@ -23,6 +23,7 @@ import io
 import itertools
 import json
 import operator
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -609,7 +610,22 @@ def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[
     With ``parallel`` the per-plan files (most of the work) are encoded and written by forked workers."""
     site_dir = Path(site_dir)
     one_plan = plan_files(project)
-    written = pmap(lambda plan: _write_file(site_dir, *one_plan(plan)), project.plans, parallel=parallel)
+    made: set[str] = set()  # folders made by this process (a forked worker has its own copy)
+    root = str(site_dir)
+    written = pmap(lambda plan: _write_plan_file(root, made, *one_plan(plan)), project.plans, parallel=parallel)
     for rel_path, data in sorted(open_data_files(project, page_urls, plans=False, sitemap=sitemap).items()):
-        written.append(_write_file(site_dir, rel_path, data))
-    return sorted(written)
+        written.append(str(_write_file(site_dir, rel_path, data)))
+    return sorted(map(Path, written))
+
+
+def _write_plan_file(root: str, made: set[str], rel_path: str, data: bytes) -> str:
+    """:func:`_write_file` for 10,000 files in a few dozen folders: each folder made once, no Path objects
+    (their mkdir and joins were a third of the per-plan files' time, issue 18)."""
+    path = os.path.join(root, rel_path)
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    with open(path, "wb") as f:
+        f.write(data)
+    return path

@@ -311,9 +311,11 @@ def _dump(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _write(path: Path, text: str) -> int:
-    path.write_text(text, encoding="utf-8")
-    return len(text.encode("utf-8"))
+def _write(path: Path | str, text: str) -> int:
+    data = text.encode("utf-8")  # once: the bytes written are the bytes counted
+    with open(path, "wb") as f:
+        f.write(data)
+    return len(data)
 
 
 def count_first(docs: Sequence[SearchDoc]) -> Postings:
@@ -361,8 +363,10 @@ def write_index(site_dir: Path | str, docs: list[SearchDoc], *, parallel: bool =
             total = sum(_write(out / "t" / f"{n}.json", text) for n, text in enumerate(terms.shard_texts(shards)))
             del terms
 
+            folder = str(out / "d")
+
             def write_doc(n: int) -> int:  # runs in forked workers, which inherit the documents
-                return _write(out / "d" / f"{n}.json", _doc_text(docs[n]))
+                return _write(f"{folder}/{n}.json", _doc_text(docs[n]))
 
             total += sum(pmap(write_doc, range(len(docs)), parallel=parallel))
         filters = [doc.filters for doc in docs]

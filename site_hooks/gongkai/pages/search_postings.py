@@ -163,11 +163,45 @@ class Terms:
         for i, n in enumerate(of.tolist()):
             members[n].append(i)
         terms, start, stop, values = self.terms, self.start.tolist(), self.stop.tolist(), self.values
+        top = int(values.max()) if len(values) else 0
+        if top >= _TABLE_LIMIT:  # a table of every number's digits would be too large: one number at a time
+            for chosen in members:
+                yield "{" + ",".join(f'"{terms[i]}":[{",".join(map(str, values[start[i]:stop[i]].tolist()))}]'
+                                     for i in chosen) + "}"
+            return
+        table, widths = _digit_table(top)
         for chosen in members:
-            parts = []
-            for i in chosen:
-                parts.append(f'"{terms[i]}":[{",".join(map(str, values[start[i]:stop[i]].tolist()))}]')
-            yield "{" + ",".join(parts) + "}"
+            if not chosen:
+                yield "{}"
+                continue
+            numbers = np.concatenate([values[start[i]:stop[i]] for i in chosen])
+            cells = table[numbers].ravel()
+            text = cells[cells != 0].tobytes().decode("ascii")  # every number, each followed by a comma
+            ends = np.zeros(len(numbers) + 1, dtype=np.int64)
+            np.cumsum(widths[numbers], out=ends[1:])
+            bounds = ends[np.cumsum([0] + [stop[i] - start[i] for i in chosen])].tolist()  # each term's text
+            yield "{" + ",".join(f'"{terms[i]}":[{text[bounds[k]:max(bounds[k], bounds[k + 1] - 1)]}]'
+                                 for k, i in enumerate(chosen)) + "}"
+
+
+# Numbers below this are written through a table of their digits (:func:`_digit_table`): 10,000 plans' postings
+# go up to 320,017 (a 2.2 MB table); 9.4 million of them took 1.06 s as str() each, 0.44 s so (issue 18).
+_TABLE_LIMIT = 1 << 21
+
+
+def _digit_table(top: int) -> tuple[np.ndarray, np.ndarray]:
+    """For every number 0…``top``: its decimal digits and a comma as ASCII bytes, right-aligned in a row padded
+    with zero bytes in front; and the length of that text (digits + comma)."""
+    width = len(str(top))
+    numbers = np.arange(top + 1, dtype=np.int64)
+    table = np.zeros((top + 1, width + 1), dtype=np.uint8)
+    table[:, width] = ord(",")
+    lengths = np.ones(top + 1, dtype=np.int64)  # the comma
+    for k in range(width):  # the k-th digit from the right; a number has it if it is at least 10**k (0 has one)
+        present = (numbers >= 10 ** k) | (k == 0)
+        table[:, width - 1 - k] = np.where(present, ord("0") + (numbers // 10 ** k) % 10, 0)
+        lengths += present
+    return table, lengths
 
 
 def joined(postings: Postings) -> Terms:
