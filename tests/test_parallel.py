@@ -81,6 +81,20 @@ def test_pmap_then_sees_every_result_once_in_this_process(monkeypatch, count):
         parallel.pmap(square, items, interleave=True, then=then)
 
 
+def test_pmap_results_come_through_the_pipe_when_no_temporary_file_can_be_written(monkeypatch):
+    import errno
+    import tempfile
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 1)
+    monkeypatch.setenv("GONGKAI_JOBS", "2")
+    monkeypatch.setattr(tempfile, "mkstemp", full)  # the forked worker inherits it
+    got = parallel.pmap(_slow_pid, list(range(200)))
+    assert [x for _, x in got] == list(range(200)) and len({pid for pid, _ in got}) == 2
+
+
 def test_interleaved_tasks_spread_the_first_items(monkeypatch):
     """Each task of an interleaved pmap takes every n-th item: the first (large) items land in different tasks."""
     monkeypatch.setattr(parallel, "MIN_ITEMS", 1)

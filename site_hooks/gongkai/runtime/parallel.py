@@ -125,29 +125,38 @@ def _next_task() -> int | None:
     return i if i < len(_work.tasks) else None
 
 
-def _take_one() -> tuple[int, str] | None:
-    """In a worker: run the next task of the current map, if one is left; (task number, file holding its result)."""
+def _take_one() -> tuple[int, str | None, Any] | None:
+    """In a worker: run the next task of the current map, if one is left: (task number, file holding its result,
+    None), or (task number, None, result) when the temporary folder cannot take the file (full, read-only): the
+    result then goes through the pool's pipe, slower but the same."""
     i = _next_task()
     if i is None:
         return None
     assert _work is not None
     result = _work.runner(_work.tasks[i])
-    fd, path = tempfile.mkstemp(prefix=_work.prefix, suffix=".pickle")
-    with os.fdopen(fd, "wb") as f:
-        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
-    return i, path
+    path = None
+    try:
+        fd, path = tempfile.mkstemp(prefix=_work.prefix, suffix=".pickle")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        if path is not None:
+            _unlink(path)
+        return i, None, result
+    return i, path, None
 
 
 def _collect(call: Any, results: list[Any], arrived: Callable[[int, Any], None] | None) -> bool:
     """Read a finished pool call's result into ``results`` (its failure is raised here). Always True."""
     taken = call.get()
     if taken is not None:
-        i, path = taken
-        try:
-            with open(path, "rb") as f:
-                results[i] = pickle.load(f)
-        finally:
-            _unlink(path)
+        i, path, results[i] = taken
+        if path is not None:
+            try:
+                with open(path, "rb") as f:
+                    results[i] = pickle.load(f)
+            finally:
+                _unlink(path)
         if arrived is not None:
             arrived(i, results[i])
     return True
