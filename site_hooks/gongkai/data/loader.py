@@ -226,7 +226,8 @@ def _parse_and_render(path: Path) -> tuple[Parsed, prime.Rendered | None] | None
 def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None,
               then: Callable[[Path, Parsed], None] | None = None) -> dict[Path, Parsed]:
     """Every plan file parsed and schema-checked, and its body rendered into the memos of
-    gongkai.markup.prime, on all cores when ``parallel`` (the loader's largest costs); the messages for files that fail are still made by :meth:`FileChecker.check_schema`.
+    gongkai.markup.prime, on all cores when ``parallel`` (the loader's largest costs); the messages
+    for files that fail are still made by :meth:`FileChecker.check_schema`.
 
     ``reuse`` (the preview server's, kept between its builds) holds each file's result by
     (path, mtime, size, inode), pickled: a file that did not change is not parsed again, and each

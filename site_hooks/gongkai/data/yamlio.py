@@ -10,7 +10,6 @@ Every problem becomes a Chinese message with a line number.
 from __future__ import annotations
 
 import hashlib
-
 import re
 import unicodedata
 from dataclasses import dataclass, field

@@ -42,6 +42,7 @@ from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, TARGETS_CSV, TARGE
 from gongkai.pages.generate import chrome, generate_jobs, render
 from gongkai.pages.opendata import sitemap_files, write_open_data
 from gongkai.problems import os_error_text
+from gongkai.runtime.files import write_file
 from gongkai.runtime.parallel import background, jobs, pmap, trim_heap
 from gongkai.runtime.timing import phase
 
@@ -769,9 +770,4 @@ def _write_page(site_description: str, item: tuple[str, list[str], str, str, _La
     if page.src_uri != later.src_uri:
         raise RuntimeError(f"{later.job.key}: 生成的页面 {page.src_uri} 与任务不符")
     values = _values(page, canonical, edit, page.html, site_description)
-    folder = os.path.dirname(path)
-    if folder not in _made_folders:
-        os.makedirs(folder, exist_ok=True)
-        _made_folders.add(folder)
-    with open(path, "wb") as f:
-        f.write(_fill(shell, values).encode("utf-8", errors="xmlcharrefreplace"))  # as MkDocs writes pages
+    write_file(path, _fill(shell, values).encode("utf-8", errors="xmlcharrefreplace"), _made_folders)  # as MkDocs writes pages

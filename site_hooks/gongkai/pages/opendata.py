@@ -36,6 +36,7 @@ from gongkai.data.model import topic_text
 from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, SITEMAP_XML, TARGETS_CSV, TARGETS_JSON, nianbao_data_url,
                                plan_json_url)
 from gongkai.pages import nianbao_data
+from gongkai.runtime.files import write_file
 from gongkai.runtime.parallel import pmap
 from gongkai.data.targets import Target, all_targets, closings, fmt_number, target_order, targets_by_plan
 
@@ -610,22 +611,13 @@ def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[
     With ``parallel`` the per-plan files (most of the work) are encoded and written by forked workers."""
     site_dir = Path(site_dir)
     one_plan = plan_files(project)
-    made: set[str] = set()  # folders made by this process (a forked worker has its own copy)
+    made: set[str] = set()  # folders made by this process (gongkai.runtime.files)
     root = str(site_dir)
-    written = pmap(lambda plan: _write_plan_file(root, made, *one_plan(plan)), project.plans, parallel=parallel)
+
+    def write_plan_file(rel_path: str, data: bytes) -> Path:
+        return Path(write_file(os.path.join(root, rel_path), data, made))
+
+    written = pmap(lambda plan: write_plan_file(*one_plan(plan)), project.plans, parallel=parallel)
     for rel_path, data in sorted(open_data_files(project, page_urls, plans=False, sitemap=sitemap).items()):
-        written.append(str(_write_file(site_dir, rel_path, data)))
-    return sorted(map(Path, written))
-
-
-def _write_plan_file(root: str, made: set[str], rel_path: str, data: bytes) -> str:
-    """:func:`_write_file` for 10,000 files in a few dozen folders: each folder made once, no Path objects
-    (their mkdir and joins were a third of the per-plan files' time, issue 18)."""
-    path = os.path.join(root, rel_path)
-    folder = os.path.dirname(path)
-    if folder not in made:
-        os.makedirs(folder, exist_ok=True)
-        made.add(folder)
-    with open(path, "wb") as f:
-        f.write(data)
-    return path
+        written.append(_write_file(site_dir, rel_path, data))
+    return sorted(written)

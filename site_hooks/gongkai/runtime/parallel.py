@@ -104,16 +104,24 @@ def _fork_map(runner: Callable[[tuple[int, int]], Any], func: Callable[..., Any]
                 results[i] = runner(tasks[i])
                 if arrived is not None:
                     arrived(i, results[i])
-                theirs = [call for call in theirs if not (call.ready() and _collect(call, results, arrived))]
+                pending = []
+                for call in theirs:
+                    if call.ready():
+                        _collect(call, results, arrived)
+                    else:
+                        pending.append(call)
+                theirs = pending
             for call in theirs:
                 call.wait()
                 _collect(call, results, arrived)
-    finally:  # the pool has ended (a failure terminates it): no worker writes any more
+    except BaseException:  # the pool has ended (a failure terminates it): remove the results no one will read
+        for left in glob.glob(os.path.join(glob.escape(tempfile.gettempdir()), glob.escape(prefix) + "*")):
+            _unlink(left)
+        raise
+    finally:
         _work = None
         if frozen:
             gc.unfreeze()
-        for left in glob.glob(os.path.join(glob.escape(tempfile.gettempdir()), glob.escape(prefix) + "*")):
-            _unlink(left)  # a task failed: the results not read
     return results
 
 
@@ -146,8 +154,8 @@ def _take_one() -> tuple[int, str | None, Any] | None:
     return i, path, None
 
 
-def _collect(call: Any, results: list[Any], arrived: Callable[[int, Any], None] | None) -> bool:
-    """Read a finished pool call's result into ``results`` (its failure is raised here). Always True."""
+def _collect(call: Any, results: list[Any], arrived: Callable[[int, Any], None] | None) -> None:
+    """Read a finished pool call's result into ``results`` (its failure is raised here)."""
     taken = call.get()
     if taken is not None:
         i, path, results[i] = taken
@@ -159,7 +167,6 @@ def _collect(call: Any, results: list[Any], arrived: Callable[[int, Any], None] 
                 _unlink(path)
         if arrived is not None:
             arrived(i, results[i])
-    return True
 
 
 def _unlink(path: str) -> None:
