@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from conftest_fuzz import project_copy, scratch  # noqa: F401 - fixtures
+from gongkai.data import yamlio
 from gongkai.runtime.paths import SOURCE_ROOT
 from fuzz.corpus import BILLION_LAUGHS, MUTATORS, Case, cases, import_samples, make_import_case, sample_files
 from fuzz.harness import run_case, run_import_case
@@ -127,6 +128,29 @@ def test_hostile_file_fails_fast_small_and_in_chinese(tmp_path, name, content, m
     assert any(message in m for _, m, _ in doc.errors), doc.errors
     assert doc.errors[0][0] == line, doc.errors
     assert len(doc.errors) <= 21  # capped, one line says how many more
+
+
+@pytest.mark.parametrize("indent,marks", [(0, 0), (248, 0), (249, 0), (249, 1), (250, 0), (100, 297), (100, 298),
+                                           (1, 495), (1, 496), (0, 498), (0, 497), (3, 492)])
+def test_depth_is_read_from_the_events_exactly_when_the_bound_says_it_may_crash(monkeypatch, indent, marks):
+    """_too_deep reads the event stream (slow) only when 2 × the deepest indent + brackets/items + 2 reaches
+    500, the depth libyaml's C composer could not survive; it tells that from the text without measuring
+    every line's indent, and must decide as the formula does, at both sides of the limit."""
+    text = "a:\n" + " " * indent + "b: x\n" + "c: " + "[" * marks + "]" * marks + "\n"
+    bound = 2 * indent + marks + 2
+    read: list[str] = []
+    real = yamlio.yaml.parse
+    monkeypatch.setattr(yamlio.yaml, "parse", lambda t, **kw: (read.append(t), real(t, **kw))[1])
+    yamlio._too_deep(text)
+    assert bool(read) == (bound >= yamlio._CRASH_SAFE_DEPTH), bound
+
+
+def test_control_character_from_an_escape_is_found_only_in_double_quotes_and_raw_ones_anywhere():
+    """A clean text makes control characters only through double-quoted escapes; elsewhere they are raw."""
+    assert "U+0085" in yamlio.parse_text('名称: "a\\Nb"\n').errors[0][1]
+    assert not yamlio.parse_text("名称: 'a\\Nb'\n摘要: a\\x01b\n正文: |\n  \\u202e\n").errors
+    for raw in ("名称: 'a\x01b'\n", "正文: |\n  a\u202eb\n", "名称: a\x85b\n"):
+        assert "控制字符" in yamlio.parse_text(raw).errors[0][1], raw
 
 
 def test_error_list_is_capped_with_a_count(tmp_path):

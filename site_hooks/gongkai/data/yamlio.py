@@ -99,10 +99,15 @@ _QUOTED_ITEM = re.compile(r"^(-\s+)?[\"']")  # a quoted value (“- "说明：�
 _BLOCK_START = re.compile(r":\s*[|>][-+]?\s*(#.*)?$")
 
 
-def _pre_scan(text: str) -> list[tuple[int, str, str]]:
-    """Mistakes that make the YAML parser's own message unhelpful."""
+def _has_control(text: str) -> bool:
+    """Whether ``text`` holds a character of _CONTROL (a CRLF line end is not one)."""
+    return _CONTROL.search(text.replace("\r\n", "\n")) is not None
+
+
+def _pre_scan(text: str, control: bool) -> list[tuple[int, str, str]]:
+    """Mistakes that make the YAML parser's own message unhelpful (``control``: :func:`_has_control`)."""
     found = []
-    if _CONTROL.search(text.replace("\r\n", "\n")):
+    if control:
         for n, line in enumerate(text.split("\n"), 1):
             message = _control_message(line.rstrip("\r"))
             if message:
@@ -153,9 +158,12 @@ def _translate(exc: yaml.YAMLError) -> tuple[int, str, str]:
 
 
 class _Builder:
-    def __init__(self, doc: YamlDoc):
+    def __init__(self, doc: YamlDoc, control: bool = True):
         self.doc = doc
         self.seen: set[int] = set()
+        # Where a value can hold a control character: anywhere if the text has one, else only in double
+        # quotes, whose escapes ("\\x01", "\\u202e", "\\N") make them (NFC makes none).
+        self.any_style = control
 
     def build(self, node: yaml.Node, path: Path_, depth: int) -> Any:
         line = node.start_mark.line + 1
@@ -199,7 +207,7 @@ class _Builder:
         value = unicodedata.normalize("NFC", node.value)
         if len(path) == 1:  # top-level fields only (正文 …): small, and all a check needs
             self.doc.scalars[path] = (node.style or "", line, node.end_mark.line + 1)
-        message = _control_message(value)
+        message = _control_message(value) if self.any_style or node.style == '"' else None
         if message:  # written as an escape ("\\x01", "\\u202e") inside double quotes
             self.doc.errors.append((line, message, "请删除引号里的“\\x”“\\u”转义字符"))
             return None
@@ -218,7 +226,6 @@ class _Builder:
         return value
 
 
-_INDENT = re.compile(r"^[ ]+", re.M)
 _CRASH_SAFE_DEPTH = 500  # libyaml composes a few thousand levels before its C stack runs out
 
 
@@ -228,9 +235,11 @@ def _too_deep(text: str) -> int | None:
     Checked before composing: libyaml's composer recurses in C, and a few thousand nested
     brackets (``a: [[[[…``) would crash the whole process instead of raising an error.
     """
-    indent = max((len(m) for m in _INDENT.findall(text)), default=0)
-    bound = 2 * indent + sum(text.count(c) for c in ("[", "{", "- ", "? ")) + 2
-    if bound < _CRASH_SAFE_DEPTH:  # cannot be deep enough to matter: the builder reports depth > MAX_DEPTH
+    # A bound on the depth: 2 × the deepest indent + the brackets and item marks + 2. Below _CRASH_SAFE_DEPTH
+    # the builder reports depth > MAX_DEPTH itself. The indent need not be measured (a list of every line's
+    # spaces was 5 % of parsing a plan): the bound reaches the limit only if some line starts with `need` spaces.
+    need = -(-(_CRASH_SAFE_DEPTH - 2 - sum(text.count(c) for c in ("[", "{", "- ", "? "))) // 2)
+    if need > 0 and not text.startswith(" " * need) and "\n" + " " * need not in text:
         return None
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
@@ -264,7 +273,8 @@ def parse_text(text: str) -> YamlDoc:
 
 def _parse_text(text: str) -> YamlDoc:
     doc = YamlDoc()
-    pre = _pre_scan(text)
+    control = _has_control(text)
+    pre = _pre_scan(text, control)
     doc.errors.extend(pre)
     try:
         deep = _too_deep(text)
@@ -289,7 +299,7 @@ def _parse_text(text: str) -> YamlDoc:
         doc.errors.append((1, "文件是空的", "请参照示例文件填写内容，或删除这个文件"))
         return doc
     doc.lines[()] = node.start_mark.line + 1
-    doc.data = _Builder(doc).build(node, (), 0)
+    doc.data = _Builder(doc, control).build(node, (), 0)
     return doc
 
 
