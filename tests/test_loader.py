@@ -84,15 +84,24 @@ def test_a_parallel_parse_hands_each_file_to_then_once_with_its_body_rendered(re
 def test_plan_files_are_listed_as_rglob_lists_them(tmp_path):
     base = tmp_path / "data" / "plans"
     for rel in ["a/2024/x.yml", "a/2024/.hidden.yml", "a/2024/x/附件/f.pdf", "a/2024/x/other.txt", ".git/b.yml",
-                "a/2023/y.yaml", "b/2024/z.yml"]:
+                "a/2023/y.yaml", "b/2024/z.yml", "a-b/2024/q.yml", "a.b/2024/r.yml", "b/2024/w/附件/g.pdf",
+                "b/2024/v/附件.txt"]:
         (base / rel).parent.mkdir(parents=True, exist_ok=True)
         (base / rel).write_text("x", encoding="utf-8")
     (base / "a" / "2024" / "link.yml").symlink_to(base / "b" / "2024" / "z.yml")
     (base / "a" / "folder-link").symlink_to(base / "b")
+    (base / "b" / "2024" / "u").mkdir()
+    (base / "b" / "2024" / "u" / "附件").symlink_to(base / "b" / "2024" / "w" / "附件")  # Path.is_dir follows it
     expected = sorted(p for p in base.rglob("*") if (p.is_file() or p.is_symlink()) and not p.name.startswith(".")
                       and not loader._in_attachment_folder(p.relative_to(base).parts))
-    assert loader._plan_files(tmp_path) == expected
+    assert loader._plan_files(tmp_path) == expected  # in the order Path objects sort ("a-b" < "a.b" < "a/…")
     assert base / "a" / "folder-link" in expected and base / ".git" / "b.yml" in expected
+    files, links, with_attachments = loader._scan_plans(tmp_path)
+    assert files == expected
+    assert links == {str(p) for p in expected if p.is_symlink()} == {
+        str(base / "a/2024/link.yml"), str(base / "a/folder-link"), str(base / "b/2024/u/附件")}  # as rglob lists them
+    plans = {"/".join(p.relative_to(base).parts[:3]) for p in base.rglob("*") if len(p.relative_to(base).parts) == 3}
+    assert with_attachments == {p for p in plans if (base / p / "附件").is_dir()} == {"a/2024/x", "b/2024/w", "b/2024/u"}
 
 
 def test_sample_data_loads_without_errors(repo_root):

@@ -206,8 +206,10 @@ def check_entry(c: FileChecker, i: int, entry: dict, base: Path, rel_base: str, 
     return Attachment(name, title, kind, size, path, urls.attachment_url(plan_url, name))
 
 
-def check(c: FileChecker, root: Path, dept: str, year: int | str, slug: str, plan_url: str) -> list[Attachment]:
-    """Every entry of the plan's ``附件`` checked; files in the folder that are not listed are a warning."""
+def check(c: FileChecker, root: Path, dept: str, year: int | str, slug: str, plan_url: str,
+          has_folder: bool | None = None) -> list[Attachment]:
+    """Every entry of the plan's ``附件`` checked; files in the folder that are not listed are a warning.
+    ``has_folder``: whether the plan's attachment folder exists, if the caller knows (else asked of the disk)."""
     entries = c.doc.data.get("附件") or []
     base = folder(root, dept, year, slug)
     out: list[Attachment] = []
@@ -224,7 +226,7 @@ def check(c: FileChecker, root: Path, dept: str, year: int | str, slug: str, pla
         att = check_entry(c, i, entry, base, relpath(root, base), plan_url)
         if att is not None:
             out.append(att)
-    if base.is_dir():
+    if base.is_dir() if has_folder is None else has_folder:
         for path in sorted(base.iterdir()):
             if path.name.startswith(".") or path.name.lower() in seen:
                 continue

@@ -158,9 +158,10 @@ def relpath(root: Path, path: Path) -> str:
 
 
 def read_file(kind: str, path: Path, root: Path, problems: Problems, parsed: Parsed | None = None) -> FileChecker | None:
-    """Check one data file; ``parsed`` is what :func:`gongkai.data.loader.parse_all` made of it, if it ran."""
+    """Check one data file; ``parsed`` is what :func:`gongkai.data.loader.parse_all` made of it, if it ran
+    (it parses no link: a file it parsed is not asked again)."""
     rel = relpath(root, path)
-    if path.is_symlink():  # git stores links; one could point anywhere on the build machine
+    if parsed is None and path.is_symlink():  # git stores links; one could point anywhere on the build machine
         problems.add(rel, 0, "", "数据文件不能是符号链接（快捷方式）", "请把文件本身放在这里，删除这个链接")
         return None
     doc, valid = parsed if parsed is not None else (load_file(path), False)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import dataclasses
 
 import difflib
+import functools
 import os
 import pickle
 import re
 import stat
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Callable
 
@@ -174,13 +176,22 @@ _PLAN_RE = re.compile(r"^data/plans/(?P<dept>[^/]+)/(?P<year>[^/]+)/(?P<slug>[^/
 
 
 def _plan_files(root: Path) -> list[Path]:
-    """Every file (or link) under data/plans/ but the hidden ones and the attachments, sorted. A walk by
-    ``os.scandir`` reads the kinds from the folder listing (``Path.rglob`` + ``is_file`` stats each one);
-    like ``rglob`` it does not follow a link to a folder but lists the link."""
+    """Every file (or link) under data/plans/ but the hidden ones and the attachments, sorted."""
+    return _scan_plans(root)[0]
+
+
+def _scan_plans(root: Path) -> tuple[list[Path], set[str], set[str]]:
+    """The plan files (:func:`_plan_files`), which of them are links (their paths as text), and the plans that
+    have an attachment folder (``机构/年度/文件名``): the loader asks no more of the disk about either.
+
+    A walk by ``os.scandir`` reads the kinds from the folder listing (``Path.rglob`` + ``is_file`` stats each
+    one); like ``rglob`` it does not follow a link to a folder but lists the link."""
     base = root / "data" / "plans"
     if not base.is_dir():
-        return []
-    found: list[Path] = []
+        return [], set(), set()
+    found: list[tuple[tuple[str, ...], str]] = []
+    links: set[str] = set()
+    with_attachments: set[str] = set()
     folders: list[tuple[str, tuple[str, ...]]] = [(str(base), ())]
     while folders:
         folder, parts = folders.pop()
@@ -191,12 +202,18 @@ def _plan_files(root: Path) -> list[Path]:
             continue  # as rglob: a folder that cannot be read is left out
         for entry in entries:
             where = (*parts, entry.name)
+            if len(where) == 4 and entry.name == attachments.FOLDER and entry.is_dir():  # as Path.is_dir: follows a link
+                with_attachments.add("/".join(parts))
             if entry.is_dir(follow_symlinks=False):
                 folders.append((entry.path, where))
-            elif (entry.is_file() or entry.is_symlink()) and not entry.name.startswith(".") \
-                    and not _in_attachment_folder(where):
-                found.append(Path(entry.path))
-    return sorted(found)
+                continue
+            link = entry.is_symlink()
+            if (link or entry.is_file()) and not entry.name.startswith(".") and not _in_attachment_folder(where):
+                found.append((where, entry.path))
+                if link:
+                    links.add(entry.path)
+    found.sort()  # by path parts, as Path objects sort, without making them to compare
+    return [Path(path) for _, path in found], links, with_attachments
 
 
 def _in_attachment_folder(parts: tuple[str, ...]) -> bool:
@@ -204,18 +221,19 @@ def _in_attachment_folder(parts: tuple[str, ...]) -> bool:
     return len(parts) >= 5 and parts[3] == attachments.FOLDER
 
 
-def _parse_one(path: Path) -> Parsed | None:
-    if path.is_symlink():
-        return None  # _read reports links; never follow them
+def _parse_one(path: Path, links: AbstractSet[str] | None = None) -> Parsed | None:
+    """``path`` parsed and schema-checked; None for a link (``links``: the scan's, else asked of the disk)."""
+    if (str(path) in links) if links is not None else path.is_symlink():
+        return None  # read_file reports links; never follow them
     doc = load_file(path)
     return doc, not doc.errors and is_valid("plan", doc.data)
 
 
-def _parse_and_render(path: Path) -> tuple[Parsed, prime.Rendered | None] | None:
+def _parse_and_render(links: AbstractSet[str], path: Path) -> tuple[Parsed, prime.Rendered | None] | None:
     """A forked worker's share of a parallel load: the file parsed, and its body rendered (gongkai.markup.prime)
     while the text is at hand. One pass instead of two: the bodies were a second map of their own, whose
     fork and ordering left a core idle (issue 18)."""
-    parsed = _parse_one(path)
+    parsed = _parse_one(path, links)
     if parsed is None:
         return None
     data = parsed[0].data
@@ -224,7 +242,7 @@ def _parse_and_render(path: Path) -> tuple[Parsed, prime.Rendered | None] | None
 
 
 def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | None = None,
-              then: Callable[[Path, Parsed], None] | None = None) -> dict[Path, Parsed]:
+              then: Callable[[Path, Parsed], None] | None = None, links: AbstractSet[str] | None = None) -> dict[Path, Parsed]:
     """Every plan file parsed and schema-checked, and its body rendered into the memos of
     gongkai.markup.prime, on all cores when ``parallel`` (the loader's largest costs); the messages
     for files that fail are still made by :meth:`FileChecker.check_schema`.
@@ -234,7 +252,8 @@ def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | Non
     build gets fresh objects (the checks may change ``doc.data``).
 
     ``then(path, parsed)`` is called with each file parsed as soon as this process has it (in no particular
-    order; its body is memoised by then): the loader checks the first files while the workers parse the last."""
+    order; its body is memoised by then): the loader checks the first files while the workers parse the last.
+    ``links``: which of ``paths`` are links, if known (:func:`_scan_plans`); they are never read."""
     is_valid("plan", {})  # compiles the validator here, not once in every forked worker
     if reuse is None:
         if not parallel:
@@ -251,7 +270,7 @@ def parse_all(paths: list[Path], parallel: bool, reuse: dict[tuple, bytes] | Non
                     if then is not None:
                         then(path, parsed)
 
-        pmap(_parse_and_render, paths, then=arrived)
+        pmap(functools.partial(_parse_and_render, links), paths, then=arrived)
         return out
     out: dict[Path, Parsed] = {}
     kept: dict[tuple, bytes] = {}
@@ -346,7 +365,9 @@ def _load_plan(path: Path, root: Path, project_bits: dict, problems: Problems,
         c.error(("历史索引号",), "写了“历史索引号: true”却没有索引号",
                 "历史索引号只用于从旧平台迁移来的索引号；请填写原来发布的索引号，或删除这一行")
     old_paths = redirects.read(c)
-    files = attachments.check(c, root, dept_slug, year_text, slug, urls.plan_url(dept_slug, int(year_text), slug))
+    folders = project_bits.get("attachment_folders")  # from the scan (load_project); else asked of the disk
+    files = attachments.check(c, root, dept_slug, year_text, slug, urls.plan_url(dept_slug, int(year_text), slug),
+                              None if folders is None else f"{dept_slug}/{year_text}/{slug}" in folders)
     if problems.error_count > before or created is None or published is None:
         return None, c
     plan = Plan(
@@ -409,14 +430,14 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     bits = {"departments": departments, "topics": topics, "validity": validity}
     plans: list[Plan] = []
     checkers: dict[str, FileChecker] = {}
-    files = _plan_files(root)
+    files, links, bits["attachment_folders"] = _scan_plans(root)
     loaded: dict[Path, tuple[Plan | None, FileChecker | None]] = {}
 
     def check(path: Path, parsed: Parsed) -> None:
         loaded[path] = _load_plan(path, root, bits, problems, parsed)
 
     with phase("读取和检查计划文件（YAML、JSON Schema、各文件的检查）"):
-        parsed = parse_all(files, parallel, reuse, then=check)
+        parsed = parse_all(files, parallel, reuse, then=check, links=links)
     with phase("正文 Markdown → HTML"):  # the bodies the parse did not render (none in a parallel load)
         prime.prime((d.data.get("正文") for d, _ in parsed.values() if isinstance(d.data, dict)), parallel=parallel)
     for path in files:
@@ -439,8 +460,9 @@ def load_project(root: Path | str, *, parallel: bool = False, reuse: dict[tuple,
     sources = {p.path: checkers[p.path].doc.digest for p in plans if checkers[p.path].doc.digest}
     project = Project(root, site, categories, topics, validity, departments, plans, aliases=aliases, reports=reports,
                       sources=sources)
-    security.check_outputs(project, problems)
-    redirects.check(project.plans, security.output_names(project), urls.base_path(site.base_url), problems)
+    planned = security.planned_urls(project)  # every generated page's URL, for both checks
+    security.check_outputs(project, problems, planned)
+    redirects.check(project.plans, security.output_names(project, planned), urls.base_path(site.base_url), problems)
     return (None if problems else project), problems
 
 

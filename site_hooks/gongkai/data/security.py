@@ -229,9 +229,10 @@ def _targets_urls(project: "Project", out: list[tuple[str, str, int, str]]) -> N
                         f"“{project.departments[dept].short_name}”{year}年度计划汇编" + (f"第{n}部分" if n > 1 else "")))
 
 
-def output_names(project: "Project") -> dict[str, str]:
-    """Every site-relative URL the build writes (pages, copied files, data files) → what it is, for messages."""
-    out = {url: what for url, _, _, what in planned_urls(project)}
+def output_names(project: "Project", planned: list[tuple[str, str, int, str]] | None = None) -> dict[str, str]:
+    """Every site-relative URL the build writes (pages, copied files, data files) → what it is, for messages
+    (``planned``: :func:`planned_urls`, if the caller has it)."""
+    out = {url: what for url, _, _, what in (planned_urls(project) if planned is None else planned)}
     for url, source in content_urls(project.root).items():
         out.setdefault(url, f"手写页面（{source}）")
     for url in (OPEN_DATA_URL, PLANS_JSON, TARGETS_CSV, TARGETS_JSON, FEED, SITEMAP_XML, TARGETS_URL,
@@ -240,10 +241,10 @@ def output_names(project: "Project") -> dict[str, str]:
     return out
 
 
-def check_outputs(project: "Project", problems: "Problems") -> None:
-    """Two sources never write one output file; relative links in bodies lead to a page."""
+def check_outputs(project: "Project", problems: "Problems", planned: list[tuple[str, str, int, str]] | None = None) -> None:
+    """Two sources never write one output file; relative links in bodies lead to a page (``planned``: as above)."""
     written: dict[str, tuple[str, int, str]] = {}
-    for url, source, line, what in planned_urls(project):
+    for url, source, line, what in (planned_urls(project) if planned is None else planned):
         if url in written:
             other = written[url]
             problems.add(source, line, "", f"{what}的网址 {url} 与{other[2]}（{other[0]}）相同",
