@@ -83,9 +83,14 @@ def component(env: Environment, name: str, memo: RenderMemo | None = None) -> Ca
     a macro's output depends on its params alone (no globals), so equal params give equal HTML."""
     module = env.get_template(f"components/{name}/macro.html").module
     macro = getattr(module, f"gk_{name}")
+
+    def call(params: dict[str, Any]) -> Markup:
+        html = macro(params)  # Markup already: the macro's template is autoescaped (and a copy of a page is not free)
+        return html if type(html) is Markup else Markup(html)
+
     if memo is None:
-        return lambda params: Markup(macro(params))
-    return lambda params: memo.get(name, params, lambda: Markup(macro(params)))
+        return call
+    return lambda params: memo.get(name, params, lambda: call(params))
 
 
 def digest(value: Any) -> bytes:
