@@ -284,11 +284,12 @@ def _year_dept_page(ctx: PageContext, year: int, slug: str, dept_targets: list[T
     return _page(ctx, here, title, "".join(parts), "targets", "目标任务")
 
 
-def _indicator_page(ctx: PageContext, targets: list[Target], number: int = 1) -> Page:
+def _indicator_page(ctx: PageContext, targets: list[Target], number: int, years: tuple[int, ...]) -> Page:
     """Page ``number`` of an indicator: the facts of all its targets, then the chart and the table of
     :data:`gongkai.data.urls.TARGET_ROWS` of them, in the order of the first page (oldest year first, then
     department and plan), so each page's chart draws the same numbers as its table. The chart has a bar pair
-    per target and is paginated with the table: over all years it was 73,000 px tall (640 KB) at 10,000 plans."""
+    per target and is paginated with the table: over all years it was 73,000 px tall (640 KB) at 10,000 plans.
+    ``years``: the years of all its targets, sorted (the same on every page: found once, in :func:`page_jobs`)."""
     c = ctx.components(_COMPONENTS)
     ind = targets[0].indicator
     url = indicator_url(ind.slug)
@@ -298,7 +299,7 @@ def _indicator_page(ctx: PageContext, targets: list[Target], number: int = 1) ->
     crumbs = ctx.crumbs(here, trail)
     parts = [str(c["breadcrumb"](crumbs)), f"<h1>{esc(_numbered(ind.name, number, total))}</h1>"]
     facts = [("单位", ind.unit or "（定性指标，没有单位）"), ("说明", ind.description), ("目标数", f"{len(targets)}项"),
-             ("年度", "、".join(str(y) for y in sorted({t.plan.year for t in targets})))]
+             ("年度", "、".join(map(str, years)))]
     parts.append('<dl class="gk-facts">' + "".join(f"<div><dt>{k}</dt><dd>{esc(v)}</dd></div>" for k, v in facts if v) + "</dl>")
     chunk = _chunk(targets, number, urls.TARGET_ROWS)
     numeric = [t for t in chunk if t.kind != QUALITATIVE]
@@ -510,7 +511,7 @@ def page_jobs(ctx: PageContext, versions: Versions = NO_VERSIONS, focus: Focus |
             for n in range(1, target_pages(len(ts)) + 1):
                 rows = versions.of_all(_plans_of(_chunk(ts, n, urls.TARGET_ROWS)), "targets")
                 out.append(Job(page_url(indicator_url(ts[0].indicator.slug), n), ("indicator", n, urls.TARGET_ROWS, facts, rows),
-                               partial(_indicator_page, ctx, ts, n)))
+                               partial(_indicator_page, ctx, ts, n, facts[1])))
     size = urls.COMPILATION_PLANS
     groups = None if focus is None else {(p.department.slug, p.year) for p in (focus.plan, *focus.others)}
     plans_by: dict[tuple[str, int], list[Plan]] = defaultdict(list)
