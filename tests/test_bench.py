@@ -215,6 +215,7 @@ def test_bench_smoke_at_100_plans(tmp_path):
     ranked = sorted(runs, key=lambda r: r["cpu_s"] / r["calib_s"])
     assert (row["cpu_s"], row["calib_s"]) == (ranked[1]["cpu_s"], ranked[1]["calib_s"])
     assert "每个规模生成 3 次" in table
+    assert "100 条 " + " / ".join(f"{r['wall_s']}/{r['cpu_s']}/{r['calib_s']}" for r in runs) in table  # every run listed
     assert "磁盘状态" in table and "最多等 5.0 秒" in table
     assert json.loads((tmp_path / "work" / "last-results.json").read_text(encoding="utf-8"))["rows"] == results["rows"]
     again = tmp_path / "again.md"

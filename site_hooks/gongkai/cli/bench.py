@@ -55,7 +55,10 @@ def register(sub):
     p.add_argument("--work", type=Path, default=None, help="临时文件夹（默认 .bench/work）")
     p.add_argument("--keep", action="store_true", help="保留生成的合成项目和网站")
     p.add_argument("--repeats", type=int, default=3, metavar="N",
-                   help="2000 条及以下的规模各生成 N 次，取校准后 CPU 时间居中的一次（默认 3；小规模单次起伏大）")
+                   help="不超过 --repeat-up-to 条的规模各生成 N 次，取校准后 CPU 时间居中的一次"
+                        "（默认 3；小规模单次起伏大，这台机器的速度几分钟内也会变化三成）")
+    p.add_argument("--repeat-up-to", type=int, default=10000, metavar="N",
+                   help="重复生成的最大规模（默认 10000；更大的规模只生成一次）")
     p.add_argument("--flat-rounds", type=int, default=3, metavar="N",
                    help="最后把 1000、2000 条和最大规模交替生成 N 轮，用中位数判断每条用时是否随规模增长（默认 3；0 表示不做）")
     p.add_argument("--settle", type=float, default=150, metavar="秒",
@@ -68,6 +71,7 @@ def run(args) -> int:
         sizes=args.sizes, seed=args.seed, default_sizes=args.default_sizes, speed_sizes=args.speed_sizes,
         baseline=not args.no_baseline, page=not args.no_page, preview_sizes=args.preview_size, preview_edits=max(1, args.preview_edits),
         work=args.work, keep=args.keep, settle_s=max(0.0, args.settle), repeats=max(1, args.repeats),
+        repeat_up_to=args.repeat_up_to,
         flat_rounds=max(0, args.flat_rounds), peers_preview=not args.no_peers_preview, zensical=not args.no_zensical,
         memory=not args.no_memory,
     )
