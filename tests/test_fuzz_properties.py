@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from unittest import mock
 from urllib.parse import urlsplit
 
 import yaml
@@ -20,6 +21,7 @@ from gongkai.data.loader import load_project
 from gongkai.markup.body import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, body_html_unsanitised, render_body, sanitize
 from gongkai.pages.components import make_env
 from gongkai.markup.removed import inventory, may_lose_html, removed_html
+from gongkai.data import yamlio
 from gongkai.data.yamlio import decode, parse_text
 
 settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -56,6 +58,18 @@ def test_parse_any_text_never_raises_and_lines_are_in_the_file(text):
     if doc.errors:
         return
     assert doc.data is None or isinstance(doc.data, (dict, list, str, int, float, bool))
+
+
+@given(st.one_of(st.text(max_size=300), EDITOR_TEXT, st.builds(" ".join, st.lists(st.sampled_from(
+    ["a:", "- ", "!!str", "!!int", "<<:", "=", "yes", "No", "~", "null", "0x1F", "1_000", "2024-01-01", "15:00",
+     ".inf", "1e3", "'x'", '"y"', "|", "\n", "  ", "[", "]", "{", "}", ",", "&a", "*a", "#"]), max_size=30))))
+def test_composing_without_implicit_tags_reads_every_text_as_the_full_resolver_does(text):
+    """yamlio composes with a loader whose resolver gives every untagged node its kind's plain tag (the
+    builder types scalars itself): the data, lines and messages are those of PyYAML's own resolver."""
+    fast = yamlio._parse_text(text)
+    with mock.patch.object(yamlio, "_Composer", yamlio._Loader):
+        full = yamlio._parse_text(text)
+    assert (repr(fast.data), fast.lines, fast.errors, fast.scalars) == (repr(full.data), full.lines, full.errors, full.scalars)
 
 
 SCALARS = st.one_of(CJK, st.integers(-10**12, 10**12), st.booleans(), st.none(),
