@@ -370,3 +370,44 @@ def test_trim_heap_gives_freed_pages_back_to_the_system():
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out[0] == "True" and int(out[1]) > 100_000_000
+
+
+def test_a_page_filled_as_bytes_is_the_page_filled_as_text_then_encoded():
+    """_write_page encodes each shell's text once and joins bytes; the file must be the text MkDocs would write
+    (UTF-8, xmlcharrefreplace), whatever the characters and wherever the values sit."""
+    from gongkai.engine import adapter
+
+    t = adapter._TOKENS
+    shell = [t["CONTENT"], "<html lang=\"zh-CN\">中文 ", t["TITLE"], "𠀀 emoji 😀", t["CANON"], "", t["HEAD"], "\ud800 lone", t["CONTENT"]]
+    values = {t["TITLE"]: "标题 &amp;", t["DESC"]: "", t["HEAD"]: '<meta name="a" content="b">', t["CANON"]: "https://x/",
+              t["EDIT"]: "", t["CONTENT"]: "<p>正文\udfff</p>"}
+    expected = adapter._fill(shell, values).encode("utf-8", errors="xmlcharrefreplace")
+    assert adapter._fill_bytes(shell, values) == expected
+    assert adapter._fill_bytes(shell, values) == expected  # again, from the encoded shell kept for it
+    other = list(shell)  # another shell (a later build's) is encoded for itself, not taken for the first
+    other[1] = "<html>"
+    assert adapter._fill_bytes(other, values) == adapter._fill(other, values).encode("utf-8", errors="xmlcharrefreplace")
+
+
+def test_write_file_writes_all_bytes_truncates_makes_folders_once_and_keeps_the_umask(tmp_path):
+    import os
+    import stat
+    from pathlib import Path
+
+    from gongkai.runtime.files import write_file
+
+    made: set[str] = set()
+    path = str(tmp_path / "a" / "b" / "index.html")
+    big = "正文".encode() * 200_000  # 1.2 MB
+    assert write_file(path, big, made) == path and Path(path).read_bytes() == big
+    assert made == {str(tmp_path / "a" / "b")}
+    write_file(path, b"short", made)  # a shorter page replaces a longer one completely
+    assert Path(path).read_bytes() == b"short"
+    write_file(str(tmp_path / "a" / "b" / "empty"), b"", made)
+    assert (tmp_path / "a" / "b" / "empty").read_bytes() == b""
+    old = os.umask(0o027)
+    try:
+        write_file(str(tmp_path / "a" / "masked"), b"x", made)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "a" / "masked").stat().st_mode) == 0o640  # as open(path, "wb") makes it

@@ -15,6 +15,12 @@ def write_file(path: str, data: bytes, made: set[str]) -> str:
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    with open(path, "wb") as f:
-        f.write(data)
+    # os.open/os.write: the file object and buffer of open() cost a third of writing a 30 KB page (35 → 25 µs)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # as open(path, "wb"), umask too
+    try:
+        view = memoryview(data)
+        while view:  # write() may write less than asked (a signal, a full disk raises)
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
     return path
