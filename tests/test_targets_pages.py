@@ -83,3 +83,25 @@ def test_pages_show(url, expected, sample_site):
     html = (sample_site / url).read_text(encoding="utf-8")
     for text in expected:
         assert text in html, f"{url}: {text}"
+
+
+def test_a_progress_bar_is_rendered_once_for_each_distinct_params_and_is_the_component_s():
+    from conftest import ROOT
+    from gongkai.data.loader import load_project
+    from gongkai.data.targets import all_targets
+    from gongkai.pages.components import component, make_env
+    from gongkai.pages.context import PageContext
+    from gongkai.pages.targets import progress_html, progress_params
+
+    project, problems = load_project(ROOT)
+    assert project is not None, problems.report()
+    env = make_env(ROOT / "templates")
+    ctx = PageContext(project, env)
+    targets = all_targets(project.plans)
+    bars = [progress_html(ctx, t) for t in targets] + [progress_html(ctx, t) for t in targets]
+    bar = component(env, "progress_bar")
+    for t, html in zip(targets * 2, bars):
+        assert html == bar(progress_params(t))
+    distinct = {tuple(progress_params(t).values()) for t in targets}
+    assert len(ctx.kept["progress_bar"]) - 1 == len(distinct) > 1  # one entry per distinct bar, and the component
+    assert all(a is b for a, b in zip(bars, bars[len(targets):]))  # the second time, the kept one

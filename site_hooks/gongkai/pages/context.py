@@ -94,6 +94,7 @@ class PageContext:
             "plan_page", "catalogue_list", "link_list", "breadcrumb", "site_footer", "top_links")}
         self.closings = closings(project.plans) if closed is None else closed  # 工作总结 → the targets it closes, once
         self._components: dict[str, Callable[[dict[str, Any]], Markup]] = dict(self.c)
+        self.kept: dict[str, dict[Any, Any]] = {}  # what a pages/ module renders once per generation, by name (its own keys)
 
     def components(self, names: Iterable[str]) -> dict[str, Callable[[dict[str, Any]], Markup]]:
         """The macros ``names`` (each loaded once per generation), by name."""
