@@ -52,7 +52,7 @@ BODY_EXTRA = [
     f"<{EVIL}/autolink>",
     "## 标题 {: onclick=\"alert('gk-xss-attr-list')\" }",
     "段落 {: style=\"background:url(http://evil.example/attr.png)\" }",
-    f"[引用][r]\n\n[r]: javascript:alert('gk-xss-ref')",
+    "[引用][r]\n\n[r]: javascript:alert('gk-xss-ref')",
     "<div markdown=\"1\"><script>alert(1)</script></div>",
 ]
 

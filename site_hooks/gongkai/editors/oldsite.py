@@ -43,10 +43,11 @@ LABELS: dict[str, str] = {
     "发布日期": "发布日期", "公开日期": "发布日期", "发文日期": "发布日期", "发布时间": "发布日期", "公开时间": "发布日期",
     "有效性": "有效性", "时效性": "有效性", "效力状态": "有效性", "是否有效": "有效性",
     "来源": "来源", "信息来源": "来源", "文章来源": "来源",
-    # pages of platforms that publish in traditional characters (a <meta charset="big5"> page)
+    # pages of platforms that publish in traditional characters (a <meta charset="big5"> page; 成文日期 and 有效性
+    # are written the same in both and listed above)
     "索引號": "索引号", "組配分類": "组配分类", "資訊分類": "组配分类", "主題分類": "主题分类", "發布機構": "发布机构",
-    "發文機關": "发布机构", "名稱": "名称", "標題": "名称", "文號": "文号", "發文字號": "文号", "成文日期": "生成日期",
-    "發布日期": "发布日期", "發布時間": "发布日期", "公開日期": "发布日期", "有效性": "有效性", "來源": "来源",
+    "發文機關": "发布机构", "名稱": "名称", "標題": "名称", "文號": "文号", "發文字號": "文号",
+    "發布日期": "发布日期", "發布時間": "发布日期", "公開日期": "发布日期", "來源": "来源",
 }
 # labels of page furniture on the same line (发布时间:… 来源:… 浏览次数:…): they end the value before them
 IGNORED_LABELS = ("浏览次数", "点击数", "点击量", "阅读次数", "访问量", "字体", "字号", "作者", "责任编辑", "编辑", "审核", "分享到",
