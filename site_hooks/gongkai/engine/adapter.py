@@ -42,7 +42,7 @@ from gongkai.data.urls import (FEED, PLANS_JSON, SCHEMA_URLS, TARGETS_CSV, TARGE
 from gongkai.pages.generate import chrome, generate_jobs, render
 from gongkai.pages.opendata import sitemap_files, write_open_data
 from gongkai.problems import os_error_text
-from gongkai.runtime.files import write_file
+from gongkai.runtime.files import write_bytes, write_file
 from gongkai.runtime.parallel import background, jobs, pmap, trim_heap
 from gongkai.runtime.timing import phase
 
@@ -412,8 +412,7 @@ class Session:
         for page in pages:
             key, canonical, edit, dest = self.records[page.src_uri]
             values = _values(page, canonical, edit, panel + page.html, self.build.site_description)
-            with open(dest, "wb") as f:
-                f.write(_fill_bytes(self.shells[key], values))
+            write_bytes(dest, _fill_bytes(self.shells[key], values))
             self.page_keys[page.src_uri] = digest(page)  # what a later dirty build compares with
         self.preview.last_good = project
         self.generated = g

@@ -35,6 +35,7 @@ check alone (dates, 索引号, an edit to a plan whose targets a 工作总结 cl
 from __future__ import annotations
 
 import dataclasses
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ from gongkai.pages import opendata, search
 from gongkai.pages.context import Page
 from gongkai.pages.generate import generate_jobs
 from gongkai.pages.outputs import Focus, Job, Versions
+from gongkai.runtime.files import write_file
 
 
 @dataclass
@@ -129,9 +131,7 @@ def reachable_jobs(state: Generated, project: Project, plan: Plan, old: Plan, fa
 
 
 def _write(site_dir: Path, rel_path: str, data: bytes) -> None:
-    path = site_dir / rel_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_file(os.path.join(site_dir, rel_path), data, set())  # a few files: their folders checked each time
 
 
 def update(state: Generated, project: Project, plan: Plan, old: Plan, touched: list[Plan], env: Environment,

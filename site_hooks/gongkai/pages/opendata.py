@@ -596,13 +596,6 @@ def sitemap_files(project: Project, page_urls: Iterable[str]) -> dict[str, bytes
     return files
 
 
-def _write_file(site_dir: Path, rel_path: str, data: bytes) -> Path:
-    path = site_dir / rel_path
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
-    return path
-
-
 def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[str], *,
                     parallel: bool = False, sitemap: bool = True) -> list[Path]:
     """Write the open-data files into ``site_dir`` (replacing MkDocs' own sitemap unless not
@@ -614,10 +607,10 @@ def write_open_data(project: Project, site_dir: Path | str, page_urls: Iterable[
     made: set[str] = set()  # folders made by this process (gongkai.runtime.files)
     root = str(site_dir)
 
-    def write_plan_file(rel_path: str, data: bytes) -> Path:
+    def write(rel_path: str, data: bytes) -> Path:
         return Path(write_file(os.path.join(root, rel_path), data, made))
 
-    written = pmap(lambda plan: write_plan_file(*one_plan(plan)), project.plans, parallel=parallel)
+    written = pmap(lambda plan: write(*one_plan(plan)), project.plans, parallel=parallel)
     for rel_path, data in sorted(open_data_files(project, page_urls, plans=False, sitemap=sitemap).items()):
-        written.append(_write_file(site_dir, rel_path, data))
+        written.append(write(rel_path, data))
     return sorted(written)

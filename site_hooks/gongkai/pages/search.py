@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from gongkai.data.model import topic_text
 from gongkai.rules.codes import DOC_NO_LOOSE, DOC_NO_LOOSE_SOURCE
+from gongkai.runtime.files import write_bytes
 from gongkai.runtime.parallel import pmap, pmap_blocks
 from gongkai.problems import os_error_text
 from gongkai.runtime.timing import phase
@@ -312,10 +313,7 @@ def _dump(data: Any) -> str:
 
 
 def _write(path: Path | str, text: str) -> int:
-    data = text.encode("utf-8")  # once: the bytes written are the bytes counted
-    with open(path, "wb") as f:
-        f.write(data)
-    return len(data)
+    return write_bytes(path, text.encode("utf-8"))  # encoded once: the bytes written are the bytes counted
 
 
 def count_first(docs: Sequence[SearchDoc]) -> Postings:

@@ -15,7 +15,14 @@ def write_file(path: str, data: bytes, made: set[str]) -> str:
     if folder not in made:
         os.makedirs(folder, exist_ok=True)
         made.add(folder)
-    # os.open/os.write: the file object and buffer of open() cost a third of writing a 30 KB page (35 → 25 µs)
+    write_bytes(path, data)
+    return path
+
+
+def write_bytes(path: str | os.PathLike, data: bytes) -> int:
+    """Write ``data`` to ``path`` (its folder exists), replacing the file; the number of bytes written.
+
+    os.open/os.write: the file object and buffer of open() cost a third of writing a 30 KB page (35 → 25 µs)."""
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)  # as open(path, "wb"), umask too
     try:
         view = memoryview(data)
@@ -23,4 +30,4 @@ def write_file(path: str, data: bytes, made: set[str]) -> str:
             view = view[os.write(fd, view):]
     finally:
         os.close(fd)
-    return path
+    return len(data)
